@@ -1,0 +1,57 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, ConfigType } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { MailerModule } from '@nestjs-modules/mailer';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from './auth/auth.module';
+import { appConfig } from './config/app.config';
+import { databaseConfig } from './config/database.config';
+import { parseEnvironment } from './config/environment';
+import { mailConfig } from './config/mail.config';
+import { buildDataSourceOptions } from './database/data-source-options';
+import { HealthModule } from './health/health.module';
+import { buildMailerOptions } from './mail/mailer-options.factory';
+import { UsersModule } from './users/users.module';
+
+/** Options for running the service standalone. */
+export interface AppModuleOptions {
+  /** Read a `.env` file from the working directory (default true; tests turn it off). */
+  envFile?: boolean;
+}
+
+/**
+ * The standalone service: owns the connection, the event bus and the mailer, and mounts the feature
+ * modules. A host app does the same wiring with its own connection and imports the feature modules.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: options.envFile === false,
+          load: [appConfig, databaseConfig, mailConfig],
+          // Fails start-up with one message naming every bad variable.
+          validate: (raw) => {
+            parseEnvironment(raw);
+            return raw;
+          },
+        }),
+        TypeOrmModule.forRootAsync({
+          inject: [databaseConfig.KEY],
+          useFactory: (config: ConfigType<typeof databaseConfig>) => buildDataSourceOptions(config),
+        }),
+        EventEmitterModule.forRoot(),
+        MailerModule.forRootAsync({
+          inject: [mailConfig.KEY],
+          useFactory: (config: ConfigType<typeof mailConfig>) => buildMailerOptions(config),
+        }),
+        UsersModule,
+        AuthModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,102 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../common/error-response.dto';
+import { AccessTokenGuard } from '../users/access-token.guard';
+import { CurrentUser } from '../users/current-user.decorator';
+import { UserResponseDto } from '../users/dto/user-response.dto';
+import { User } from '../users/user.entity';
+import { AuthService } from './auth.service';
+import { ChangePasswordDto } from './dto/change-password.dto';
+import { LoginDto, RegisterDto } from './dto/credentials.dto';
+import { ForgotPasswordDto, ResetPasswordDto, VerifyResetTokenDto } from './dto/password-reset.dto';
+import { AccessTokenResponseDto, MessageResponseDto, VerifyResetTokenResponseDto } from './dto/responses.dto';
+import { PasswordResetService } from './password-reset.service';
+
+/** Same words for every address, so the answer says nothing about which accounts exist. */
+export const FORGOT_PASSWORD_MESSAGE =
+  'If an account exists for that address, we have sent it a link to reset the password.';
+export const RESET_DONE_MESSAGE = 'Your password has been changed. Sign in with your new password.';
+
+@ApiTags('auth')
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body: the message says which field and why' })
+@ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 100 kB' })
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly passwordReset: PasswordResetService,
+  ) {}
+
+  @Post('register')
+  @ApiOperation({ summary: 'Create an account' })
+  @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The email already has an account' })
+  async register(@Body() body: RegisterDto): Promise<UserResponseDto> {
+    return UserResponseDto.from(await this.auth.register(body.email, body.password));
+  }
+
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Exchange email and password for an access token' })
+  @ApiOkResponse({ type: AccessTokenResponseDto })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Unknown email or wrong password (same answer)' })
+  login(@Body() body: LoginDto): Promise<AccessTokenResponseDto> {
+    return this.auth.login(body.email, body.password);
+  }
+
+  @Post('change-password')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @UseGuards(AccessTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change the password; signs out every session and emails the owner' })
+  @ApiNoContentResponse({ description: 'Changed. Sign in again.' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No valid token, or wrong current password' })
+  async changePassword(@CurrentUser() user: User, @Body() body: ChangePasswordDto): Promise<void> {
+    await this.auth.changePassword(user, body.currentPassword, body.newPassword);
+  }
+
+  @Post('forgot-password')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Ask for a reset link by email',
+    description: 'The answer is the same whether or not the address has an account.',
+  })
+  @ApiAcceptedResponse({ type: MessageResponseDto })
+  forgotPassword(@Body() body: ForgotPasswordDto): MessageResponseDto {
+    this.passwordReset.requestReset(body.email);
+    return { message: FORGOT_PASSWORD_MESSAGE };
+  }
+
+  @Post('reset-password/verify')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Check a reset token without using it', description: 'For a reset page to show the form or an error.' })
+  @ApiOkResponse({ type: VerifyResetTokenResponseDto })
+  async verifyResetToken(@Body() body: VerifyResetTokenDto): Promise<VerifyResetTokenResponseDto> {
+    const expiresAt = await this.passwordReset.verify(body.token);
+    return { expiresAt: expiresAt.toISOString() };
+  }
+
+  @Post('reset-password')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Set a new password with a reset token',
+    description: 'Signs out every session. Does not sign in: the client sends the user to the login form.',
+  })
+  @ApiOkResponse({ type: MessageResponseDto })
+  async resetPassword(@Body() body: ResetPasswordDto): Promise<MessageResponseDto> {
+    await this.passwordReset.reset(body.token, body.newPassword);
+    return { message: RESET_DONE_MESSAGE };
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, DomainErrorCode } from '../common/domain-error';
+import { UnitOfWork } from '../database/unit-of-work';
+import { ResetTokensService } from '../tokens/reset-tokens.service';
+import { AccessToken, AccessTokenService } from '../users/access-token.service';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { PASSWORD_CHANGED } from './events/auth-events';
+import { AuthEventsPublisher } from './events/auth-events.publisher';
+import { PasswordChangedEvent } from './events/password-changed.event';
+import { PasswordHasher } from './password-hasher.service';
+import { PasswordPolicy } from './password-policy.service';
+
+const INVALID_CREDENTIALS = 'Email or password is incorrect';
+
+/** Sign-up, sign-in and a signed-in password change. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly resetTokens: ResetTokensService,
+    private readonly accessTokens: AccessTokenService,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly events: AuthEventsPublisher,
+  ) {}
+
+  /** `email` must be normalised. */
+  async register(email: string, password: string): Promise<User> {
+    this.policy.assertAcceptable(password, email);
+    return this.users.create(email, await this.hasher.hash(password));
+  }
+
+  /** Unknown email and wrong password fail alike, after the same argon2 work. */
+  async login(email: string, password: string): Promise<AccessToken> {
+    const user = await this.users.findByEmail(email);
+    const valid = user
+      ? await this.hasher.verify(user.passwordHash, password)
+      : await this.hasher.verifyDummy(password);
+    if (!user || !valid) throw new DomainError(DomainErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
+
+    if (this.hasher.needsRehash(user.passwordHash)) {
+      // Old cost parameters: upgrade now, while the plain password is at hand.
+      await this.users.rehash(user.id, await this.hasher.hash(password));
+    }
+    // The owner remembered the password: any outstanding reset link is no longer wanted.
+    await this.resetTokens.revokeAllForUser(user.id);
+    return this.accessTokens.issue(user);
+  }
+
+  /** Ends every session (token_version) and every reset link, then tells the owner by email. */
+  async changePassword(user: User, currentPassword: string, newPassword: string): Promise<void> {
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      throw new DomainError(DomainErrorCode.InvalidCredentials, 'Current password is incorrect');
+    }
+    this.policy.assertAcceptable(newPassword, user.email);
+    const hash = await this.hasher.hash(newPassword);
+    const changedAt = await this.unitOfWork.run(async (manager) => {
+      const at = await this.users.changePassword(user.id, hash, manager);
+      await this.resetTokens.revokeAllForUser(user.id, manager);
+      return at;
+    });
+    this.events.publish(PASSWORD_CHANGED, new PasswordChangedEvent(user.id, user.email, changedAt, 'change'));
+  }
+}

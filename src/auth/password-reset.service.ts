@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, DomainErrorCode } from '../common/domain-error';
+import { UnitOfWork } from '../database/unit-of-work';
+import { ResetTokensService } from '../tokens/reset-tokens.service';
+import { UsersService } from '../users/users.service';
+import { PASSWORD_CHANGED, PASSWORD_RESET_REQUESTED } from './events/auth-events';
+import { AuthEventsPublisher } from './events/auth-events.publisher';
+import { PasswordChangedEvent } from './events/password-changed.event';
+import { PasswordResetRequestedEvent } from './events/password-reset-requested.event';
+import { PasswordHasher } from './password-hasher.service';
+import { PasswordPolicy } from './password-policy.service';
+
+/** One answer for unknown, used and expired tokens, so none can be told apart. */
+export const INVALID_RESET_TOKEN_MESSAGE = 'This reset link is invalid or has expired. Request a new one.';
+
+function invalidToken(): DomainError {
+  return new DomainError(DomainErrorCode.InvalidResetToken, INVALID_RESET_TOKEN_MESSAGE);
+}
+
+/** The forgot-password → email → new-password flow. */
+@Injectable()
+export class PasswordResetService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly resetTokens: ResetTokensService,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly events: AuthEventsPublisher,
+  ) {}
+
+  /**
+   * Does the same work for every address: it only emits an event. Looking up the account, issuing the
+   * token and sending the email happen in the listener, after the response has gone.
+   */
+  requestReset(email: string): void {
+    this.events.publish(PASSWORD_RESET_REQUESTED, new PasswordResetRequestedEvent(email, new Date()));
+  }
+
+  /** When the token expires; does not use it up. */
+  async verify(token: string): Promise<Date> {
+    const live = await this.resetTokens.findLive(token);
+    if (!live) throw invalidToken();
+    return live.expiresAt;
+  }
+
+  /**
+   * Checks the token without using it, checks the new password (a refused password leaves the link
+   * usable), and only then uses the token up and sets the password in one transaction.
+   */
+  async reset(token: string, newPassword: string): Promise<void> {
+    const live = await this.resetTokens.findLive(token);
+    if (!live) throw invalidToken();
+    const user = await this.users.findById(live.userId);
+    if (!user) throw invalidToken();
+
+    this.policy.assertAcceptable(newPassword, user.email);
+    const hash = await this.hasher.hash(newPassword);
+
+    const changedAt = await this.unitOfWork.run(async (manager) => {
+      // Of concurrent resets with one token, only the one that deletes the row goes on.
+      const userId = await this.resetTokens.consume(live.id, manager);
+      if (userId === null) throw invalidToken();
+      const at = await this.users.changePassword(userId, hash, manager);
+      await this.resetTokens.revokeAllForUser(userId, manager);
+      return at;
+    });
+    this.events.publish(PASSWORD_CHANGED, new PasswordChangedEvent(user.id, user.email, changedAt, 'reset'));
+  }
+}

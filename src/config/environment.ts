@@ -1,0 +1,184 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+export const NODE_ENVIRONMENTS = ['development', 'production', 'test'] as const;
+export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
+
+const isProduction = (env: EnvironmentVariables): boolean => env.NODE_ENV === 'production';
+/** Required in production; validated whenever it is set. */
+const requiredInProduction = (env: EnvironmentVariables, value: unknown): boolean =>
+  isProduction(env) || value !== undefined;
+
+// Reads the raw value: implicit conversion would already have turned "false" into true.
+const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }): unknown => {
+  const value = obj[key];
+  if (typeof value !== 'string') return value;
+  const lowered = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(lowered)) return true;
+  if (['false', '0', 'no'].includes(lowered)) return false;
+  return value;
+};
+
+/* eslint-disable @typescript-eslint/no-inferrable-types -- explicit types feed emitDecoratorMetadata,
+   which implicit conversion needs to turn "3000" into 3000. */
+/**
+ * Every environment variable the service reads, with its default. Validated once at start-up; the
+ * typed namespaces in this folder are built from the validated result.
+ */
+export class EnvironmentVariables {
+  @IsIn(NODE_ENVIRONMENTS)
+  NODE_ENV: NodeEnvironment = 'development';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+    message: 'DATABASE_URL must be sqlite:<path>, sqlite::memory: or postgres://user:pass@host:port/db',
+  })
+  DATABASE_URL: string = 'sqlite:data/app.sqlite';
+
+  @ValidateIf(requiredInProduction)
+  @IsString({ message: 'JWT_SECRET is required in production' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
+  JWT_SECRET?: string;
+
+  @Matches(/^\d+(s|m|h|d)?$/, {
+    message: 'JWT_EXPIRES_IN must be a number of seconds or a duration such as 900s, 15m, 12h or 7d',
+  })
+  JWT_EXPIRES_IN: string = '15m';
+
+  @ValidateIf(requiredInProduction)
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'FRONTEND_URL must be an absolute http(s) URL (and is required in production)' },
+  )
+  FRONTEND_URL?: string;
+
+  @Matches(/^\/[^#?\s]*$/, { message: 'RESET_PASSWORD_PATH must start with / and hold no ?, # or spaces' })
+  RESET_PASSWORD_PATH: string = '/reset-password';
+
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 60)
+  RESET_TOKEN_TTL_MINUTES: number = 60;
+
+  @ValidateIf(requiredInProduction)
+  @IsString({ message: 'SMTP_HOST is required in production' })
+  @IsNotEmpty()
+  SMTP_HOST?: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  SMTP_PORT: number = 587;
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'SMTP_SECURE must be true or false' })
+  SMTP_SECURE: boolean = false;
+
+  @IsOptional()
+  @IsString()
+  SMTP_USER?: string;
+
+  @IsOptional()
+  @IsString()
+  SMTP_PASSWORD?: string;
+
+  @ValidateIf(requiredInProduction)
+  @IsString({ message: 'MAIL_FROM is required in production' })
+  @IsNotEmpty()
+  MAIL_FROM?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  MAIL_DEV_DIR: string = 'data/mailbox';
+
+  @IsOptional()
+  @IsString()
+  MAIL_TEMPLATES_DIR?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  APP_NAME: string = 'Your account';
+
+  @IsInt()
+  @Min(0)
+  @Max(4)
+  PASSWORD_MIN_SCORE: number = 3;
+
+  @IsInt()
+  @Min(1024, { message: 'ARGON2_MEMORY_KIB must be at least 1024' })
+  @Max(4 * 1024 * 1024)
+  ARGON2_MEMORY_KIB: number = 19456;
+
+  @IsInt()
+  @Min(2, { message: 'ARGON2_TIME_COST must be at least 2' })
+  @Max(100)
+  ARGON2_TIME_COST: number = 2;
+
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  ARGON2_PARALLELISM: number = 1;
+}
+
+/* eslint-enable @typescript-eslint/no-inferrable-types */
+
+/** Thrown at start-up when the environment is not usable; the message names every problem. */
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'InvalidEnvironmentError';
+  }
+}
+
+const KNOWN_KEYS = new Set(Object.keys(new EnvironmentVariables()).concat([
+  'JWT_SECRET',
+  'FRONTEND_URL',
+  'SMTP_HOST',
+  'SMTP_USER',
+  'SMTP_PASSWORD',
+  'MAIL_FROM',
+  'MAIL_TEMPLATES_DIR',
+]));
+
+function flatten(errors: ValidationError[]): string[] {
+  return errors.flatMap((error) => [
+    ...Object.values(error.constraints ?? {}),
+    ...flatten(error.children ?? []),
+  ]);
+}
+
+/**
+ * Parses and validates the variables this service knows (others are ignored). Empty strings count
+ * as unset, so `SMTP_HOST=` in a `.env` file means "no SMTP server".
+ */
+export function parseEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  const known: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (KNOWN_KEYS.has(key) && value !== undefined && value !== '') known[key] = value;
+  }
+  const env = plainToInstance(EnvironmentVariables, known, { enableImplicitConversion: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) throw new InvalidEnvironmentError(flatten(errors));
+  return env;
+}

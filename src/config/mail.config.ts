@@ -1,0 +1,54 @@
+import { registerAs } from '@nestjs/config';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseEnvironment } from './environment';
+import { Secret } from './secret';
+
+/** SMTP settings, or the dev mailbox when no SMTP host is set outside production. */
+export interface MailConfig {
+  appName: string;
+  from: string;
+  templatesDir: string;
+  transport:
+    | {
+        kind: 'smtp';
+        host: string;
+        port: number;
+        secure: boolean;
+        user?: string;
+        password?: Secret;
+      }
+    | { kind: 'dev-mailbox'; dir: string };
+}
+
+/**
+ * The built service runs from `dist/` where the build copies `templates/` to `dist/templates`; the
+ * sources (ts-jest, ts-node) sit one level deeper than the project root. Both resolve from here.
+ */
+export function defaultTemplatesDir(): string {
+  const built = resolve(__dirname, '..', 'templates');
+  return existsSync(built) ? built : resolve(__dirname, '..', '..', 'templates');
+}
+
+export const mailConfig = registerAs('mail', (): MailConfig => {
+  const env = parseEnvironment(process.env);
+  const templatesDir = env.MAIL_TEMPLATES_DIR ? resolve(env.MAIL_TEMPLATES_DIR) : defaultTemplatesDir();
+  if (!existsSync(join(templatesDir, 'password-reset.hbs'))) {
+    throw new Error(`Mail templates not found in ${templatesDir} (set MAIL_TEMPLATES_DIR)`);
+  }
+  return {
+    appName: env.APP_NAME,
+    from: env.MAIL_FROM ?? `"${env.APP_NAME}" <no-reply@localhost>`,
+    templatesDir,
+    transport: env.SMTP_HOST
+      ? {
+          kind: 'smtp',
+          host: env.SMTP_HOST,
+          port: env.SMTP_PORT,
+          secure: env.SMTP_SECURE,
+          user: env.SMTP_USER,
+          password: env.SMTP_PASSWORD === undefined ? undefined : new Secret(env.SMTP_PASSWORD),
+        }
+      : { kind: 'dev-mailbox', dir: resolve(env.MAIL_DEV_DIR) },
+  };
+});

@@ -1,0 +1,28 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { DatabaseConfig } from '../config/database.config';
+import { PasswordResetToken } from '../tokens/password-reset-token.entity';
+import { User } from '../users/user.entity';
+import { migrations } from './migrations';
+
+/** The entities this package owns; a host app adds them to its own connection. */
+export const passwordResetEntities = [User, PasswordResetToken];
+
+/** Connection options for the standalone service: migrations run at start, never `synchronize`. */
+export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+  const common = {
+    entities: passwordResetEntities,
+    migrations,
+    migrationsRun: true,
+    synchronize: false,
+    logging: false,
+  } as const;
+  if (config.type === 'postgres') {
+    return { ...common, type: 'postgres', url: config.url };
+  }
+  const database = config.path === ':memory:' ? ':memory:' : resolve(config.path);
+  if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
+  // TypeORM's better-sqlite3 driver turns on foreign keys for every connection it opens.
+  return { ...common, type: 'better-sqlite3', database };
+}

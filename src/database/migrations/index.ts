@@ -1,0 +1,4 @@
+import { InitialSchema1764100000000 } from './1764100000000-initial-schema';
+
+/** In order. Listed by class so the same list works from `src/` (tests) and `dist/`. */
+export const migrations = [InitialSchema1764100000000];

@@ -1,0 +1,37 @@
+import type { MailerOptions } from '@nestjs-modules/mailer';
+import { HandlebarsAdapter } from '@nestjs-modules/mailer/adapters/handlebars.adapter';
+import type { MailConfig } from '../config/mail.config';
+import { DevMailboxTransport } from './transports/dev-mailbox.transport';
+
+/**
+ * Options for `MailerModule.forRootAsync` built from the typed mail config. This is the only place
+ * where the SMTP password is unwrapped.
+ */
+export function buildMailerOptions(config: MailConfig): MailerOptions {
+  const transport =
+    config.transport.kind === 'smtp'
+      ? {
+          host: config.transport.host,
+          port: config.transport.port,
+          secure: config.transport.secure,
+          auth:
+            config.transport.user !== undefined
+              ? { user: config.transport.user, pass: config.transport.password?.reveal() ?? '' }
+              : undefined,
+          connectionTimeout: 10_000,
+          greetingTimeout: 10_000,
+          socketTimeout: 20_000,
+        }
+      : new DevMailboxTransport(config.transport.dir);
+  return {
+    transport,
+    defaults: { from: config.from },
+    template: {
+      dir: config.templatesDir,
+      // Styles are written inline in the templates already; the adapter's inliner is not needed.
+      adapter: new HandlebarsAdapter(undefined, { inlineCssEnabled: false }),
+      options: { strict: true },
+    },
+    options: { layout: 'layout' },
+  };
+}

@@ -1,0 +1,21 @@
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app.config';
+import { configureApp } from './common/http/configure-app';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bodyParser: false });
+  configureApp(app);
+  const { port } = app.get(ConfigService).getOrThrow<AppConfig>('app');
+  await app.listen(port);
+  new Logger('Bootstrap').log(`Listening on http://localhost:${port} (Swagger UI at /docs)`);
+}
+
+bootstrap().catch((error: unknown) => {
+  // Start-up errors (bad environment, unreachable database) are the operator's to fix: say so plainly.
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

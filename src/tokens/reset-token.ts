@@ -1,0 +1,11 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** 32 random bytes → 43 base64url characters. */
+export function generateResetToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** What the database stores and looks up: lower-case hex SHA-256 of the raw token. */
+export function hashResetToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}

@@ -1,0 +1,26 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { DomainError, DomainErrorCode } from '../common/domain-error';
+import { AccessTokenService } from './access-token.service';
+import { User } from './user.entity';
+
+/** A request that passed {@link AccessTokenGuard}. */
+export interface AuthenticatedRequest extends Request {
+  user: User;
+}
+
+/** Lets a request through only with a live `Authorization: Bearer <token>`. */
+@Injectable()
+export class AccessTokenGuard implements CanActivate {
+  constructor(private readonly tokens: AccessTokenService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token) {
+      throw new DomainError(DomainErrorCode.Unauthenticated, 'A valid access token is required');
+    }
+    request.user = await this.tokens.authenticate(token);
+    return true;
+  }
+}
