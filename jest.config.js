@@ -1,0 +1,24 @@
+// Three projects: unit specs next to the code, integration and e2e specs under test/.
+// ts-jest with isolatedModules transpiles only; `npm run typecheck` does the type checking.
+const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
+const common = {
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  testEnvironment: 'node',
+  transform,
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: 60_000,
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  projects: [
+    { ...common, displayName: 'unit', rootDir: 'src', testRegex: '.*\\.spec\\.ts$' },
+    {
+      ...common,
+      displayName: 'integration',
+      rootDir: '.',
+      testRegex: 'test/integration/.*\\.int-spec\\.ts$',
+    },
+    { ...common, displayName: 'e2e', rootDir: '.', testRegex: 'test/e2e/.*\\.e2e-spec\\.ts$' },
+  ],
+};
