@@ -1,6 +1,6 @@
 // Three projects: unit specs next to the code, integration and e2e specs under test/.
-// ts-jest with isolatedModules transpiles only; `npm run typecheck` does the type checking.
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
+// tsconfig sets isolatedModules, so ts-jest transpiles only; `npm run typecheck` does the type checking.
+const transform = { '^.+\\.ts$': ['ts-jest', {}] };
 const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   testEnvironment: 'node',

@@ -1,0 +1,267 @@
+import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
+import { User } from '../../src/users/user.entity';
+import { login, newEmail, OTHER_STRONG_PASSWORD, registerUser, STRONG_PASSWORD } from '../support/factories';
+import { SmtpTestServer } from '../support/smtp-test-server';
+import { createTestApp, TestApp } from '../support/test-app';
+import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
+
+describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
+  let database: TestDatabase;
+  let smtp: SmtpTestServer;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    smtp = await new SmtpTestServer().start();
+    app = await createTestApp({ database, smtp });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await smtp?.stop();
+    await database?.drop();
+  });
+
+  describe('POST /auth/register', () => {
+    it('should trim and lower-case the email and answer 201 with id, email and createdAt only', async () => {
+      const local = newEmail('Alice').split('@')[0];
+      const response = await app
+        .http()
+        .post('/auth/register')
+        .send({ email: `  ${local.toUpperCase()}@Example.COM `, password: STRONG_PASSWORD })
+        .expect(201);
+      expect(Object.keys(response.body).sort()).toEqual(['createdAt', 'email', 'id']);
+      expect(response.body.email).toBe(`${local.toLowerCase()}@example.com`);
+      expect(response.body.id).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('should answer 409 for an address that already has an account, in any case', async () => {
+      const user = await registerUser(app);
+      const response = await app
+        .http()
+        .post('/auth/register')
+        .send({ email: user.email.toUpperCase(), password: OTHER_STRONG_PASSWORD })
+        .expect(409);
+      expect(response.body.code).toBe('EMAIL_TAKEN');
+    });
+
+    it('should refuse a weak password with zxcvbn feedback', async () => {
+      const response = await app
+        .http()
+        .post('/auth/register')
+        .send({ email: newEmail(), password: 'password123' })
+        .expect(400);
+      expect(response.body.message).toMatch(/too easy to guess.*commonly used/i);
+    });
+
+    it('should store an argon2id hash at the configured cost, never the password', async () => {
+      const user = await registerUser(app);
+      const stored = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+      expect(stored.passwordHash).toMatch(/^\$argon2id\$v=19\$m=1024,p=1,t=2\$/);
+      expect(stored.passwordHash).not.toContain(user.password);
+    });
+  });
+
+  describe('validation', () => {
+    it.each([
+      ['an unknown field', { email: 'a@example.com', password: STRONG_PASSWORD, admin: true }, /property admin should not exist/],
+      ['a wrong type', { email: 42, password: STRONG_PASSWORD }, /email must be a valid email address/],
+      ['an array for a field', { email: ['a@example.com'], password: STRONG_PASSWORD }, /email must be a valid email address/],
+      ['a malformed email', { email: 'not-an-email', password: STRONG_PASSWORD }, /email must be a valid email address/],
+      ['a missing password', { email: 'a@example.com' }, /password must be a string/],
+    ])('should answer 400 naming the problem for %s', async (_name, body, message) => {
+      const response = await app.http().post('/auth/register').send(body).expect(400);
+      expect(JSON.stringify(response.body.message)).toMatch(message);
+    });
+
+    it('should answer 400 for a body that is an array', async () => {
+      const response = await app.http().post('/auth/forgot-password').send([{ email: 'a@example.com' }]).expect(400);
+      expect(response.body.message).toBe('The request body must be a JSON object');
+    });
+
+    it('should answer 400 for a __proto__ key', async () => {
+      const response = await app
+        .http()
+        .post('/auth/forgot-password')
+        .set('Content-Type', 'application/json')
+        .send('{"email":"a@example.com","__proto__":{"isAdmin":true}}')
+        .expect(400);
+      expect(response.body.message).toMatch(/__proto__/);
+    });
+
+    it('should answer 400 for malformed JSON', async () => {
+      await app.http().post('/auth/login').set('Content-Type', 'application/json').send('{"email":').expect(400);
+    });
+
+    it('should answer 413 for a body over 100 kB', async () => {
+      await app
+        .http()
+        .post('/auth/forgot-password')
+        .send({ email: `${'a'.repeat(110_000)}@example.com` })
+        .expect(413);
+    });
+
+    it('should never answer 5xx to odd input on any route', async () => {
+      const bodies: unknown[] = [{}, { token: null }, { token: {} }, { token: 'x'.repeat(300) }, { email: '' }, 'text'];
+      const routes = ['/auth/register', '/auth/login', '/auth/forgot-password', '/auth/reset-password', '/auth/reset-password/verify'];
+      for (const route of routes) {
+        for (const body of bodies) {
+          const response = await app.http().post(route).send(body as object);
+          expect(response.status).toBeGreaterThanOrEqual(400);
+          expect(response.status).toBeLessThan(500);
+        }
+      }
+    });
+  });
+
+  describe('POST /auth/login', () => {
+    it('should answer with a bearer token and its lifetime', async () => {
+      const user = await registerUser(app);
+      const response = await app.http().post('/auth/login').send({ email: user.email, password: user.password }).expect(200);
+      expect(response.body).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 900 });
+    });
+
+    it('should answer the same 401 for an unknown email and a wrong password', async () => {
+      const user = await registerUser(app);
+      const wrong = await app.http().post('/auth/login').send({ email: user.email, password: OTHER_STRONG_PASSWORD });
+      const unknown = await app.http().post('/auth/login').send({ email: newEmail(), password: OTHER_STRONG_PASSWORD });
+      expect(wrong.status).toBe(401);
+      expect(unknown.status).toBe(401);
+      expect(unknown.body).toEqual(wrong.body);
+    });
+  });
+
+  describe('POST /auth/change-password', () => {
+    it('should change the password, end every session and email the owner', async () => {
+      const user = await registerUser(app);
+      const token = await login(app, user.email, user.password);
+      const otherSession = await login(app, user.email, user.password);
+
+      await app
+        .http()
+        .post('/auth/change-password')
+        .auth(token, { type: 'bearer' })
+        .send({ currentPassword: user.password, newPassword: OTHER_STRONG_PASSWORD })
+        .expect(204);
+
+      await app.http().get('/users/me').auth(token, { type: 'bearer' }).expect(401);
+      await app.http().get('/users/me').auth(otherSession, { type: 'bearer' }).expect(401);
+      await login(app, user.email, OTHER_STRONG_PASSWORD);
+      const [notice] = await smtp.waitForMail(user.email);
+      expect(notice.parsed.subject).toBe('Test Product: your password was changed');
+    });
+
+    it('should delete outstanding reset tokens', async () => {
+      const user = await registerUser(app);
+      const token = await login(app, user.email, user.password);
+      await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+      await smtp.waitForMail(user.email);
+      expect(await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id })).toBe(1);
+      await app
+        .http()
+        .post('/auth/change-password')
+        .auth(token, { type: 'bearer' })
+        .send({ currentPassword: user.password, newPassword: OTHER_STRONG_PASSWORD })
+        .expect(204);
+      expect(await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id })).toBe(0);
+    });
+
+    it('should answer 401 for a wrong current password and 400 for a weak new one', async () => {
+      const user = await registerUser(app);
+      const token = await login(app, user.email, user.password);
+      await app
+        .http()
+        .post('/auth/change-password')
+        .auth(token, { type: 'bearer' })
+        .send({ currentPassword: OTHER_STRONG_PASSWORD, newPassword: OTHER_STRONG_PASSWORD })
+        .expect(401);
+      await app
+        .http()
+        .post('/auth/change-password')
+        .auth(token, { type: 'bearer' })
+        .send({ currentPassword: user.password, newPassword: 'password123' })
+        .expect(400);
+      // Neither attempt changed anything: the session still works.
+      await app.http().get('/users/me').auth(token, { type: 'bearer' }).expect(200);
+    });
+
+    it('should answer 401 without a token', async () => {
+      await app
+        .http()
+        .post('/auth/change-password')
+        .send({ currentPassword: STRONG_PASSWORD, newPassword: OTHER_STRONG_PASSWORD })
+        .expect(401);
+    });
+  });
+
+  describe('/users/me', () => {
+    it('should answer 401 for a missing, malformed or forged token', async () => {
+      await app.http().get('/users/me').expect(401);
+      await app.http().get('/users/me').set('Authorization', 'Basic abc').expect(401);
+      await app.http().get('/users/me').auth('not.a.jwt', { type: 'bearer' }).expect(401);
+    });
+
+    it('should delete the account with its reset tokens', async () => {
+      const user = await registerUser(app);
+      const token = await login(app, user.email, user.password);
+      await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+      await smtp.waitForMail(user.email);
+
+      await app.http().delete('/users/me').auth(token, { type: 'bearer' }).expect(204);
+
+      expect(await app.dataSource.getRepository(User).countBy({ id: user.id })).toBe(0);
+      expect(await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id })).toBe(0);
+      await app.http().get('/users/me').auth(token, { type: 'bearer' }).expect(401);
+    });
+  });
+
+  describe('GET /health', () => {
+    it('should answer 200 with status ok while the database answers', async () => {
+      const response = await app.http().get('/health').expect(200);
+      expect(response.body.status).toBe('ok');
+      expect(response.body.details.database.status).toBe('up');
+    });
+  });
+
+  describe('GET /docs', () => {
+    it('should document every route with bearer auth and error responses', async () => {
+      await app.http().get('/docs').expect(200);
+      const { body: spec } = await app.http().get('/docs-json').expect(200);
+      const routes = Object.entries(spec.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+        Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+      );
+      expect(routes.sort()).toEqual(
+        [
+          'GET /health',
+          'POST /auth/register',
+          'POST /auth/login',
+          'GET /users/me',
+          'DELETE /users/me',
+          'POST /auth/change-password',
+          'POST /auth/forgot-password',
+          'POST /auth/reset-password/verify',
+          'POST /auth/reset-password',
+        ].sort(),
+      );
+      expect(spec.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(spec.paths['/users/me'].get.security).toEqual([{ bearer: [] }]);
+      expect(spec.paths['/auth/reset-password'].post.responses['400']).toBeDefined();
+      expect(spec.components.schemas.ResetPasswordDto.required).toEqual(['token', 'newPassword']);
+    });
+  });
+});
+
+describe('Health when the database is gone', () => {
+  it('should answer 503', async () => {
+    const database = await createTestDatabase('sqlite');
+    const app = await createTestApp({ database });
+    try {
+      await app.dataSource.destroy();
+      const response = await app.http().get('/health').expect(503);
+      expect(response.body.status).toBe('error');
+    } finally {
+      await app.app.close().catch(() => undefined);
+      await database.drop();
+    }
+  });
+});

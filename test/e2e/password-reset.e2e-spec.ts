@@ -1,0 +1,234 @@
+import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
+import { hashResetToken } from '../../src/tokens/reset-token';
+import { User } from '../../src/users/user.entity';
+import { login, newEmail, OTHER_STRONG_PASSWORD, registerUser, STRONG_PASSWORD, THIRD_STRONG_PASSWORD } from '../support/factories';
+import { extractResetToken, SmtpTestServer } from '../support/smtp-test-server';
+import { createTestApp, FRONTEND_URL, TestApp } from '../support/test-app';
+import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
+
+const GENERIC_TOKEN_ERROR = 'This reset link is invalid or has expired. Request a new one.';
+
+describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
+  let database: TestDatabase;
+  let smtp: SmtpTestServer;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    smtp = await new SmtpTestServer().start();
+    app = await createTestApp({ database, smtp });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await smtp?.stop();
+    await database?.drop();
+  });
+
+  /** Asks for a reset and returns the token from the email that arrives. */
+  async function requestResetToken(email: string, expectedCount = 1): Promise<string> {
+    await app.http().post('/auth/forgot-password').send({ email }).expect(202);
+    const mails = await smtp.waitForMail(email, expectedCount);
+    return extractResetToken(mails[expectedCount - 1]);
+  }
+
+  it('should run the whole flow: register, log in, forget, reset, log in with the new password', async () => {
+    const user = await registerUser(app);
+    const oldAccessToken = await login(app, user.email, user.password);
+    await app.http().get('/users/me').auth(oldAccessToken, { type: 'bearer' }).expect(200);
+
+    const token = await requestResetToken(user.email);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const verify = await app.http().post('/auth/reset-password/verify').send({ token }).expect(200);
+    expect(new Date(verify.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
+
+    const reset = await app
+      .http()
+      .post('/auth/reset-password')
+      .send({ token, newPassword: OTHER_STRONG_PASSWORD })
+      .expect(200);
+    expect(Object.keys(reset.body)).toEqual(['message']);
+
+    // Sessions from before the reset are over; the old password no longer works; the new one does.
+    await app.http().get('/users/me').auth(oldAccessToken, { type: 'bearer' }).expect(401);
+    await app.http().post('/auth/login').send({ email: user.email, password: user.password }).expect(401);
+    const newAccessToken = await login(app, user.email, OTHER_STRONG_PASSWORD);
+    const me = await app.http().get('/users/me').auth(newAccessToken, { type: 'bearer' }).expect(200);
+    expect(me.body).toEqual({ id: user.id, email: user.email, createdAt: expect.any(String) });
+
+    // The link works once.
+    const again = await app
+      .http()
+      .post('/auth/reset-password')
+      .send({ token, newPassword: THIRD_STRONG_PASSWORD })
+      .expect(400);
+    expect(again.body.message).toBe(GENERIC_TOKEN_ERROR);
+  });
+
+  it('should send a multipart/alternative reset email whose text part holds the full link in the fragment', async () => {
+    const user = await registerUser(app);
+    await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+    const [mail] = await smtp.waitForMail(user.email);
+
+    expect(mail.user).toBe(SmtpTestServer.USER);
+    expect(mail.raw).toMatch(/Content-Type: multipart\/alternative/i);
+    expect(mail.parsed.subject).toBe('Test Product: reset your password');
+    const token = extractResetToken(mail);
+    const link = `${FRONTEND_URL}/reset-password#token=${token}`;
+    expect(mail.parsed.text).toContain(link);
+    // Handlebars escapes "=" in attributes as &#x3D;, which every mail client decodes back.
+    expect(String(mail.parsed.html).replace(/&#x3D;/g, '=')).toContain(`href="${link}"`);
+    expect(mail.parsed.html).not.toMatch(/<script|<style/i);
+    // The email says when the link expires: an hour from now by default, in UTC.
+    const expiresAt = new Date(Date.now() + 60 * 60_000);
+    const hour = String(expiresAt.getUTCHours()).padStart(2, '0');
+    expect(mail.parsed.text).toMatch(new RegExp(`expires on .*${expiresAt.getUTCFullYear()} at ${hour}:\\d\\d UTC`));
+  });
+
+  it('should build the link from FRONTEND_URL whatever Host, X-Forwarded-Host and Forwarded say', async () => {
+    const user = await registerUser(app);
+    await app
+      .http()
+      .post('/auth/forgot-password')
+      .set('Host', 'evil.example')
+      .set('X-Forwarded-Host', 'evil.example')
+      .set('X-Forwarded-Proto', 'http')
+      .set('Forwarded', 'host=evil.example;proto=http')
+      .send({ email: user.email })
+      .expect(202);
+    const [mail] = await smtp.waitForMail(user.email);
+    expect(mail.parsed.text).toContain(`${FRONTEND_URL}/reset-password#token=`);
+    expect(mail.raw).not.toContain('evil.example');
+  });
+
+  it('should answer forgot-password identically for known and unknown addresses, and mail only the known one', async () => {
+    const user = await registerUser(app);
+    const unknown = newEmail('nobody');
+    const known = await app.http().post('/auth/forgot-password').send({ email: user.email });
+    const missing = await app.http().post('/auth/forgot-password').send({ email: unknown });
+
+    expect(missing.status).toBe(202);
+    expect(known.status).toBe(202);
+    expect(missing.body).toEqual(known.body);
+    const headers = (h: Record<string, string>) => {
+      const { date: _date, ...rest } = h;
+      return rest;
+    };
+    expect(headers(missing.headers)).toEqual(headers(known.headers));
+
+    await smtp.waitForMail(user.email);
+    // Give the listener for the unknown address every chance to (wrongly) send something.
+    await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+    await smtp.waitForMail(user.email, 2);
+    expect(smtp.mailTo(unknown)).toHaveLength(0);
+  });
+
+  it('should keep one live link per account: a new request ends the older link', async () => {
+    const user = await registerUser(app);
+    const first = await requestResetToken(user.email, 1);
+    const second = await requestResetToken(user.email, 2);
+    expect(second).not.toBe(first);
+
+    const stale = await app.http().post('/auth/reset-password/verify').send({ token: first }).expect(400);
+    expect(stale.body.message).toBe(GENERIC_TOKEN_ERROR);
+    await app.http().post('/auth/reset-password/verify').send({ token: second }).expect(200);
+    expect(await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id })).toBe(1);
+  });
+
+  it('should end outstanding links when the owner logs in successfully', async () => {
+    const user = await registerUser(app);
+    const token = await requestResetToken(user.email);
+    await login(app, user.email, user.password);
+    await app.http().post('/auth/reset-password/verify').send({ token }).expect(400);
+  });
+
+  it('should refuse an expired link with the same body as an unknown one', async () => {
+    const user = await registerUser(app);
+    const token = await requestResetToken(user.email);
+    await app.dataSource
+      .getRepository(PasswordResetToken)
+      .update({ tokenHash: hashResetToken(token) }, { expiresAt: new Date(Date.now() - 1000) });
+
+    const expired = await app.http().post('/auth/reset-password').send({ token, newPassword: OTHER_STRONG_PASSWORD });
+    const unknown = await app
+      .http()
+      .post('/auth/reset-password')
+      .send({ token: 'A'.repeat(43), newPassword: OTHER_STRONG_PASSWORD });
+    expect(expired.status).toBe(400);
+    expect(expired.body).toEqual(unknown.body);
+    expect(expired.body.message).toBe(GENERIC_TOKEN_ERROR);
+    await app.http().post('/auth/reset-password/verify').send({ token }).expect(400);
+  });
+
+  it('should refuse a weak new password with feedback and leave the link usable', async () => {
+    const user = await registerUser(app, newEmail('jonathan.smithers'));
+    const token = await requestResetToken(user.email);
+
+    const weak = await app.http().post('/auth/reset-password').send({ token, newPassword: 'password123' }).expect(400);
+    expect(weak.body.code).toBe('WEAK_PASSWORD');
+    expect(weak.body.message).toMatch(/commonly used/i);
+    const local = user.email.split('@')[0];
+    await app.http().post('/auth/reset-password').send({ token, newPassword: local }).expect(400);
+    const short = await app.http().post('/auth/reset-password').send({ token, newPassword: 'a' }).expect(400);
+    expect(JSON.stringify(short.body.message)).toMatch(/newPassword must be longer than or equal to 8/);
+
+    await app.http().post('/auth/reset-password/verify').send({ token }).expect(200);
+    await app.http().post('/auth/reset-password').send({ token, newPassword: OTHER_STRONG_PASSWORD }).expect(200);
+  });
+
+  it('should bump token_version, delete every reset token and send a password-changed email after a reset', async () => {
+    const user = await registerUser(app);
+    const token = await requestResetToken(user.email);
+    const before = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+
+    await app.http().post('/auth/reset-password').send({ token, newPassword: OTHER_STRONG_PASSWORD }).expect(200);
+
+    const after = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+    expect(after.tokenVersion).toBe(before.tokenVersion + 1);
+    expect(after.passwordChangedAt.getTime()).toBeGreaterThan(before.passwordChangedAt.getTime());
+    expect(await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id })).toBe(0);
+
+    const mails = await smtp.waitForMail(user.email, 2);
+    const notice = mails[1];
+    expect(notice.parsed.subject).toBe('Test Product: your password was changed');
+    expect(notice.raw).toMatch(/multipart\/alternative/i);
+    expect(notice.parsed.text).toMatch(/changed on .*\d\d:\d\d UTC/);
+    expect(notice.parsed.text).toMatch(/If this was not you/);
+    expect(notice.parsed.text).toContain(`${FRONTEND_URL}/reset-password`);
+    expect(notice.parsed.text).not.toMatch(/#token=/);
+  });
+
+  it('should give exactly one success to 20 concurrent resets with one token', async () => {
+    const user = await registerUser(app);
+    const token = await requestResetToken(user.email);
+    const passwords = Array.from({ length: 20 }, (_, i) => `${OTHER_STRONG_PASSWORD} ${i}`);
+
+    const responses = await Promise.all(
+      passwords.map((newPassword) => app.http().post('/auth/reset-password').send({ token, newPassword })),
+    );
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(19);
+
+    const winner = passwords[responses.findIndex((r) => r.status === 200)];
+    await login(app, user.email, winner);
+    const stored = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+    expect(stored.tokenVersion).toBe(1);
+  });
+
+  it('should never store the raw token, only its SHA-256', async () => {
+    const user = await registerUser(app);
+    const token = await requestResetToken(user.email);
+    const rows = await app.dataSource.getRepository(PasswordResetToken).findBy({ userId: user.id });
+    expect(rows).toHaveLength(1);
+    expect(rows[0].tokenHash).toBe(hashResetToken(token));
+    expect(rows[0].tokenHash).toMatch(/^[0-9a-f]{64}$/);
+    const everything = JSON.stringify([
+      await app.dataSource.query('SELECT * FROM users'),
+      await app.dataSource.query('SELECT * FROM password_reset_tokens'),
+    ]);
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain(user.password);
+  });
+});
