@@ -1,0 +1,183 @@
+import { DomainError, DomainErrorCode } from '../common/domain-error';
+import type { UnitOfWork } from '../database/unit-of-work';
+import type { ResetTokensService } from '../tokens/reset-tokens.service';
+import type { AccessToken, AccessTokenService } from '../users/access-token.service';
+import { User } from '../users/user.entity';
+import type { UsersService } from '../users/users.service';
+import { AuthService } from './auth.service';
+import type { AuthEventsPublisher } from './events/auth-events.publisher';
+import type { PasswordHasher } from './password-hasher.service';
+import type { PasswordPolicy } from './password-policy.service';
+
+const EMAIL = 'alice@example.com';
+const PASSWORD = 'correct horse battery staple';
+const STORED_HASH = '$argon2id$v=19$m=1024,p=1,t=2$b2xkc2FsdA$b2xkaGFzaA';
+const UPGRADED_HASH = '$argon2id$v=19$m=19456,p=1,t=2$bmV3c2FsdA$bmV3aGFzaA';
+
+function newUser(): User {
+  const now = new Date('2025-01-01T00:00:00Z');
+  return Object.assign(new User(), {
+    id: '9d3f7a52-1e0b-4b8c-a6f4-2c5d8e1b7a90',
+    email: EMAIL,
+    passwordHash: STORED_HASH,
+    tokenVersion: 0,
+    createdAt: now,
+    updatedAt: now,
+    passwordChangedAt: now,
+  });
+}
+
+interface Scenario {
+  /** The account `findByEmail` finds, or `null` for an unknown address. */
+  account: User | null;
+  passwordMatches?: boolean;
+  needsRehash?: boolean;
+}
+
+/** AuthService over hand-written fakes that record how they were called. */
+function authServiceFor({ account, passwordMatches = true, needsRehash = false }: Scenario) {
+  const issued: AccessToken = {
+    accessToken: 'signed.access.token',
+    tokenType: 'Bearer',
+    expiresIn: 900,
+  };
+  const users = {
+    findByEmail: jest.fn((_email: string) => Promise.resolve(account)),
+    rehash: jest.fn((_id: string, _hash: string) => Promise.resolve()),
+  };
+  const resetTokens = { revokeAllForUser: jest.fn((_userId: string) => Promise.resolve()) };
+  const accessTokens = { issue: jest.fn((_user: User) => Promise.resolve(issued)) };
+  const hasher = {
+    verify: jest.fn((_hash: string, _password: string) => Promise.resolve(passwordMatches)),
+    verifyDummy: jest.fn((_password: string) => Promise.resolve(false as const)),
+    needsRehash: jest.fn((_hash: string) => needsRehash),
+    hash: jest.fn((_password: string) => Promise.resolve(UPGRADED_HASH)),
+  };
+  const policy = { assertAcceptable: jest.fn() };
+  const unitOfWork = { run: jest.fn() };
+  const events = { publish: jest.fn() };
+  const service = new AuthService(
+    users as unknown as UsersService,
+    resetTokens as unknown as ResetTokensService,
+    accessTokens as unknown as AccessTokenService,
+    hasher as unknown as PasswordHasher,
+    policy as unknown as PasswordPolicy,
+    unitOfWork as unknown as UnitOfWork,
+    events as unknown as AuthEventsPublisher,
+  );
+  return { service, issued, users, resetTokens, accessTokens, hasher };
+}
+
+async function loginError(service: AuthService, password = PASSWORD): Promise<DomainError> {
+  const error: unknown = await service.login(EMAIL, password).then(
+    () => {
+      throw new Error('Expected the login to fail');
+    },
+    (refusal: unknown) => refusal,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+}
+
+describe(AuthService.name, () => {
+  describe('login', () => {
+    it('should spend a dummy verify for an unknown email', async () => {
+      const { service, hasher } = authServiceFor({ account: null });
+
+      await loginError(service);
+
+      expect(hasher.verifyDummy).toHaveBeenCalledWith(PASSWORD);
+      expect(hasher.verify).not.toHaveBeenCalled();
+    });
+
+    it('should refuse an unknown email with INVALID_CREDENTIALS', async () => {
+      const { service, accessTokens, resetTokens } = authServiceFor({ account: null });
+
+      const error = await loginError(service);
+
+      expect(error.code).toBe(DomainErrorCode.InvalidCredentials);
+      expect(accessTokens.issue).not.toHaveBeenCalled();
+      expect(resetTokens.revokeAllForUser).not.toHaveBeenCalled();
+    });
+
+    it('should give an unknown email the same error as a wrong password', async () => {
+      const unknown = await loginError(authServiceFor({ account: null }).service);
+      const wrong = await loginError(
+        authServiceFor({ account: newUser(), passwordMatches: false }).service,
+      );
+
+      expect(wrong.code).toBe(DomainErrorCode.InvalidCredentials);
+      expect(unknown.code).toBe(wrong.code);
+      expect(unknown.message).toBe(wrong.message);
+    });
+
+    it('should check the password against the stored hash', async () => {
+      const { service, hasher } = authServiceFor({ account: newUser() });
+
+      await service.login(EMAIL, PASSWORD);
+
+      expect(hasher.verify).toHaveBeenCalledWith(STORED_HASH, PASSWORD);
+      expect(hasher.verifyDummy).not.toHaveBeenCalled();
+    });
+
+    it('should not issue a token, rehash or revoke links for a wrong password', async () => {
+      const { service, accessTokens, users, resetTokens } = authServiceFor({
+        account: newUser(),
+        passwordMatches: false,
+        needsRehash: true,
+      });
+
+      const error = await loginError(service, 'not the password');
+
+      expect(error.code).toBe(DomainErrorCode.InvalidCredentials);
+      expect(accessTokens.issue).not.toHaveBeenCalled();
+      expect(users.rehash).not.toHaveBeenCalled();
+      expect(resetTokens.revokeAllForUser).not.toHaveBeenCalled();
+    });
+
+    it('should store a new hash when the old one used other parameters', async () => {
+      const account = newUser();
+      const { service, hasher, users } = authServiceFor({ account, needsRehash: true });
+
+      await service.login(EMAIL, PASSWORD);
+
+      expect(hasher.needsRehash).toHaveBeenCalledWith(STORED_HASH);
+      expect(hasher.hash).toHaveBeenCalledWith(PASSWORD);
+      expect(users.rehash).toHaveBeenCalledWith(account.id, UPGRADED_HASH);
+    });
+
+    it('should keep the hash when it already uses the configured parameters', async () => {
+      const { service, hasher, users } = authServiceFor({ account: newUser(), needsRehash: false });
+
+      await service.login(EMAIL, PASSWORD);
+
+      expect(hasher.hash).not.toHaveBeenCalled();
+      expect(users.rehash).not.toHaveBeenCalled();
+    });
+
+    it("should revoke the account's reset tokens on success", async () => {
+      const account = newUser();
+      const { service, resetTokens } = authServiceFor({ account });
+
+      await service.login(EMAIL, PASSWORD);
+
+      expect(resetTokens.revokeAllForUser).toHaveBeenCalledWith(account.id);
+    });
+
+    it('should return the access token issued for the account', async () => {
+      const account = newUser();
+      const { service, accessTokens, issued } = authServiceFor({ account });
+
+      await expect(service.login(EMAIL, PASSWORD)).resolves.toBe(issued);
+      expect(accessTokens.issue).toHaveBeenCalledWith(account);
+    });
+
+    it('should look the account up by the email it was given', async () => {
+      const { service, users } = authServiceFor({ account: newUser() });
+
+      await service.login(EMAIL, PASSWORD);
+
+      expect(users.findByEmail).toHaveBeenCalledWith(EMAIL);
+    });
+  });
+});

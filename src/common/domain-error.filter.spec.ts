@@ -1,0 +1,83 @@
+import type { ArgumentsHost } from '@nestjs/common';
+import { DomainError, DomainErrorCode } from './domain-error';
+import { DomainErrorFilter } from './domain-error.filter';
+
+/** Records what the filter does to an Express response. */
+class FakeResponse {
+  readonly headers = new Map<string, string>();
+  statusCode: number | undefined;
+  body: unknown;
+
+  setHeader(name: string, value: string): this {
+    this.headers.set(name, value);
+    return this;
+  }
+
+  status(code: number): this {
+    this.statusCode = code;
+    return this;
+  }
+
+  json(body: unknown): this {
+    this.body = body;
+    return this;
+  }
+}
+
+function httpHost(response: FakeResponse): ArgumentsHost {
+  const http = {
+    getResponse: () => response,
+    getRequest: () => ({}),
+    getNext: () => () => undefined,
+  };
+  return { switchToHttp: () => http, getType: () => 'http' } as unknown as ArgumentsHost;
+}
+
+function filtered(error: DomainError): FakeResponse {
+  const response = new FakeResponse();
+  new DomainErrorFilter().catch(error, httpHost(response));
+  return response;
+}
+
+describe(DomainErrorFilter.name, () => {
+  it.each([
+    [DomainErrorCode.EmailTaken, 409, 'Conflict'],
+    [DomainErrorCode.InvalidCredentials, 401, 'Unauthorized'],
+    [DomainErrorCode.Unauthenticated, 401, 'Unauthorized'],
+    [DomainErrorCode.WeakPassword, 400, 'Bad Request'],
+    [DomainErrorCode.InvalidResetToken, 400, 'Bad Request'],
+  ])('should answer %s with %i %s and the error body', (code, status, error) => {
+    const message = `Something about ${code}`;
+
+    const response = filtered(new DomainError(code, message));
+
+    expect(response.statusCode).toBe(status);
+    expect(response.body).toEqual({ statusCode: status, error, code, message });
+  });
+
+  it.each([DomainErrorCode.InvalidCredentials, DomainErrorCode.Unauthenticated])(
+    'should send WWW-Authenticate: Bearer with %s',
+    (code) => {
+      const response = filtered(new DomainError(code, 'No'));
+
+      expect(response.headers.get('WWW-Authenticate')).toBe('Bearer');
+    },
+  );
+
+  it.each([
+    DomainErrorCode.EmailTaken,
+    DomainErrorCode.WeakPassword,
+    DomainErrorCode.InvalidResetToken,
+  ])('should not send WWW-Authenticate with %s', (code) => {
+    const response = filtered(new DomainError(code, 'No'));
+
+    expect(response.headers.has('WWW-Authenticate')).toBe(false);
+  });
+
+  it.each(Object.values(DomainErrorCode))('should map %s to a client error', (code) => {
+    const response = filtered(new DomainError(code, 'No'));
+
+    expect(response.statusCode).toBeGreaterThanOrEqual(400);
+    expect(response.statusCode).toBeLessThan(500);
+  });
+});

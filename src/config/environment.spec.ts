@@ -1,0 +1,374 @@
+import { Logger } from '@nestjs/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { appConfig } from './app.config';
+import { authConfig } from './auth.config';
+import { databaseConfig, parseDatabaseUrl } from './database.config';
+import { InvalidEnvironmentError, parseEnvironment } from './environment';
+import { mailConfig } from './mail.config';
+import { resetConfig } from './reset.config';
+import { Secret } from './secret';
+
+/** Every variable the service reads; cleared before each test so the host's environment cannot leak in. */
+const SERVICE_VARIABLES = [
+  'NODE_ENV',
+  'PORT',
+  'DATABASE_URL',
+  'JWT_SECRET',
+  'JWT_EXPIRES_IN',
+  'FRONTEND_URL',
+  'RESET_PASSWORD_PATH',
+  'RESET_TOKEN_TTL_MINUTES',
+  'SMTP_HOST',
+  'SMTP_PORT',
+  'SMTP_SECURE',
+  'SMTP_USER',
+  'SMTP_PASSWORD',
+  'MAIL_FROM',
+  'MAIL_DEV_DIR',
+  'MAIL_TEMPLATES_DIR',
+  'APP_NAME',
+  'PASSWORD_MIN_SCORE',
+  'ARGON2_MEMORY_KIB',
+  'ARGON2_TIME_COST',
+  'ARGON2_PARALLELISM',
+];
+
+/** A complete production environment; tests remove or change one part of it. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'k'.repeat(32),
+  FRONTEND_URL: 'https://app.example.com',
+  SMTP_HOST: 'smtp.example.com',
+  MAIL_FROM: '"Example" <no-reply@example.com>',
+};
+
+function errorThrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('Expected the call to throw');
+}
+
+function environmentErrorOf(raw: Record<string, unknown>): InvalidEnvironmentError {
+  const error = errorThrownBy(() => parseEnvironment(raw));
+  expect(error).toBeInstanceOf(InvalidEnvironmentError);
+  return error as InvalidEnvironmentError;
+}
+
+describe(parseEnvironment.name, () => {
+  it('should apply the documented defaults to an empty environment', () => {
+    const env = parseEnvironment({});
+
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      DATABASE_URL: 'sqlite:data/app.sqlite',
+      JWT_EXPIRES_IN: '15m',
+      RESET_PASSWORD_PATH: '/reset-password',
+      RESET_TOKEN_TTL_MINUTES: 60,
+      SMTP_PORT: 587,
+      SMTP_SECURE: false,
+      MAIL_DEV_DIR: 'data/mailbox',
+      APP_NAME: 'Your account',
+      PASSWORD_MIN_SCORE: 3,
+      ARGON2_MEMORY_KIB: 19456,
+      ARGON2_TIME_COST: 2,
+      ARGON2_PARALLELISM: 1,
+    });
+    expect(env.JWT_SECRET).toBeUndefined();
+    expect(env.SMTP_HOST).toBeUndefined();
+  });
+
+  it('should convert numeric strings to numbers', () => {
+    const env = parseEnvironment({
+      PORT: '8080',
+      RESET_TOKEN_TTL_MINUTES: '30',
+      SMTP_PORT: '2525',
+      PASSWORD_MIN_SCORE: '4',
+      ARGON2_MEMORY_KIB: '65536',
+      ARGON2_TIME_COST: '3',
+      ARGON2_PARALLELISM: '4',
+    });
+
+    expect(env).toMatchObject({
+      PORT: 8080,
+      RESET_TOKEN_TTL_MINUTES: 30,
+      SMTP_PORT: 2525,
+      PASSWORD_MIN_SCORE: 4,
+      ARGON2_MEMORY_KIB: 65536,
+      ARGON2_TIME_COST: 3,
+      ARGON2_PARALLELISM: 4,
+    });
+  });
+
+  it('should refuse a number that is not an integer', () => {
+    expect(environmentErrorOf({ PORT: 'eighty' }).message).toContain('PORT');
+  });
+
+  it("should read SMTP_SECURE 'false' as false", () => {
+    expect(parseEnvironment({ SMTP_SECURE: 'false' }).SMTP_SECURE).toBe(false);
+  });
+
+  it("should read SMTP_SECURE 'true' as true", () => {
+    expect(parseEnvironment({ SMTP_SECURE: 'true' }).SMTP_SECURE).toBe(true);
+  });
+
+  it("should refuse SMTP_SECURE 'maybe'", () => {
+    expect(environmentErrorOf({ SMTP_SECURE: 'maybe' }).message).toContain(
+      'SMTP_SECURE must be true or false',
+    );
+  });
+
+  it('should ignore variables it does not know', () => {
+    const env = parseEnvironment({ HOME: '/root', PATH: '/usr/bin', SOMETHING_ELSE: 'x' });
+
+    expect(env).not.toHaveProperty('HOME');
+    expect(env).not.toHaveProperty('PATH');
+    expect(env).not.toHaveProperty('SOMETHING_ELSE');
+  });
+
+  it('should treat empty strings as unset', () => {
+    const env = parseEnvironment({ PORT: '', SMTP_HOST: '', SMTP_SECURE: '', APP_NAME: '' });
+
+    expect(env.PORT).toBe(3000);
+    expect(env.SMTP_HOST).toBeUndefined();
+    expect(env.SMTP_SECURE).toBe(false);
+    expect(env.APP_NAME).toBe('Your account');
+  });
+
+  it('should accept a complete production environment', () => {
+    const env = parseEnvironment(PRODUCTION);
+
+    expect(env).toMatchObject(PRODUCTION);
+  });
+
+  it('should name every missing production variable in one error', () => {
+    const error = environmentErrorOf({ NODE_ENV: 'production' });
+
+    for (const name of ['JWT_SECRET', 'FRONTEND_URL', 'SMTP_HOST', 'MAIL_FROM']) {
+      expect(error.message).toContain(name);
+      expect(error.problems.some((problem) => problem.includes(name))).toBe(true);
+    }
+  });
+
+  it('should count an empty production variable as missing', () => {
+    const error = environmentErrorOf({ ...PRODUCTION, SMTP_HOST: '' });
+
+    expect(error.message).toContain('SMTP_HOST');
+    expect(error.message).not.toContain('JWT_SECRET');
+  });
+
+  it('should refuse a JWT_SECRET shorter than 32 characters even outside production', () => {
+    const error = environmentErrorOf({ NODE_ENV: 'development', JWT_SECRET: 'k'.repeat(31) });
+
+    expect(error.message).toContain('JWT_SECRET must be at least 32 characters long');
+  });
+
+  it('should accept a 32-character JWT_SECRET outside production', () => {
+    expect(parseEnvironment({ JWT_SECRET: 'k'.repeat(32) }).JWT_SECRET).toBe('k'.repeat(32));
+  });
+
+  it('should refuse a DATABASE_URL that is neither sqlite nor postgres', () => {
+    const error = environmentErrorOf({ DATABASE_URL: 'mysql://user:pass@localhost/app' });
+
+    expect(error.message).toContain('DATABASE_URL');
+  });
+
+  it('should accept sqlite and postgres DATABASE_URLs', () => {
+    for (const url of ['sqlite::memory:', 'postgres://u:p@db:5432/app', 'postgresql://db/app']) {
+      expect(parseEnvironment({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+    }
+  });
+});
+
+describe('config namespaces', () => {
+  let savedEnv: NodeJS.ProcessEnv;
+
+  beforeEach(() => {
+    savedEnv = process.env;
+    process.env = { ...savedEnv };
+    for (const name of SERVICE_VARIABLES) delete process.env[name];
+    process.env.NODE_ENV = 'test';
+  });
+
+  afterEach(() => {
+    process.env = savedEnv;
+    jest.restoreAllMocks();
+  });
+
+  describe('appConfig', () => {
+    it('should read the port and say whether it runs in production', () => {
+      Object.assign(process.env, PRODUCTION, { PORT: '8080' });
+
+      expect(appConfig()).toEqual({ nodeEnv: 'production', port: 8080, isProduction: true });
+    });
+
+    it('should not call a test run production', () => {
+      expect(appConfig().isProduction).toBe(false);
+    });
+  });
+
+  describe('databaseConfig', () => {
+    it('should default to the SQLite file data/app.sqlite', () => {
+      expect(databaseConfig()).toEqual({ type: 'sqlite', path: 'data/app.sqlite' });
+    });
+
+    it('should keep a postgres URL whole', () => {
+      process.env.DATABASE_URL = 'postgres://u:p@db:5432/app';
+
+      expect(databaseConfig()).toEqual({ type: 'postgres', url: 'postgres://u:p@db:5432/app' });
+    });
+
+    it('should read sqlite::memory: as an in-memory database', () => {
+      expect(parseDatabaseUrl('sqlite::memory:')).toEqual({ type: 'sqlite', path: ':memory:' });
+    });
+  });
+
+  describe('resetConfig', () => {
+    it('should default the frontend URL to localhost on the service port', () => {
+      process.env.PORT = '4321';
+
+      expect(resetConfig()).toEqual({
+        frontendUrl: 'http://localhost:4321',
+        resetPath: '/reset-password',
+        tokenTtlMinutes: 60,
+      });
+    });
+
+    it('should strip trailing slashes from FRONTEND_URL', () => {
+      process.env.FRONTEND_URL = 'https://app.example.com/';
+
+      expect(resetConfig().frontendUrl).toBe('https://app.example.com');
+
+      process.env.FRONTEND_URL = 'https://app.example.com/account//';
+
+      expect(resetConfig().frontendUrl).toBe('https://app.example.com/account');
+    });
+
+    it('should refuse to build in production without the required variables', () => {
+      process.env.NODE_ENV = 'production';
+
+      expect(() => resetConfig()).toThrow(InvalidEnvironmentError);
+    });
+  });
+
+  describe('mailConfig', () => {
+    it('should use the dev mailbox when SMTP_HOST is unset', () => {
+      process.env.MAIL_DEV_DIR = 'tmp/outbox';
+
+      const config = mailConfig();
+
+      expect(config.transport).toEqual({ kind: 'dev-mailbox', dir: resolve('tmp/outbox') });
+      expect(config.appName).toBe('Your account');
+      expect(config.from).toBe('"Your account" <no-reply@localhost>');
+    });
+
+    it('should use the dev mailbox when SMTP_HOST is empty', () => {
+      process.env.SMTP_HOST = '';
+
+      expect(mailConfig().transport.kind).toBe('dev-mailbox');
+    });
+
+    it('should use SMTP with the password held in a Secret when SMTP_HOST is set', () => {
+      Object.assign(process.env, {
+        SMTP_HOST: 'smtp.example.com',
+        SMTP_PORT: '465',
+        SMTP_SECURE: 'true',
+        SMTP_USER: 'mailer',
+        SMTP_PASSWORD: 'hunter2-smtp-password',
+        MAIL_FROM: 'Example <no-reply@example.com>',
+      });
+
+      const config = mailConfig();
+
+      expect(config.from).toBe('Example <no-reply@example.com>');
+      expect(config.transport).toMatchObject({
+        kind: 'smtp',
+        host: 'smtp.example.com',
+        port: 465,
+        secure: true,
+        user: 'mailer',
+      });
+      const password = config.transport.kind === 'smtp' ? config.transport.password : undefined;
+      expect(password).toBeInstanceOf(Secret);
+      expect(password?.reveal()).toBe('hunter2-smtp-password');
+      expect(JSON.stringify(config)).not.toContain('hunter2-smtp-password');
+    });
+
+    it('should leave the SMTP password undefined when none is set', () => {
+      process.env.SMTP_HOST = 'smtp.example.com';
+
+      const { transport } = mailConfig();
+
+      expect(transport.kind).toBe('smtp');
+      expect(transport.kind === 'smtp' && transport.password).toBeUndefined();
+    });
+
+    it('should refuse a templates directory without the templates', () => {
+      const emptyDir = mkdtempSync(join(tmpdir(), 'mail-templates-'));
+      process.env.MAIL_TEMPLATES_DIR = emptyDir;
+      try {
+        expect(() => mailConfig()).toThrow(`Mail templates not found in ${emptyDir}`);
+      } finally {
+        rmSync(emptyDir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('authConfig', () => {
+    beforeEach(() => {
+      jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    });
+
+    it('should use JWT_SECRET when it is set', () => {
+      process.env.JWT_SECRET = 's'.repeat(40);
+
+      const config = authConfig();
+
+      expect(config.jwtSecret).toBeInstanceOf(Secret);
+      expect(config.jwtSecret.reveal()).toBe('s'.repeat(40));
+    });
+
+    it('should return the same random secret on every call without JWT_SECRET', () => {
+      const first = authConfig().jwtSecret.reveal();
+      const second = authConfig().jwtSecret.reveal();
+
+      expect(first.length).toBeGreaterThanOrEqual(32);
+      expect(second).toBe(first);
+    });
+
+    it('should pick a different random secret in a fresh process', async () => {
+      const current = authConfig().jwtSecret.reveal();
+      let fresh = '';
+      await jest.isolateModulesAsync(async () => {
+        const nest = await import('@nestjs/common');
+        jest.spyOn(nest.Logger.prototype, 'warn').mockImplementation(() => undefined);
+        const isolated = await import('./auth.config');
+        fresh = isolated.authConfig().jwtSecret.reveal();
+      });
+
+      expect(fresh.length).toBeGreaterThanOrEqual(32);
+      expect(fresh).not.toBe(current);
+    });
+
+    it('should read the token lifetime, password score and argon2 cost', () => {
+      Object.assign(process.env, {
+        JWT_EXPIRES_IN: '2h',
+        PASSWORD_MIN_SCORE: '2',
+        ARGON2_MEMORY_KIB: '1024',
+        ARGON2_TIME_COST: '3',
+        ARGON2_PARALLELISM: '2',
+      });
+
+      expect(authConfig()).toMatchObject({
+        jwtExpiresIn: '2h',
+        passwordMinScore: 2,
+        argon2: { memoryCost: 1024, timeCost: 3, parallelism: 2 },
+      });
+    });
+  });
+});

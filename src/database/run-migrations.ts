@@ -1,0 +1,45 @@
+import { Logger, Module } from '@nestjs/common';
+import { ConfigModule, ConfigType } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { databaseConfig } from '../config/database.config';
+import { parseEnvironment } from '../config/environment';
+import { buildDataSourceOptions } from './data-source-options';
+
+/** Just the connection: opening it runs pending migrations (`migrationsRun`), as the service does at start. */
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      load: [databaseConfig],
+      validate: (raw) => {
+        parseEnvironment(raw);
+        return raw;
+      },
+    }),
+    TypeOrmModule.forRootAsync({
+      inject: [databaseConfig.KEY],
+      useFactory: (config: ConfigType<typeof databaseConfig>) => buildDataSourceOptions(config),
+    }),
+  ],
+})
+class MigrationsModule {}
+
+async function main(): Promise<void> {
+  const app = await NestFactory.createApplicationContext(MigrationsModule, {
+    logger: ['error', 'warn'],
+  });
+  const dataSource = app.get(DataSource);
+  const pending = await dataSource.showMigrations();
+  const applied = (await dataSource.query('SELECT name FROM migrations')) as { name: string }[];
+  new Logger('Migrations').log(
+    `${pending ? 'Some migrations are still pending' : 'Database is up to date'} (${applied.length} applied)`,
+  );
+  await app.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

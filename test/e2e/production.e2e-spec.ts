@@ -1,0 +1,120 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import request from 'supertest';
+import { newEmail, OTHER_STRONG_PASSWORD, STRONG_PASSWORD } from '../support/factories';
+import { extractResetToken, SmtpTestServer } from '../support/smtp-test-server';
+import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
+
+const ROOT = join(__dirname, '..', '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Only what a production host would set: no variables of this test process leak in. */
+function baseEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' };
+}
+
+interface Output {
+  text: string;
+}
+
+function run(env: NodeJS.ProcessEnv, output: Output): ChildProcess {
+  const child = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+  return child;
+}
+
+async function waitForHealth(baseUrl: string, output: Output): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    try {
+      const response = await request(baseUrl).get('/health');
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`The built service did not become healthy:\n${output.text}`);
+}
+
+describe('The built service in production mode', () => {
+  beforeAll(() => {
+    // Exactly what the README tells an operator to run.
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
+  }, 180_000);
+
+  it('should refuse to start without the production variables, naming each one', async () => {
+    const output: Output = { text: '' };
+    const child = run({ ...baseEnv(), DATABASE_URL: 'sqlite::memory:' }, output);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    for (const name of ['JWT_SECRET', 'FRONTEND_URL', 'SMTP_HOST', 'MAIL_FROM']) {
+      expect(output.text).toContain(name);
+    }
+  });
+
+  describe.each(databaseKinds())('on %s', (kind) => {
+    let database: TestDatabase;
+    let smtp: SmtpTestServer;
+    let child: ChildProcess | undefined;
+    const output: Output = { text: '' };
+    let baseUrl: string;
+
+    beforeAll(async () => {
+      database = await createTestDatabase(kind);
+      smtp = await new SmtpTestServer().start();
+      const port = await freePort();
+      baseUrl = `http://127.0.0.1:${port}`;
+      child = run(
+        {
+          ...baseEnv(),
+          PORT: String(port),
+          DATABASE_URL: database.url,
+          JWT_SECRET: randomBytes(32).toString('hex'),
+          FRONTEND_URL: 'https://accounts.example.com/',
+          ...smtp.env(),
+        },
+        output,
+      );
+      await waitForHealth(baseUrl, output);
+    }, 60_000);
+
+    afterAll(async () => {
+      if (child && child.exitCode === null) {
+        const exited = new Promise((resolve) => child!.on('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await smtp?.stop();
+      await database?.drop();
+    });
+
+    it('should run the reset flow with mail sent through SMTP with AUTH', async () => {
+      const email = newEmail('prod');
+      await request(baseUrl).post('/auth/register').send({ email, password: STRONG_PASSWORD }).expect(201);
+      await request(baseUrl).post('/auth/forgot-password').send({ email }).expect(202);
+      const [mail] = await smtp.waitForMail(email);
+      expect(mail.user).toBe(SmtpTestServer.USER);
+      expect(mail.parsed.text).toContain('https://accounts.example.com/reset-password#token=');
+      const token = extractResetToken(mail);
+
+      await request(baseUrl).post('/auth/reset-password').send({ token, newPassword: OTHER_STRONG_PASSWORD }).expect(200);
+      await request(baseUrl).post('/auth/login').send({ email, password: OTHER_STRONG_PASSWORD }).expect(200);
+      await smtp.waitForMail(email, 2);
+      expect(output.text).not.toContain(token);
+      expect(output.text).not.toContain(SmtpTestServer.PASSWORD);
+    });
+  });
+});

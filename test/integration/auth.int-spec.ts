@@ -1,0 +1,76 @@
+import * as argon2 from 'argon2';
+import { AuthService } from '../../src/auth/auth.service';
+import { PasswordResetService } from '../../src/auth/password-reset.service';
+import { ResetTokensService } from '../../src/tokens/reset-tokens.service';
+import { User } from '../../src/users/user.entity';
+import { UsersService } from '../../src/users/users.service';
+import { newEmail, OTHER_STRONG_PASSWORD, STRONG_PASSWORD } from '../support/factories';
+import { createTestApp, TestApp } from '../support/test-app';
+import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
+
+describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let auth: AuthService;
+  let reset: PasswordResetService;
+  let users: UsersService;
+  let tokens: ResetTokensService;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    app = await createTestApp({ database });
+    auth = app.app.get(AuthService);
+    reset = app.app.get(PasswordResetService);
+    users = app.app.get(UsersService);
+    tokens = app.app.get(ResetTokensService);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('should re-hash a password stored with older argon2 parameters on the next successful login', async () => {
+    const email = newEmail();
+    const oldHash = await argon2.hash(STRONG_PASSWORD, { type: argon2.argon2id, memoryCost: 2048, timeCost: 3, parallelism: 1 });
+    const user = await users.create(email, oldHash);
+
+    await auth.login(email, STRONG_PASSWORD);
+
+    const stored = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+    expect(stored.passwordHash).not.toBe(oldHash);
+    expect(stored.passwordHash).toMatch(/^\$argon2id\$v=19\$m=1024,p=1,t=2\$/);
+    expect(await argon2.verify(stored.passwordHash, STRONG_PASSWORD)).toBe(true);
+    // A re-hash is not a password change: sessions stay.
+    expect(stored.tokenVersion).toBe(user.tokenVersion);
+  });
+
+  it('should not re-hash when the parameters are current', async () => {
+    const email = newEmail();
+    const user = await auth.register(email, STRONG_PASSWORD);
+    await auth.login(email, STRONG_PASSWORD);
+    const stored = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+    expect(stored.passwordHash).toBe(user.passwordHash);
+  });
+
+  it('should give exactly one success to 20 concurrent resets with one token', async () => {
+    const user = await auth.register(newEmail(), STRONG_PASSWORD);
+    const { token } = await tokens.issue(user.id);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => reset.reset(token, `${OTHER_STRONG_PASSWORD} ${i}`)),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(rejected).toHaveLength(19);
+    for (const failure of rejected) expect(failure.reason).toMatchObject({ code: 'INVALID_RESET_TOKEN' });
+    const stored = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+    expect(stored.tokenVersion).toBe(1);
+  });
+
+  it('should check the new password before using the token', async () => {
+    const user = await auth.register(newEmail(), STRONG_PASSWORD);
+    const { token } = await tokens.issue(user.id);
+    await expect(reset.reset(token, 'password123')).rejects.toMatchObject({ code: 'WEAK_PASSWORD' });
+    expect(await tokens.findLive(token)).not.toBeNull();
+  });
+});

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
+import { User } from '../../src/users/user.entity';
+import { UsersService } from '../../src/users/users.service';
+import { newEmail } from '../support/factories';
+import { createTestApp, TestApp } from '../support/test-app';
+import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
+
+describe.each(databaseKinds())('Schema and migrations (%s)', (kind) => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let dataSource: DataSource;
+  let users: UsersService;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    app = await createTestApp({ database });
+    dataSource = app.dataSource;
+    users = app.app.get(UsersService);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  function tokenRow(userId: string): PasswordResetToken {
+    return dataSource.getRepository(PasswordResetToken).create({
+      id: randomUUID(),
+      userId,
+      tokenHash: randomUUID().replace(/-/g, '').padEnd(64, '0'),
+      expiresAt: new Date(Date.now() + 60_000),
+      createdAt: new Date(),
+    });
+  }
+
+  it('should have applied the migrations at start-up, not synchronize', async () => {
+    expect(dataSource.options.synchronize).toBe(false);
+    const applied = (await dataSource.query('SELECT name FROM migrations')) as { name: string }[];
+    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1764100000000']);
+    expect(await dataSource.showMigrations()).toBe(false);
+  });
+
+  it('should enforce the foreign key from tokens to users', async () => {
+    await expect(dataSource.getRepository(PasswordResetToken).insert(tokenRow(randomUUID()))).rejects.toBeInstanceOf(
+      QueryFailedError,
+    );
+  });
+
+  it('should delete tokens with their user (ON DELETE CASCADE)', async () => {
+    const user = await users.create(newEmail(), 'hash');
+    await dataSource.getRepository(PasswordResetToken).insert([tokenRow(user.id), tokenRow(user.id)]);
+    expect(await dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id })).toBe(2);
+    await users.delete(user.id);
+    expect(await dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id })).toBe(0);
+  });
+
+  it('should keep emails unique and report a taken one as a domain error', async () => {
+    const email = newEmail();
+    await users.create(email, 'hash');
+    await expect(users.create(email, 'hash')).rejects.toMatchObject({ code: 'EMAIL_TAKEN' });
+  });
+
+  it('should keep token hashes unique', async () => {
+    const user = await users.create(newEmail(), 'hash');
+    const row = tokenRow(user.id);
+    await dataSource.getRepository(PasswordResetToken).insert(row);
+    await expect(
+      dataSource.getRepository(PasswordResetToken).insert({ ...row, id: randomUUID() }),
+    ).rejects.toBeInstanceOf(QueryFailedError);
+  });
+
+  it('should round-trip timestamps exactly', async () => {
+    const user = await users.create(newEmail(), 'hash');
+    const stored = await dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+    expect(stored.createdAt.toISOString()).toBe(user.createdAt.toISOString());
+  });
+});
