@@ -7,7 +7,9 @@ import type { AppConfig } from './config/app.config';
 import { configureApp } from './common/http/configure-app';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
+    bodyParser: false,
+  });
   configureApp(app);
   const { port } = app.get(ConfigService).getOrThrow<AppConfig>('app');
   await app.listen(port);

@@ -21,7 +21,11 @@ import { AuthService } from './auth.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { LoginDto, RegisterDto } from './dto/credentials.dto';
 import { ForgotPasswordDto, ResetPasswordDto, VerifyResetTokenDto } from './dto/password-reset.dto';
-import { AccessTokenResponseDto, MessageResponseDto, VerifyResetTokenResponseDto } from './dto/responses.dto';
+import {
+  AccessTokenResponseDto,
+  MessageResponseDto,
+  VerifyResetTokenResponseDto,
+} from './dto/responses.dto';
 import { PasswordResetService } from './password-reset.service';
 
 /** Same words for every address, so the answer says nothing about which accounts exist. */
@@ -30,7 +34,10 @@ export const FORGOT_PASSWORD_MESSAGE =
 export const RESET_DONE_MESSAGE = 'Your password has been changed. Sign in with your new password.';
 
 @ApiTags('auth')
-@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body: the message says which field and why' })
+@ApiBadRequestResponse({
+  type: ErrorResponseDto,
+  description: 'Invalid body: the message says which field and why',
+})
 @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body over 100 kB' })
 @Controller('auth')
 export class AuthController {
@@ -51,7 +58,10 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Exchange email and password for an access token' })
   @ApiOkResponse({ type: AccessTokenResponseDto })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Unknown email or wrong password (same answer)' })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description: 'Unknown email or wrong password (same answer)',
+  })
   login(@Body() body: LoginDto): Promise<AccessTokenResponseDto> {
     return this.auth.login(body.email, body.password);
   }
@@ -62,7 +72,10 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Change the password; signs out every session and emails the owner' })
   @ApiNoContentResponse({ description: 'Changed. Sign in again.' })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No valid token, or wrong current password' })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description: 'No valid token, or wrong current password',
+  })
   async changePassword(@CurrentUser() user: User, @Body() body: ChangePasswordDto): Promise<void> {
     await this.auth.changePassword(user, body.currentPassword, body.newPassword);
   }
@@ -81,7 +94,10 @@ export class AuthController {
 
   @Post('reset-password/verify')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Check a reset token without using it', description: 'For a reset page to show the form or an error.' })
+  @ApiOperation({
+    summary: 'Check a reset token without using it',
+    description: 'For a reset page to show the form or an error.',
+  })
   @ApiOkResponse({ type: VerifyResetTokenResponseDto })
   async verifyResetToken(@Body() body: VerifyResetTokenDto): Promise<VerifyResetTokenResponseDto> {
     const expiresAt = await this.passwordReset.verify(body.token);
@@ -92,7 +108,8 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Set a new password with a reset token',
-    description: 'Signs out every session. Does not sign in: the client sends the user to the login form.',
+    description:
+      'Signs out every session. Does not sign in: the client sends the user to the login form.',
   })
   @ApiOkResponse({ type: MessageResponseDto })
   async resetPassword(@Body() body: ResetPasswordDto): Promise<MessageResponseDto> {

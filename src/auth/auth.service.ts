@@ -38,7 +38,8 @@ export class AuthService {
     const valid = user
       ? await this.hasher.verify(user.passwordHash, password)
       : await this.hasher.verifyDummy(password);
-    if (!user || !valid) throw new DomainError(DomainErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
+    if (!user || !valid)
+      throw new DomainError(DomainErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
 
     if (this.hasher.needsRehash(user.passwordHash)) {
       // Old cost parameters: upgrade now, while the plain password is at hand.
@@ -61,6 +62,9 @@ export class AuthService {
       await this.resetTokens.revokeAllForUser(user.id, manager);
       return at;
     });
-    this.events.publish(PASSWORD_CHANGED, new PasswordChangedEvent(user.id, user.email, changedAt, 'change'));
+    this.events.publish(
+      PASSWORD_CHANGED,
+      new PasswordChangedEvent(user.id, user.email, changedAt, 'change'),
+    );
   }
 }

@@ -41,8 +41,10 @@ export class PasswordHasher implements OnModuleInit {
     return false;
   }
 
-  /** True when the hash was made with other parameters than the configured ones. */
+  /** True when the hash is not argon2id or was made with other parameters than the configured ones. */
   needsRehash(hash: string): boolean {
+    // argon2's own check compares costs and version only, not the variant.
+    if (!hash.startsWith('$argon2id$')) return true;
     try {
       return argon2.needsRehash(hash, this.options);
     } catch {

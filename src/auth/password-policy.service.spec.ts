@@ -80,6 +80,16 @@ describe(PasswordPolicy.name, () => {
     expect(() => policy.assertAcceptable('correct horse battery staple', email)).not.toThrow();
   });
 
+  // Fails against the current source: the `||` fallback in assertAcceptable can never run (see report).
+  it('should give advice when zxcvbn has none for a refused password', () => {
+    const strict = policyWithMinScore(4);
+
+    // Scores 3 (zxcvbn gives no feedback at 3 and above), so only a minimum score of 4 refuses it.
+    const error = weakPasswordError(strict, 'jonathan.smithers', 'alice@example.com');
+
+    expect(error.message).toContain('Add more words that are less common.');
+  });
+
   it('should accept a weak but long enough password when the minimum score is 0', () => {
     const lenient = policyWithMinScore(0);
 

@@ -42,10 +42,11 @@ export class PasswordPolicy {
     const advice = [result.feedback.warning, ...result.feedback.suggestions].filter(
       (text): text is string => Boolean(text),
     );
+    // zxcvbn has no advice for passwords scoring 3 or more, which a stricter policy can still refuse.
+    if (advice.length === 0) advice.push('Add more words that are less common.');
     throw new DomainError(
       DomainErrorCode.WeakPassword,
-      ['Password is too easy to guess.', ...advice].join(' ') ||
-        'Password is too easy to guess. Add more words that are less common.',
+      ['Password is too easy to guess.', ...advice].join(' '),
     );
   }
 }

@@ -11,7 +11,8 @@ import { PasswordHasher } from './password-hasher.service';
 import { PasswordPolicy } from './password-policy.service';
 
 /** One answer for unknown, used and expired tokens, so none can be told apart. */
-export const INVALID_RESET_TOKEN_MESSAGE = 'This reset link is invalid or has expired. Request a new one.';
+export const INVALID_RESET_TOKEN_MESSAGE =
+  'This reset link is invalid or has expired. Request a new one.';
 
 function invalidToken(): DomainError {
   return new DomainError(DomainErrorCode.InvalidResetToken, INVALID_RESET_TOKEN_MESSAGE);
@@ -34,7 +35,10 @@ export class PasswordResetService {
    * token and sending the email happen in the listener, after the response has gone.
    */
   requestReset(email: string): void {
-    this.events.publish(PASSWORD_RESET_REQUESTED, new PasswordResetRequestedEvent(email, new Date()));
+    this.events.publish(
+      PASSWORD_RESET_REQUESTED,
+      new PasswordResetRequestedEvent(email, new Date()),
+    );
   }
 
   /** When the token expires; does not use it up. */
@@ -65,6 +69,9 @@ export class PasswordResetService {
       await this.resetTokens.revokeAllForUser(userId, manager);
       return at;
     });
-    this.events.publish(PASSWORD_CHANGED, new PasswordChangedEvent(user.id, user.email, changedAt, 'reset'));
+    this.events.publish(
+      PASSWORD_CHANGED,
+      new PasswordChangedEvent(user.id, user.email, changedAt, 'reset'),
+    );
   }
 }

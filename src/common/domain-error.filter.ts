@@ -17,6 +17,8 @@ export class DomainErrorFilter implements ExceptionFilter<DomainError> {
     const { status, error } = STATUS[exception.code];
     const response = host.switchToHttp().getResponse<Response>();
     if (status === HttpStatus.UNAUTHORIZED) response.setHeader('WWW-Authenticate', 'Bearer');
-    response.status(status).json({ statusCode: status, error, code: exception.code, message: exception.message });
+    response
+      .status(status)
+      .json({ statusCode: status, error, code: exception.code, message: exception.message });
   }
 }

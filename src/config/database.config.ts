@@ -2,9 +2,7 @@ import { registerAs } from '@nestjs/config';
 import { parseEnvironment } from './environment';
 
 /** Where the data lives: an SQLite file (or memory) by default, PostgreSQL in production. */
-export type DatabaseConfig =
-  | { type: 'sqlite'; path: string }
-  | { type: 'postgres'; url: string };
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
 
 export function parseDatabaseUrl(url: string): DatabaseConfig {
   if (url.startsWith('sqlite:')) return { type: 'sqlite', path: url.slice('sqlite:'.length) };

@@ -35,10 +35,9 @@ const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }):
   return value;
 };
 
-/* eslint-disable @typescript-eslint/no-inferrable-types -- explicit types feed emitDecoratorMetadata,
-   which implicit conversion needs to turn "3000" into 3000. */
 /**
- * Every environment variable the service reads, with its default. Validated once at start-up; the
+ * Every environment variable the service reads, with its default. The explicit property types are
+ * needed: they feed emitDecoratorMetadata, which implicit conversion uses to turn "3000" into 3000. Validated once at start-up; the
  * typed namespaces in this folder are built from the validated result.
  */
 export class EnvironmentVariables {
@@ -51,7 +50,8 @@ export class EnvironmentVariables {
   PORT: number = 3000;
 
   @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
-    message: 'DATABASE_URL must be sqlite:<path>, sqlite::memory: or postgres://user:pass@host:port/db',
+    message:
+      'DATABASE_URL must be sqlite:<path>, sqlite::memory: or postgres://user:pass@host:port/db',
   })
   DATABASE_URL: string = 'sqlite:data/app.sqlite';
 
@@ -61,7 +61,8 @@ export class EnvironmentVariables {
   JWT_SECRET?: string;
 
   @Matches(/^\d+(s|m|h|d)?$/, {
-    message: 'JWT_EXPIRES_IN must be a number of seconds or a duration such as 900s, 15m, 12h or 7d',
+    message:
+      'JWT_EXPIRES_IN must be a number of seconds or a duration such as 900s, 15m, 12h or 7d',
   })
   JWT_EXPIRES_IN: string = '15m';
 
@@ -72,7 +73,9 @@ export class EnvironmentVariables {
   )
   FRONTEND_URL?: string;
 
-  @Matches(/^\/[^#?\s]*$/, { message: 'RESET_PASSWORD_PATH must start with / and hold no ?, # or spaces' })
+  @Matches(/^\/[^#?\s]*$/, {
+    message: 'RESET_PASSWORD_PATH must start with / and hold no ?, # or spaces',
+  })
   RESET_PASSWORD_PATH: string = '/reset-password';
 
   @IsInt()
@@ -141,8 +144,6 @@ export class EnvironmentVariables {
   ARGON2_PARALLELISM: number = 1;
 }
 
-/* eslint-enable @typescript-eslint/no-inferrable-types */
-
 /** Thrown at start-up when the environment is not usable; the message names every problem. */
 export class InvalidEnvironmentError extends Error {
   constructor(readonly problems: string[]) {
@@ -151,15 +152,17 @@ export class InvalidEnvironmentError extends Error {
   }
 }
 
-const KNOWN_KEYS = new Set(Object.keys(new EnvironmentVariables()).concat([
-  'JWT_SECRET',
-  'FRONTEND_URL',
-  'SMTP_HOST',
-  'SMTP_USER',
-  'SMTP_PASSWORD',
-  'MAIL_FROM',
-  'MAIL_TEMPLATES_DIR',
-]));
+const KNOWN_KEYS = new Set(
+  Object.keys(new EnvironmentVariables()).concat([
+    'JWT_SECRET',
+    'FRONTEND_URL',
+    'SMTP_HOST',
+    'SMTP_USER',
+    'SMTP_PASSWORD',
+    'MAIL_FROM',
+    'MAIL_TEMPLATES_DIR',
+  ]),
+);
 
 function flatten(errors: ValidationError[]): string[] {
   return errors.flatMap((error) => [

@@ -32,7 +32,9 @@ export function defaultTemplatesDir(): string {
 
 export const mailConfig = registerAs('mail', (): MailConfig => {
   const env = parseEnvironment(process.env);
-  const templatesDir = env.MAIL_TEMPLATES_DIR ? resolve(env.MAIL_TEMPLATES_DIR) : defaultTemplatesDir();
+  const templatesDir = env.MAIL_TEMPLATES_DIR
+    ? resolve(env.MAIL_TEMPLATES_DIR)
+    : defaultTemplatesDir();
   if (!existsSync(join(templatesDir, 'password-reset.hbs'))) {
     throw new Error(`Mail templates not found in ${templatesDir} (set MAIL_TEMPLATES_DIR)`);
   }

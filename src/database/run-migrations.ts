@@ -28,11 +28,11 @@ class MigrationsModule {}
 
 async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(MigrationsModule, {
-    logger: ['error', 'warn'],
+    logger: ['error', 'warn', 'log'],
   });
   const dataSource = app.get(DataSource);
   const pending = await dataSource.showMigrations();
-  const applied = (await dataSource.query('SELECT name FROM migrations')) as { name: string }[];
+  const applied = await dataSource.query<{ name: string }[]>('SELECT name FROM migrations');
   new Logger('Migrations').log(
     `${pending ? 'Some migrations are still pending' : 'Database is up to date'} (${applied.length} applied)`,
   );

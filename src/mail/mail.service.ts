@@ -47,10 +47,15 @@ export class MailService {
   }
 
   sendPasswordChanged(mail: PasswordChangedMail): Promise<void> {
-    return this.send('password-changed', mail.to, `${this.config.appName}: your password was changed`, {
-      changedAt: formatTime(mail.changedAt),
-      forgotPasswordUrl: mail.forgotPasswordUrl,
-    });
+    return this.send(
+      'password-changed',
+      mail.to,
+      `${this.config.appName}: your password was changed`,
+      {
+        changedAt: formatTime(mail.changedAt),
+        forgotPasswordUrl: mail.forgotPasswordUrl,
+      },
+    );
   }
 
   private async send(

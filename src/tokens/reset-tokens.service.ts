@@ -74,7 +74,9 @@ export class ResetTokensService {
       connection.driver.preparePersistentValue(now, expiresAt),
     ]);
     // PostgreSQL answers a DELETE with [rows, affectedCount]; SQLite with the rows alone.
-    const rows = (isPostgres ? (result as [unknown[], number])[0] : result) as { user_id: string }[];
+    const rows = (isPostgres ? (result as [unknown[], number])[0] : result) as {
+      user_id: string;
+    }[];
     return rows[0]?.user_id ?? null;
   }
 

@@ -35,7 +35,10 @@ export class UsersService {
     } catch (error) {
       // The unique index is the source of truth: two concurrent sign-ups cannot both pass a lookup.
       if (isUniqueViolation(error)) {
-        throw new DomainError(DomainErrorCode.EmailTaken, 'An account with this email already exists');
+        throw new DomainError(
+          DomainErrorCode.EmailTaken,
+          'An account with this email already exists',
+        );
       }
       throw error;
     }
@@ -56,7 +59,12 @@ export class UsersService {
     const now = new Date();
     await repo.update(
       { id },
-      { passwordHash, tokenVersion: () => 'token_version + 1', updatedAt: now, passwordChangedAt: now },
+      {
+        passwordHash,
+        tokenVersion: () => 'token_version + 1',
+        updatedAt: now,
+        passwordChangedAt: now,
+      },
     );
     return now;
   }

@@ -1,6 +1,12 @@
 import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
 import { User } from '../../src/users/user.entity';
-import { login, newEmail, OTHER_STRONG_PASSWORD, registerUser, STRONG_PASSWORD } from '../support/factories';
+import {
+  login,
+  newEmail,
+  OTHER_STRONG_PASSWORD,
+  registerUser,
+  STRONG_PASSWORD,
+} from '../support/factories';
 import { SmtpTestServer } from '../support/smtp-test-server';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
@@ -64,10 +70,26 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
 
   describe('validation', () => {
     it.each([
-      ['an unknown field', { email: 'a@example.com', password: STRONG_PASSWORD, admin: true }, /property admin should not exist/],
-      ['a wrong type', { email: 42, password: STRONG_PASSWORD }, /email must be a valid email address/],
-      ['an array for a field', { email: ['a@example.com'], password: STRONG_PASSWORD }, /email must be a valid email address/],
-      ['a malformed email', { email: 'not-an-email', password: STRONG_PASSWORD }, /email must be a valid email address/],
+      [
+        'an unknown field',
+        { email: 'a@example.com', password: STRONG_PASSWORD, admin: true },
+        /property admin should not exist/,
+      ],
+      [
+        'a wrong type',
+        { email: 42, password: STRONG_PASSWORD },
+        /email must be a valid email address/,
+      ],
+      [
+        'an array for a field',
+        { email: ['a@example.com'], password: STRONG_PASSWORD },
+        /email must be a valid email address/,
+      ],
+      [
+        'a malformed email',
+        { email: 'not-an-email', password: STRONG_PASSWORD },
+        /email must be a valid email address/,
+      ],
       ['a missing password', { email: 'a@example.com' }, /password must be a string/],
     ])('should answer 400 naming the problem for %s', async (_name, body, message) => {
       const response = await app.http().post('/auth/register').send(body).expect(400);
@@ -75,7 +97,11 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
     });
 
     it('should answer 400 for a body that is an array', async () => {
-      const response = await app.http().post('/auth/forgot-password').send([{ email: 'a@example.com' }]).expect(400);
+      const response = await app
+        .http()
+        .post('/auth/forgot-password')
+        .send([{ email: 'a@example.com' }])
+        .expect(400);
       expect(response.body.message).toBe('The request body must be a JSON object');
     });
 
@@ -90,7 +116,12 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
     });
 
     it('should answer 400 for malformed JSON', async () => {
-      await app.http().post('/auth/login').set('Content-Type', 'application/json').send('{"email":').expect(400);
+      await app
+        .http()
+        .post('/auth/login')
+        .set('Content-Type', 'application/json')
+        .send('{"email":')
+        .expect(400);
     });
 
     it('should answer 413 for a body over 100 kB', async () => {
@@ -102,11 +133,27 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
     });
 
     it('should never answer 5xx to odd input on any route', async () => {
-      const bodies: unknown[] = [{}, { token: null }, { token: {} }, { token: 'x'.repeat(300) }, { email: '' }, 'text'];
-      const routes = ['/auth/register', '/auth/login', '/auth/forgot-password', '/auth/reset-password', '/auth/reset-password/verify'];
+      const bodies: unknown[] = [
+        {},
+        { token: null },
+        { token: {} },
+        { token: 'x'.repeat(300) },
+        { email: '' },
+        'text',
+      ];
+      const routes = [
+        '/auth/register',
+        '/auth/login',
+        '/auth/forgot-password',
+        '/auth/reset-password',
+        '/auth/reset-password/verify',
+      ];
       for (const route of routes) {
         for (const body of bodies) {
-          const response = await app.http().post(route).send(body as object);
+          const response = await app
+            .http()
+            .post(route)
+            .send(body as object);
           expect(response.status).toBeGreaterThanOrEqual(400);
           expect(response.status).toBeLessThan(500);
         }
@@ -117,14 +164,28 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
   describe('POST /auth/login', () => {
     it('should answer with a bearer token and its lifetime', async () => {
       const user = await registerUser(app);
-      const response = await app.http().post('/auth/login').send({ email: user.email, password: user.password }).expect(200);
-      expect(response.body).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 900 });
+      const response = await app
+        .http()
+        .post('/auth/login')
+        .send({ email: user.email, password: user.password })
+        .expect(200);
+      expect(response.body).toEqual({
+        accessToken: expect.any(String),
+        tokenType: 'Bearer',
+        expiresIn: 900,
+      });
     });
 
     it('should answer the same 401 for an unknown email and a wrong password', async () => {
       const user = await registerUser(app);
-      const wrong = await app.http().post('/auth/login').send({ email: user.email, password: OTHER_STRONG_PASSWORD });
-      const unknown = await app.http().post('/auth/login').send({ email: newEmail(), password: OTHER_STRONG_PASSWORD });
+      const wrong = await app
+        .http()
+        .post('/auth/login')
+        .send({ email: user.email, password: OTHER_STRONG_PASSWORD });
+      const unknown = await app
+        .http()
+        .post('/auth/login')
+        .send({ email: newEmail(), password: OTHER_STRONG_PASSWORD });
       expect(wrong.status).toBe(401);
       expect(unknown.status).toBe(401);
       expect(unknown.body).toEqual(wrong.body);
@@ -156,14 +217,18 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
       const token = await login(app, user.email, user.password);
       await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
       await smtp.waitForMail(user.email);
-      expect(await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id })).toBe(1);
+      expect(
+        await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id }),
+      ).toBe(1);
       await app
         .http()
         .post('/auth/change-password')
         .auth(token, { type: 'bearer' })
         .send({ currentPassword: user.password, newPassword: OTHER_STRONG_PASSWORD })
         .expect(204);
-      expect(await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id })).toBe(0);
+      expect(
+        await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id }),
+      ).toBe(0);
     });
 
     it('should answer 401 for a wrong current password and 400 for a weak new one', async () => {
@@ -210,7 +275,9 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
       await app.http().delete('/users/me').auth(token, { type: 'bearer' }).expect(204);
 
       expect(await app.dataSource.getRepository(User).countBy({ id: user.id })).toBe(0);
-      expect(await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id })).toBe(0);
+      expect(
+        await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id }),
+      ).toBe(0);
       await app.http().get('/users/me').auth(token, { type: 'bearer' }).expect(401);
     });
   });
@@ -227,8 +294,8 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
     it('should document every route with bearer auth and error responses', async () => {
       await app.http().get('/docs').expect(200);
       const { body: spec } = await app.http().get('/docs-json').expect(200);
-      const routes = Object.entries(spec.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
-        Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+      const routes = Object.entries(spec.paths as Record<string, Record<string, unknown>>).flatMap(
+        ([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
       );
       expect(routes.sort()).toEqual(
         [
@@ -243,7 +310,10 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
           'POST /auth/reset-password',
         ].sort(),
       );
-      expect(spec.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(spec.components.securitySchemes.bearer).toMatchObject({
+        type: 'http',
+        scheme: 'bearer',
+      });
       expect(spec.paths['/users/me'].get.security).toEqual([{ bearer: [] }]);
       expect(spec.paths['/auth/reset-password'].post.responses['400']).toBeDefined();
       expect(spec.components.schemas.ResetPasswordDto.required).toEqual(['token', 'newPassword']);

@@ -30,9 +30,13 @@ interface Output {
 }
 
 function run(env: NodeJS.ProcessEnv, output: Output): ChildProcess {
-  const child = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
   return child;
 }
 
@@ -103,15 +107,24 @@ describe('The built service in production mode', () => {
 
     it('should run the reset flow with mail sent through SMTP with AUTH', async () => {
       const email = newEmail('prod');
-      await request(baseUrl).post('/auth/register').send({ email, password: STRONG_PASSWORD }).expect(201);
+      await request(baseUrl)
+        .post('/auth/register')
+        .send({ email, password: STRONG_PASSWORD })
+        .expect(201);
       await request(baseUrl).post('/auth/forgot-password').send({ email }).expect(202);
       const [mail] = await smtp.waitForMail(email);
       expect(mail.user).toBe(SmtpTestServer.USER);
       expect(mail.parsed.text).toContain('https://accounts.example.com/reset-password#token=');
       const token = extractResetToken(mail);
 
-      await request(baseUrl).post('/auth/reset-password').send({ token, newPassword: OTHER_STRONG_PASSWORD }).expect(200);
-      await request(baseUrl).post('/auth/login').send({ email, password: OTHER_STRONG_PASSWORD }).expect(200);
+      await request(baseUrl)
+        .post('/auth/reset-password')
+        .send({ token, newPassword: OTHER_STRONG_PASSWORD })
+        .expect(200);
+      await request(baseUrl)
+        .post('/auth/login')
+        .send({ email, password: OTHER_STRONG_PASSWORD })
+        .expect(200);
       await smtp.waitForMail(email, 2);
       expect(output.text).not.toContain(token);
       expect(output.text).not.toContain(SmtpTestServer.PASSWORD);

@@ -14,10 +14,22 @@ async function runWholeFlow(app: TestApp, readToken: (email: string) => Promise<
   await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
   const resetToken = await readToken(user.email);
   await app.http().post('/auth/reset-password/verify').send({ token: resetToken }).expect(200);
-  await app.http().post('/auth/reset-password').send({ token: resetToken, newPassword: OTHER_STRONG_PASSWORD }).expect(200);
+  await app
+    .http()
+    .post('/auth/reset-password')
+    .send({ token: resetToken, newPassword: OTHER_STRONG_PASSWORD })
+    .expect(200);
   // Failures log too: a reused token, a wrong password, a stale bearer token.
-  await app.http().post('/auth/reset-password').send({ token: resetToken, newPassword: OTHER_STRONG_PASSWORD }).expect(400);
-  await app.http().post('/auth/login').send({ email: user.email, password: user.password }).expect(401);
+  await app
+    .http()
+    .post('/auth/reset-password')
+    .send({ token: resetToken, newPassword: OTHER_STRONG_PASSWORD })
+    .expect(400);
+  await app
+    .http()
+    .post('/auth/login')
+    .send({ email: user.email, password: user.password })
+    .expect(401);
   await app.http().get('/users/me').set('Authorization', `Bearer ${accessToken}`).expect(401);
   return { user, accessToken, resetToken };
 }
@@ -45,7 +57,13 @@ describe('Secrets in logs', () => {
       const log = logger.text();
       // The capture is live: the flow did log (so an empty log cannot pass this test).
       expect(log).toMatch(/Sent a reset link for account/);
-      for (const secret of [user.password, OTHER_STRONG_PASSWORD, resetToken, accessToken, SmtpTestServer.PASSWORD]) {
+      for (const secret of [
+        user.password,
+        OTHER_STRONG_PASSWORD,
+        resetToken,
+        accessToken,
+        SmtpTestServer.PASSWORD,
+      ]) {
         expect(log).not.toContain(secret);
       }
       expect(log).not.toMatch(/authorization|bearer /i);

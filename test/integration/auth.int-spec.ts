@@ -32,7 +32,12 @@ describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) =
 
   it('should re-hash a password stored with older argon2 parameters on the next successful login', async () => {
     const email = newEmail();
-    const oldHash = await argon2.hash(STRONG_PASSWORD, { type: argon2.argon2id, memoryCost: 2048, timeCost: 3, parallelism: 1 });
+    const oldHash = await argon2.hash(STRONG_PASSWORD, {
+      type: argon2.argon2id,
+      memoryCost: 2048,
+      timeCost: 3,
+      parallelism: 1,
+    });
     const user = await users.create(email, oldHash);
 
     await auth.login(email, STRONG_PASSWORD);
@@ -62,7 +67,8 @@ describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) =
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(rejected).toHaveLength(19);
-    for (const failure of rejected) expect(failure.reason).toMatchObject({ code: 'INVALID_RESET_TOKEN' });
+    for (const failure of rejected)
+      expect(failure.reason).toMatchObject({ code: 'INVALID_RESET_TOKEN' });
     const stored = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
     expect(stored.tokenVersion).toBe(1);
   });
@@ -70,7 +76,9 @@ describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) =
   it('should check the new password before using the token', async () => {
     const user = await auth.register(newEmail(), STRONG_PASSWORD);
     const { token } = await tokens.issue(user.id);
-    await expect(reset.reset(token, 'password123')).rejects.toMatchObject({ code: 'WEAK_PASSWORD' });
+    await expect(reset.reset(token, 'password123')).rejects.toMatchObject({
+      code: 'WEAK_PASSWORD',
+    });
     expect(await tokens.findLive(token)).not.toBeNull();
   });
 });

@@ -35,7 +35,9 @@ describe.each(databaseKinds())(`${ResetTokensService.name} (%s)`, (kind) => {
     const issued = await tokens.issue(user.id, now);
     expect(issued.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(issued.expiresAt.getTime() - now.getTime()).toBe(60 * 60_000);
-    const [row] = await app.dataSource.getRepository(PasswordResetToken).findBy({ userId: user.id });
+    const [row] = await app.dataSource
+      .getRepository(PasswordResetToken)
+      .findBy({ userId: user.id });
     expect(row.tokenHash).toBe(hashResetToken(issued.token));
     expect(JSON.stringify(row)).not.toContain(issued.token);
   });
@@ -51,7 +53,9 @@ describe.each(databaseKinds())(`${ResetTokensService.name} (%s)`, (kind) => {
   it('should not find a token once it has expired', async () => {
     const user = await newUser();
     const issued = await tokens.issue(user.id);
-    expect(await tokens.findLive(issued.token, new Date(issued.expiresAt.getTime() - 1))).not.toBeNull();
+    expect(
+      await tokens.findLive(issued.token, new Date(issued.expiresAt.getTime() - 1)),
+    ).not.toBeNull();
     expect(await tokens.findLive(issued.token, issued.expiresAt)).toBeNull();
   });
 
@@ -59,7 +63,9 @@ describe.each(databaseKinds())(`${ResetTokensService.name} (%s)`, (kind) => {
     const user = await newUser();
     const issued = await tokens.issue(user.id);
     const live = (await tokens.findLive(issued.token))!;
-    const consumed = await unitOfWork.run((manager) => tokens.consume(live.id, manager, new Date(issued.expiresAt.getTime() + 1)));
+    const consumed = await unitOfWork.run((manager) =>
+      tokens.consume(live.id, manager, new Date(issued.expiresAt.getTime() + 1)),
+    );
     expect(consumed).toBeNull();
   });
 
@@ -68,7 +74,9 @@ describe.each(databaseKinds())(`${ResetTokensService.name} (%s)`, (kind) => {
     const issued = await tokens.issue(user.id);
     const live = (await tokens.findLive(issued.token))!;
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => unitOfWork.run((manager) => tokens.consume(live.id, manager))),
+      Array.from({ length: 20 }, () =>
+        unitOfWork.run((manager) => tokens.consume(live.id, manager)),
+      ),
     );
     expect(results.filter((r) => r === user.id)).toHaveLength(1);
     expect(results.filter((r) => r === null)).toHaveLength(19);

@@ -37,20 +37,22 @@ describe.each(databaseKinds())('Schema and migrations (%s)', (kind) => {
 
   it('should have applied the migrations at start-up, not synchronize', async () => {
     expect(dataSource.options.synchronize).toBe(false);
-    const applied = (await dataSource.query('SELECT name FROM migrations')) as { name: string }[];
+    const applied = await dataSource.query<{ name: string }[]>('SELECT name FROM migrations');
     expect(applied.map((m) => m.name)).toEqual(['InitialSchema1764100000000']);
     expect(await dataSource.showMigrations()).toBe(false);
   });
 
   it('should enforce the foreign key from tokens to users', async () => {
-    await expect(dataSource.getRepository(PasswordResetToken).insert(tokenRow(randomUUID()))).rejects.toBeInstanceOf(
-      QueryFailedError,
-    );
+    await expect(
+      dataSource.getRepository(PasswordResetToken).insert(tokenRow(randomUUID())),
+    ).rejects.toBeInstanceOf(QueryFailedError);
   });
 
   it('should delete tokens with their user (ON DELETE CASCADE)', async () => {
     const user = await users.create(newEmail(), 'hash');
-    await dataSource.getRepository(PasswordResetToken).insert([tokenRow(user.id), tokenRow(user.id)]);
+    await dataSource
+      .getRepository(PasswordResetToken)
+      .insert([tokenRow(user.id), tokenRow(user.id)]);
     expect(await dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id })).toBe(2);
     await users.delete(user.id);
     expect(await dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id })).toBe(0);

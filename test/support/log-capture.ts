@@ -17,7 +17,8 @@ export class CapturingLogger extends ConsoleLogger {
     context = '',
     logLevel: LogLevel = 'log',
   ): void {
-    for (const message of messages) this.lines.push(`${logLevel} [${context}] ${format('%o', message)}`);
+    for (const message of messages)
+      this.lines.push(`${logLevel} [${context}] ${format('%o', message)}`);
     if (process.env.LOG_TESTS) super.printMessages(messages, context, logLevel);
   }
 

@@ -82,7 +82,9 @@ export class SmtpTestServer {
     while (this.mailTo(address).length < count) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        throw new Error(`Expected ${count} message(s) to ${address}, got ${this.mailTo(address).length}`);
+        throw new Error(
+          `Expected ${count} message(s) to ${address}, got ${this.mailTo(address).length}`,
+        );
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(remaining, 200));

@@ -5,7 +5,11 @@ import { NormalizeEmail } from './normalize-email.decorator';
 
 /** Body of `POST /auth/register`. */
 export class RegisterDto {
-  @ApiProperty({ example: 'alice@example.com', maxLength: 254, description: 'Trimmed and lower-cased' })
+  @ApiProperty({
+    example: 'alice@example.com',
+    maxLength: 254,
+    description: 'Trimmed and lower-cased',
+  })
   @NormalizeEmail()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
@@ -15,7 +19,8 @@ export class RegisterDto {
     example: 'correct horse battery staple',
     minLength: PASSWORD_MIN_LENGTH,
     maxLength: PASSWORD_MAX_LENGTH,
-    description: 'No composition rules; refused when it is easy to guess (common, or based on the email)',
+    description:
+      'No composition rules; refused when it is easy to guess (common, or based on the email)',
   })
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH)

@@ -16,7 +16,10 @@ export class ForgotPasswordDto {
 
 /** Body of `POST /auth/reset-password/verify`. */
 export class VerifyResetTokenDto {
-  @ApiProperty({ example: TOKEN_EXAMPLE, description: 'The token from the link fragment (#token=…)' })
+  @ApiProperty({
+    example: TOKEN_EXAMPLE,
+    description: 'The token from the link fragment (#token=…)',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(256)
@@ -25,13 +28,20 @@ export class VerifyResetTokenDto {
 
 /** Body of `POST /auth/reset-password`. */
 export class ResetPasswordDto {
-  @ApiProperty({ example: TOKEN_EXAMPLE, description: 'The token from the link fragment (#token=…)' })
+  @ApiProperty({
+    example: TOKEN_EXAMPLE,
+    description: 'The token from the link fragment (#token=…)',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(256)
   token: string;
 
-  @ApiProperty({ example: 'violet tractor sings at midnight', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @ApiProperty({
+    example: 'violet tractor sings at midnight',
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+  })
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH)
   @MaxLength(PASSWORD_MAX_LENGTH)

@@ -14,7 +14,9 @@ export class AccessTokenResponseDto {
 
 /** A human-readable confirmation. */
 export class MessageResponseDto {
-  @ApiProperty({ example: 'If an account exists for that address, we have sent it a link to reset the password.' })
+  @ApiProperty({
+    example: 'If an account exists for that address, we have sent it a link to reset the password.',
+  })
   message: string;
 }
 

@@ -32,7 +32,11 @@ export class PasswordResetRequestedListener {
         return;
       }
       const { token, expiresAt } = await this.resetTokens.issue(user.id);
-      await this.mail.sendPasswordReset({ to: user.email, link: this.links.resetLink(token), expiresAt });
+      await this.mail.sendPasswordReset({
+        to: user.email,
+        link: this.links.resetLink(token),
+        expiresAt,
+      });
       this.logger.log(`Sent a reset link for account ${user.id}`);
     } catch (error) {
       // Nothing can reach the request that emitted the event; say what failed, without secrets.

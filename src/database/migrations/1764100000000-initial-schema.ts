@@ -45,7 +45,9 @@ export class InitialSchema1764100000000 implements MigrationInterface {
             onDelete: 'CASCADE',
           }),
         ],
-        indices: [new TableIndex({ name: 'idx_password_reset_tokens_user', columnNames: ['user_id'] })],
+        indices: [
+          new TableIndex({ name: 'idx_password_reset_tokens_user', columnNames: ['user_id'] }),
+        ],
       }),
     );
   }

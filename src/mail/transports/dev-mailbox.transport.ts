@@ -25,7 +25,10 @@ export class DevMailboxTransport implements Transport<DevMailboxInfo> {
 
   constructor(readonly dir: string) {}
 
-  send(mail: MailMessage<DevMailboxInfo>, callback: (err: Error | null, info: DevMailboxInfo) => void): void {
+  send(
+    mail: MailMessage<DevMailboxInfo>,
+    callback: (err: Error | null, info: DevMailboxInfo) => void,
+  ): void {
     this.store(mail).then(
       (info) => callback(null, info),
       (error: Error) => callback(error, undefined as unknown as DevMailboxInfo),
@@ -45,7 +48,8 @@ export class DevMailboxTransport implements Transport<DevMailboxInfo> {
     const path = join(this.dir, `${stem}.eml`);
     await writeFile(path, raw, { mode: 0o600 });
     const html = mail.data.html;
-    if (typeof html === 'string') await writeFile(join(this.dir, `${stem}.html`), html, { mode: 0o600 });
+    if (typeof html === 'string')
+      await writeFile(join(this.dir, `${stem}.html`), html, { mode: 0o600 });
     this.logger.log(`Stored a message in ${path}`);
     const envelope = mail.message.getEnvelope();
     return { envelope, messageId: mail.message.messageId(), path };
