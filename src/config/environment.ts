@@ -123,6 +123,17 @@ export class EnvironmentVariables {
   @MaxLength(100)
   APP_NAME: string = 'Your account';
 
+  /** `{{appName}}` is replaced by APP_NAME. */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  MAIL_RESET_SUBJECT: string = '{{appName}}: reset your password';
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  MAIL_CHANGED_SUBJECT: string = '{{appName}}: your password was changed';
+
   @IsInt()
   @Min(0)
   @Max(4)

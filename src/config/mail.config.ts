@@ -8,6 +8,7 @@ import { Secret } from './secret';
 export interface MailConfig {
   appName: string;
   from: string;
+  subjects: { passwordReset: string; passwordChanged: string };
   templatesDir: string;
   transport:
     | {
@@ -30,6 +31,10 @@ export function defaultTemplatesDir(): string {
   return existsSync(built) ? built : resolve(__dirname, '..', '..', 'templates');
 }
 
+function withAppName(template: string, appName: string): string {
+  return template.replace(/\{\{\s*appName\s*\}\}/g, appName);
+}
+
 export const mailConfig = registerAs('mail', (): MailConfig => {
   const env = parseEnvironment(process.env);
   const templatesDir = env.MAIL_TEMPLATES_DIR
@@ -40,6 +45,10 @@ export const mailConfig = registerAs('mail', (): MailConfig => {
   }
   return {
     appName: env.APP_NAME,
+    subjects: {
+      passwordReset: withAppName(env.MAIL_RESET_SUBJECT, env.APP_NAME),
+      passwordChanged: withAppName(env.MAIL_CHANGED_SUBJECT, env.APP_NAME),
+    },
     from: env.MAIL_FROM ?? `"${env.APP_NAME}" <no-reply@localhost>`,
     templatesDir,
     transport: env.SMTP_HOST

@@ -4,7 +4,7 @@ import { HealthController } from './health.controller';
 
 /** `GET /health` for load balancers and orchestrators. */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [TerminusModule],
   controllers: [HealthController],
 })
 export class HealthModule {}

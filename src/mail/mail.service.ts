@@ -39,7 +39,7 @@ export class MailService {
   ) {}
 
   sendPasswordReset(mail: PasswordResetMail): Promise<void> {
-    return this.send('password-reset', mail.to, `${this.config.appName}: reset your password`, {
+    return this.send('password-reset', mail.to, this.config.subjects.passwordReset, {
       link: mail.link,
       expiresAt: formatTime(mail.expiresAt),
       validForMinutes: Math.round((mail.expiresAt.getTime() - Date.now()) / 60_000),
@@ -47,15 +47,10 @@ export class MailService {
   }
 
   sendPasswordChanged(mail: PasswordChangedMail): Promise<void> {
-    return this.send(
-      'password-changed',
-      mail.to,
-      `${this.config.appName}: your password was changed`,
-      {
-        changedAt: formatTime(mail.changedAt),
-        forgotPasswordUrl: mail.forgotPasswordUrl,
-      },
-    );
+    return this.send('password-changed', mail.to, this.config.subjects.passwordChanged, {
+      changedAt: formatTime(mail.changedAt),
+      forgotPasswordUrl: mail.forgotPasswordUrl,
+    });
   }
 
   private async send(
