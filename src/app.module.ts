@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigType } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { MailerModule } from '@nestjs-modules/mailer';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module';
@@ -8,9 +11,12 @@ import { appConfig } from './config/app.config';
 import { databaseConfig } from './config/database.config';
 import { parseEnvironment } from './config/environment';
 import { mailConfig } from './config/mail.config';
+import { throttleConfig } from './config/throttle.config';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
 import { buildMailerOptions } from './mail/mailer-options.factory';
+import { RouteThrottlerGuard } from './throttling/route-throttler.guard';
+import { buildThrottlerOptions } from './throttling/throttler-options.factory';
 import { UsersModule } from './users/users.module';
 
 /** Options for running the service standalone. */
@@ -20,8 +26,8 @@ export interface AppModuleOptions {
 }
 
 /**
- * The standalone service: owns the connection, the event bus and the mailer, and mounts the feature
- * modules. A host app does the same wiring with its own connection and imports the feature modules.
+ * The standalone service: owns the connection, the event bus, the scheduler, the mailer and the
+ * per-IP throttler (a global guard), and mounts the feature modules. A host app does the same wiring with its own connection and imports the feature modules.
  */
 @Module({})
 export class AppModule {
@@ -32,7 +38,7 @@ export class AppModule {
         ConfigModule.forRoot({
           isGlobal: true,
           ignoreEnvFile: options.envFile === false,
-          load: [appConfig, databaseConfig, mailConfig],
+          load: [appConfig, databaseConfig, mailConfig, throttleConfig],
           // Fails start-up with one message naming every bad variable.
           validate: (raw) => {
             parseEnvironment(raw);
@@ -44,6 +50,11 @@ export class AppModule {
           useFactory: (config: ConfigType<typeof databaseConfig>) => buildDataSourceOptions(config),
         }),
         EventEmitterModule.forRoot(),
+        ScheduleModule.forRoot(),
+        ThrottlerModule.forRootAsync({
+          inject: [throttleConfig.KEY],
+          useFactory: (config: ConfigType<typeof throttleConfig>) => buildThrottlerOptions(config),
+        }),
         MailerModule.forRootAsync({
           inject: [mailConfig.KEY],
           useFactory: (config: ConfigType<typeof mailConfig>) => buildMailerOptions(config),
@@ -52,6 +63,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
       ],
+      providers: [{ provide: APP_GUARD, useClass: RouteThrottlerGuard }],
     };
   }
 }

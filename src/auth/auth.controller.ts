@@ -10,9 +10,11 @@ import {
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../common/error-response.dto';
+import { RateLimit } from '../throttling/rate-limit.decorator';
 import { AccessTokenGuard } from '../users/access-token.guard';
 import { CurrentUser } from '../users/current-user.decorator';
 import { UserResponseDto } from '../users/dto/user-response.dto';
@@ -47,6 +49,11 @@ export class AuthController {
   ) {}
 
   @Post('register')
+  @RateLimit('register')
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: 'Too many sign-ups from this IP; see Retry-After',
+  })
   @ApiOperation({ summary: 'Create an account' })
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The email already has an account' })
@@ -56,6 +63,11 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(HttpStatus.OK)
+  @RateLimit('login')
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: 'Too many logins from this IP; see Retry-After',
+  })
   @ApiOperation({ summary: 'Exchange email and password for an access token' })
   @ApiOkResponse({ type: AccessTokenResponseDto })
   @ApiUnauthorizedResponse({
@@ -82,18 +94,28 @@ export class AuthController {
 
   @Post('forgot-password')
   @HttpCode(HttpStatus.ACCEPTED)
+  @RateLimit('forgot-password')
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: 'Too many requests from this IP; see Retry-After',
+  })
   @ApiOperation({
     summary: 'Ask for a reset link by email',
     description: 'The answer is the same whether or not the address has an account.',
   })
   @ApiAcceptedResponse({ type: MessageResponseDto })
-  forgotPassword(@Body() body: ForgotPasswordDto): MessageResponseDto {
-    this.passwordReset.requestReset(body.email);
+  async forgotPassword(@Body() body: ForgotPasswordDto): Promise<MessageResponseDto> {
+    await this.passwordReset.requestReset(body.email);
     return { message: FORGOT_PASSWORD_MESSAGE };
   }
 
   @Post('reset-password/verify')
   @HttpCode(HttpStatus.OK)
+  @RateLimit('reset-password')
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: 'Shares the reset limit; see Retry-After',
+  })
   @ApiOperation({
     summary: 'Check a reset token without using it',
     description: 'For a reset page to show the form or an error.',
@@ -106,6 +128,11 @@ export class AuthController {
 
   @Post('reset-password')
   @HttpCode(HttpStatus.OK)
+  @RateLimit('reset-password')
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: 'Too many attempts from this IP; see Retry-After',
+  })
   @ApiOperation({
     summary: 'Set a new password with a reset token',
     description:

@@ -1,13 +1,19 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { authConfig } from '../config/auth.config';
+import { deliveryConfig } from '../config/delivery.config';
 import { resetConfig } from '../config/reset.config';
 import { DatabaseModule } from '../database/database.module';
 import { MailModule } from '../mail/mail.module';
+import { OutboxModule } from '../outbox/outbox.module';
+import { ThrottlingModule } from '../throttling/throttling.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { MailRequestProcessor } from './delivery/mail-request.processor';
+import { OutboxPoller } from './delivery/outbox.poller';
+import { PurgeTask } from './delivery/purge.task';
 import { AuthEventsPublisher } from './events/auth-events.publisher';
 import { PasswordChangedListener } from './listeners/password-changed.listener';
 import { PasswordResetRequestedListener } from './listeners/password-reset-requested.listener';
@@ -17,17 +23,22 @@ import { PasswordResetService } from './password-reset.service';
 import { ResetLinks } from './reset-links';
 
 /**
- * Registration, login, password change and the reset flow. Needs, from the host: a TypeORM connection
- * with this package's entities, `EventEmitterModule.forRoot()` and `MailerModule.forRoot…()`.
+ * Registration, login, password change and the reset flow with its durable email delivery. Needs,
+ * from the host: a TypeORM connection with this package's entities, `EventEmitterModule.forRoot()`,
+ * `ScheduleModule.forRoot()`, `MailerModule.forRoot…()`, and for per-IP limits `ThrottlerModule`
+ * with `RouteThrottlerGuard` as a global guard.
  */
 @Module({
   imports: [
     ConfigModule.forFeature(authConfig),
     ConfigModule.forFeature(resetConfig),
+    ConfigModule.forFeature(deliveryConfig),
     DatabaseModule,
     UsersModule,
     TokensModule,
     MailModule,
+    OutboxModule,
+    ThrottlingModule,
   ],
   controllers: [AuthController],
   providers: [
@@ -39,6 +50,9 @@ import { ResetLinks } from './reset-links';
     AuthEventsPublisher,
     PasswordResetRequestedListener,
     PasswordChangedListener,
+    MailRequestProcessor,
+    OutboxPoller,
+    PurgeTask,
   ],
   exports: [AuthService, PasswordResetService],
 })

@@ -1,5 +1,7 @@
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import type { UnitOfWork } from '../database/unit-of-work';
+import type { OutboxService } from '../outbox/outbox.service';
+import type { LoginLockoutService } from '../throttling/login-lockout.service';
 import type { ResetTokensService } from '../tokens/reset-tokens.service';
 import type { AccessToken, AccessTokenService } from '../users/access-token.service';
 import { User } from '../users/user.entity';
@@ -32,10 +34,17 @@ interface Scenario {
   account: User | null;
   passwordMatches?: boolean;
   needsRehash?: boolean;
+  /** Whether the address is locked after too many failures. */
+  locked?: boolean;
 }
 
 /** AuthService over hand-written fakes that record how they were called. */
-function authServiceFor({ account, passwordMatches = true, needsRehash = false }: Scenario) {
+function authServiceFor({
+  account,
+  passwordMatches = true,
+  needsRehash = false,
+  locked = false,
+}: Scenario) {
   const issued: AccessToken = {
     accessToken: 'signed.access.token',
     tokenType: 'Bearer',
@@ -56,6 +65,12 @@ function authServiceFor({ account, passwordMatches = true, needsRehash = false }
   const policy = { assertAcceptable: jest.fn() };
   const unitOfWork = { run: jest.fn() };
   const events = { publish: jest.fn() };
+  const outbox = { record: jest.fn() };
+  const lockout = {
+    isLocked: jest.fn((_email: string) => Promise.resolve(locked)),
+    recordFailure: jest.fn((_email: string) => Promise.resolve()),
+    clear: jest.fn((_email: string) => Promise.resolve()),
+  };
   const service = new AuthService(
     users as unknown as UsersService,
     resetTokens as unknown as ResetTokensService,
@@ -64,8 +79,10 @@ function authServiceFor({ account, passwordMatches = true, needsRehash = false }
     policy as unknown as PasswordPolicy,
     unitOfWork as unknown as UnitOfWork,
     events as unknown as AuthEventsPublisher,
+    outbox as unknown as OutboxService,
+    lockout as unknown as LoginLockoutService,
   );
-  return { service, issued, users, resetTokens, accessTokens, hasher };
+  return { service, issued, users, resetTokens, accessTokens, hasher, lockout };
 }
 
 async function loginError(service: AuthService, password = PASSWORD): Promise<DomainError> {
@@ -178,6 +195,43 @@ describe(AuthService.name, () => {
       await service.login(EMAIL, PASSWORD);
 
       expect(users.findByEmail).toHaveBeenCalledWith(EMAIL);
+    });
+
+    it('should count a failure towards the address lock, for unknown and known addresses alike', async () => {
+      const unknown = authServiceFor({ account: null });
+      const wrong = authServiceFor({ account: newUser(), passwordMatches: false });
+
+      await loginError(unknown.service);
+      await loginError(wrong.service);
+
+      expect(unknown.lockout.recordFailure).toHaveBeenCalledWith(EMAIL);
+      expect(wrong.lockout.recordFailure).toHaveBeenCalledWith(EMAIL);
+    });
+
+    it('should refuse a locked address with the same error even for the right password, after a dummy verify', async () => {
+      const { service, hasher, accessTokens, users } = authServiceFor({
+        account: newUser(),
+        locked: true,
+      });
+      const wrong = await loginError(
+        authServiceFor({ account: newUser(), passwordMatches: false }).service,
+      );
+
+      const error = await loginError(service);
+
+      expect(error.message).toBe(wrong.message);
+      expect(hasher.verifyDummy).toHaveBeenCalledWith(PASSWORD);
+      expect(users.findByEmail).not.toHaveBeenCalled();
+      expect(accessTokens.issue).not.toHaveBeenCalled();
+    });
+
+    it('should clear the failure count on success', async () => {
+      const { service, lockout } = authServiceFor({ account: newUser() });
+
+      await service.login(EMAIL, PASSWORD);
+
+      expect(lockout.clear).toHaveBeenCalledWith(EMAIL);
+      expect(lockout.recordFailure).not.toHaveBeenCalled();
     });
   });
 });

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { UnitOfWork } from '../database/unit-of-work';
+import { OutboxService } from '../outbox/outbox.service';
+import { RequestKind, RequestStatus } from '../outbox/password-reset-request.entity';
+import { LoginLockoutService } from '../throttling/login-lockout.service';
 import { ResetTokensService } from '../tokens/reset-tokens.service';
 import { AccessToken, AccessTokenService } from '../users/access-token.service';
 import { User } from '../users/user.entity';
@@ -24,6 +27,8 @@ export class AuthService {
     private readonly policy: PasswordPolicy,
     private readonly unitOfWork: UnitOfWork,
     private readonly events: AuthEventsPublisher,
+    private readonly outbox: OutboxService,
+    private readonly lockout: LoginLockoutService,
   ) {}
 
   /** `email` must be normalised. */
@@ -32,19 +37,26 @@ export class AuthService {
     return this.users.create(email, await this.hasher.hash(password));
   }
 
-  /** Unknown email and wrong password fail alike, after the same argon2 work. */
+  /**
+   * Unknown email, wrong password and a locked address all fail alike, after the same argon2 work.
+   * Failures count towards the address's lock whether or not it has an account.
+   */
   async login(email: string, password: string): Promise<AccessToken> {
-    const user = await this.users.findByEmail(email);
+    const locked = await this.lockout.isLocked(email);
+    const user = locked ? null : await this.users.findByEmail(email);
     const valid = user
       ? await this.hasher.verify(user.passwordHash, password)
       : await this.hasher.verifyDummy(password);
-    if (!user || !valid)
+    if (!user || !valid) {
+      if (!locked) await this.lockout.recordFailure(email);
       throw new DomainError(DomainErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
+    }
 
     if (this.hasher.needsRehash(user.passwordHash)) {
       // Old cost parameters: upgrade now, while the plain password is at hand.
       await this.users.rehash(user.id, await this.hasher.hash(password));
     }
+    await this.lockout.clear(email);
     // The owner remembered the password: any outstanding reset link is no longer wanted.
     await this.resetTokens.revokeAllForUser(user.id);
     return this.accessTokens.issue(user);
@@ -57,14 +69,21 @@ export class AuthService {
     }
     this.policy.assertAcceptable(newPassword, user.email);
     const hash = await this.hasher.hash(newPassword);
-    const changedAt = await this.unitOfWork.run(async (manager) => {
+    const { changedAt, noticeId } = await this.unitOfWork.run(async (manager) => {
       const at = await this.users.changePassword(user.id, hash, manager);
       await this.resetTokens.revokeAllForUser(user.id, manager);
-      return at;
+      const id = await this.outbox.record(
+        RequestKind.PasswordChanged,
+        user.email,
+        RequestStatus.Pending,
+        at,
+        manager,
+      );
+      return { changedAt: at, noticeId: id };
     });
     this.events.publish(
       PASSWORD_CHANGED,
-      new PasswordChangedEvent(user.id, user.email, changedAt, 'change'),
+      new PasswordChangedEvent(noticeId, user.id, changedAt, 'change'),
     );
   }
 }

@@ -1,4 +1,9 @@
+import type { EntityManager } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
+import { OutboxService } from '../outbox/outbox.service';
+import { RequestKind, RequestStatus } from '../outbox/password-reset-request.entity';
+import { EmailCooldownService } from '../throttling/email-cooldown.service';
+import { LoginLockoutService } from '../throttling/login-lockout.service';
 import { ResetTokensService } from '../tokens/reset-tokens.service';
 import { UsersService } from '../users/users.service';
 import { PASSWORD_RESET_REQUESTED } from './events/auth-events';
@@ -19,25 +24,61 @@ const untouchable = <T>(name: string): T =>
     },
   ) as T;
 
+/** Runs the work with a stand-in manager: the unit under test only passes it on. */
+const manager = {} as EntityManager;
+
+function serviceWith(cooldownAllows: boolean) {
+  const published: [string, unknown][] = [];
+  const recorded: unknown[][] = [];
+  const events = { publish: (name: string, event: unknown) => published.push([name, event]) };
+  const unitOfWork = { run: <T>(work: (m: EntityManager) => Promise<T>) => work(manager) };
+  const outbox = {
+    record: (...args: unknown[]) => {
+      recorded.push(args);
+      return Promise.resolve('request-1');
+    },
+  };
+  const cooldown = { tryAcquire: () => Promise.resolve(cooldownAllows) };
+  const service = new PasswordResetService(
+    untouchable<UsersService>('users'),
+    untouchable<ResetTokensService>('resetTokens'),
+    untouchable<PasswordHasher>('hasher'),
+    untouchable<PasswordPolicy>('policy'),
+    unitOfWork as unknown as UnitOfWork,
+    events as unknown as AuthEventsPublisher,
+    outbox as unknown as OutboxService,
+    cooldown as unknown as EmailCooldownService,
+    untouchable<LoginLockoutService>('lockout'),
+  );
+  return { service, published, recorded };
+}
+
 describe(PasswordResetService.name, () => {
-  it('should only emit an event when a reset is requested: no lookup, no token, no mail in the request', () => {
-    const published: [string, unknown][] = [];
-    const events = { publish: (name: string, event: unknown) => published.push([name, event]) };
-    const service = new PasswordResetService(
-      untouchable<UsersService>('users'),
-      untouchable<ResetTokensService>('resetTokens'),
-      untouchable<PasswordHasher>('hasher'),
-      untouchable<PasswordPolicy>('policy'),
-      untouchable<UnitOfWork>('unitOfWork'),
-      events as unknown as AuthEventsPublisher,
-    );
+  it('should record the request and emit an event with its id: no lookup, no token, no mail in the request', async () => {
+    const { service, published, recorded } = serviceWith(true);
 
-    service.requestReset('someone@example.com');
+    await service.requestReset('someone@example.com');
 
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0].slice(0, 3)).toEqual([
+      RequestKind.PasswordReset,
+      'someone@example.com',
+      RequestStatus.Pending,
+    ]);
+    expect(recorded[0][4]).toBe(manager);
     expect(published).toHaveLength(1);
     const [name, event] = published[0];
     expect(name).toBe(PASSWORD_RESET_REQUESTED);
     expect(event).toBeInstanceOf(PasswordResetRequestedEvent);
-    expect((event as PasswordResetRequestedEvent).email).toBe('someone@example.com');
+    expect((event as PasswordResetRequestedEvent).requestId).toBe('request-1');
+  });
+
+  it('should record a request inside the cooldown as throttled, and still emit the event', async () => {
+    const { service, published, recorded } = serviceWith(false);
+
+    await service.requestReset('someone@example.com');
+
+    expect(recorded[0][2]).toBe(RequestStatus.Throttled);
+    expect(published).toHaveLength(1);
   });
 });

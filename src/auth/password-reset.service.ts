@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { UnitOfWork } from '../database/unit-of-work';
+import { OutboxService } from '../outbox/outbox.service';
+import { RequestKind, RequestStatus } from '../outbox/password-reset-request.entity';
+import { EmailCooldownService } from '../throttling/email-cooldown.service';
+import { LoginLockoutService } from '../throttling/login-lockout.service';
 import { ResetTokensService } from '../tokens/reset-tokens.service';
 import { UsersService } from '../users/users.service';
 import { PASSWORD_CHANGED, PASSWORD_RESET_REQUESTED } from './events/auth-events';
@@ -28,17 +32,24 @@ export class PasswordResetService {
     private readonly policy: PasswordPolicy,
     private readonly unitOfWork: UnitOfWork,
     private readonly events: AuthEventsPublisher,
+    private readonly outbox: OutboxService,
+    private readonly cooldown: EmailCooldownService,
+    private readonly lockout: LoginLockoutService,
   ) {}
 
   /**
-   * Does the same work for every address: it only emits an event. Looking up the account, issuing the
-   * token and sending the email happen in the listener, after the response has gone.
+   * Does the same work for every address, known or not: records the request (as throttled inside
+   * the address's cooldown) and emits an event. Looking up the account, issuing the token and sending
+   * the email happen in the listener, after the response has gone, or in the poller after a crash.
    */
-  requestReset(email: string): void {
-    this.events.publish(
-      PASSWORD_RESET_REQUESTED,
-      new PasswordResetRequestedEvent(email, new Date()),
-    );
+  async requestReset(email: string): Promise<void> {
+    const now = new Date();
+    const requestId = await this.unitOfWork.run(async (manager) => {
+      const allowed = await this.cooldown.tryAcquire(email, now, manager);
+      const status = allowed ? RequestStatus.Pending : RequestStatus.Throttled;
+      return this.outbox.record(RequestKind.PasswordReset, email, status, now, manager);
+    });
+    this.events.publish(PASSWORD_RESET_REQUESTED, new PasswordResetRequestedEvent(requestId, now));
   }
 
   /** When the token expires; does not use it up. */
@@ -61,17 +72,26 @@ export class PasswordResetService {
     this.policy.assertAcceptable(newPassword, user.email);
     const hash = await this.hasher.hash(newPassword);
 
-    const changedAt = await this.unitOfWork.run(async (manager) => {
+    const { changedAt, noticeId } = await this.unitOfWork.run(async (manager) => {
       // Of concurrent resets with one token, only the one that deletes the row goes on.
       const userId = await this.resetTokens.consume(live.id, manager);
       if (userId === null) throw invalidToken();
       const at = await this.users.changePassword(userId, hash, manager);
       await this.resetTokens.revokeAllForUser(userId, manager);
-      return at;
+      // Whoever can read the mailbox owns the account: lift a login lock put on it by guessers.
+      await this.lockout.clear(user.email, manager);
+      const id = await this.outbox.record(
+        RequestKind.PasswordChanged,
+        user.email,
+        RequestStatus.Pending,
+        at,
+        manager,
+      );
+      return { changedAt: at, noticeId: id };
     });
     this.events.publish(
       PASSWORD_CHANGED,
-      new PasswordChangedEvent(user.id, user.email, changedAt, 'reset'),
+      new PasswordChangedEvent(noticeId, user.id, changedAt, 'reset'),
     );
   }
 }

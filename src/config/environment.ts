@@ -134,6 +134,89 @@ export class EnvironmentVariables {
   @MaxLength(200)
   MAIL_CHANGED_SUBJECT: string = '{{appName}}: your password was changed';
 
+  // --- Durable delivery ---------------------------------------------------------------------
+
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  MAIL_RETRY_BASE_SECONDS: number = 5;
+
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  MAIL_MAX_ATTEMPTS: number = 8;
+
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  MAIL_POLL_INTERVAL_SECONDS: number = 5;
+
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  MAIL_CLAIM_TIMEOUT_SECONDS: number = 120;
+
+  @IsInt()
+  @Min(1)
+  @Max(24 * 365)
+  PURGE_AFTER_HOURS: number = 24;
+
+  // --- Throttling ----------------------------------------------------------------------------
+
+  @IsInt()
+  @Min(1)
+  FORGOT_PASSWORD_LIMIT: number = 5;
+
+  @IsInt()
+  @Min(1)
+  FORGOT_PASSWORD_WINDOW_SECONDS: number = 900;
+
+  @IsInt()
+  @Min(1)
+  LOGIN_LIMIT: number = 10;
+
+  @IsInt()
+  @Min(1)
+  LOGIN_WINDOW_SECONDS: number = 900;
+
+  @IsInt()
+  @Min(1)
+  RESET_PASSWORD_LIMIT: number = 20;
+
+  @IsInt()
+  @Min(1)
+  RESET_PASSWORD_WINDOW_SECONDS: number = 900;
+
+  @IsInt()
+  @Min(1)
+  REGISTER_LIMIT: number = 10;
+
+  @IsInt()
+  @Min(1)
+  REGISTER_WINDOW_SECONDS: number = 3600;
+
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  RESET_EMAIL_COOLDOWN_SECONDS: number = 60;
+
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_MAX_FAILURES: number = 10;
+
+  /** Express `trust proxy`: true, false, a hop count, or addresses/subnets (comma-separated). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  TRUST_PROXY?: string;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, {
+    message: 'REDIS_URL must be redis://[user:pass@]host:port[/db] or rediss://…',
+  })
+  REDIS_URL?: string;
+
   @IsInt()
   @Min(0)
   @Max(4)
@@ -172,6 +255,8 @@ const KNOWN_KEYS = new Set(
     'SMTP_PASSWORD',
     'MAIL_FROM',
     'MAIL_TEMPLATES_DIR',
+    'TRUST_PROXY',
+    'REDIS_URL',
   ]),
 );
 

@@ -5,3 +5,5 @@ export * from './environment';
 export * from './mail.config';
 export * from './reset.config';
 export * from './secret';
+export * from './delivery.config';
+export * from './throttle.config';

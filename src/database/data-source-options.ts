@@ -2,12 +2,21 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/database.config';
+import { PasswordResetRequest } from '../outbox/password-reset-request.entity';
+import { LoginFailure } from '../throttling/login-failure.entity';
+import { ResetEmailCooldown } from '../throttling/reset-email-cooldown.entity';
 import { PasswordResetToken } from '../tokens/password-reset-token.entity';
 import { User } from '../users/user.entity';
 import { migrations } from './migrations';
 
 /** The entities this package owns; a host app adds them to its own connection. */
-export const passwordResetEntities = [User, PasswordResetToken];
+export const passwordResetEntities = [
+  User,
+  PasswordResetToken,
+  PasswordResetRequest,
+  ResetEmailCooldown,
+  LoginFailure,
+];
 
 /** Connection options for the standalone service: migrations run at start, never `synchronize`. */
 export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOptions {

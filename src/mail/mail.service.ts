@@ -53,6 +53,24 @@ export class MailService {
     });
   }
 
+  /** Whether the transport answers (SMTP `verify()`, or the dev mailbox folder is writable). */
+  async verifyTransport(timeoutMs = 5000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>(
+      (resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)),
+    );
+    try {
+      return await Promise.race([this.mailer.verifyAllTransporters(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Which kind of transport is configured, for `/health`. */
+  get transportKind(): 'smtp' | 'dev-mailbox' {
+    return this.config.transport.kind;
+  }
+
   private async send(
     template: TemplateName,
     to: string,

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, LessThanOrEqual, Repository } from 'typeorm';
+import { RawSql } from '../database/raw-sql';
 import { resetConfig } from '../config/reset.config';
 import { UnitOfWork } from '../database/unit-of-work';
 import { PasswordResetToken } from './password-reset-token.entity';
@@ -60,24 +61,18 @@ export class ResetTokensService {
    * one gets the account id back; the rest get `null`. Run it inside the transaction that changes the password.
    */
   async consume(id: string, manager: EntityManager, now = new Date()): Promise<string | null> {
-    const { connection } = manager;
-    const metadata = connection.getMetadata(PasswordResetToken);
-    const expiresAt = metadata.findColumnWithPropertyName('expiresAt')!;
-    const isPostgres = connection.options.type === 'postgres';
-    const [p1, p2] = isPostgres ? ['$1', '$2'] : ['?', '?'];
-    const sql =
-      `DELETE FROM ${connection.driver.escape(metadata.tablePath)} ` +
-      `WHERE id = ${p1} AND expires_at > ${p2} RETURNING user_id`;
-    // The driver formats the date the way it stores it (SQLite keeps UTC text, PostgreSQL timestamptz).
-    const result: unknown = await manager.query(sql, [
-      id,
-      connection.driver.preparePersistentValue(now, expiresAt),
-    ]);
-    // PostgreSQL answers a DELETE with [rows, affectedCount]; SQLite with the rows alone.
-    const rows = (isPostgres ? (result as [unknown[], number])[0] : result) as {
-      user_id: string;
-    }[];
+    const sql = new RawSql(manager);
+    const rows = await sql.rows<{ user_id: string }>(
+      `DELETE FROM ${sql.table(PasswordResetToken)} WHERE id = ${sql.p(1)} AND expires_at > ${sql.p(2)} RETURNING user_id`,
+      [id, sql.date(PasswordResetToken, 'expiresAt', now)],
+    );
     return rows[0]?.user_id ?? null;
+  }
+
+  /** Removes expired tokens (the scheduled purge). Returns how many went. */
+  async purgeExpired(now = new Date()): Promise<number> {
+    const result = await this.tokens.delete({ expiresAt: LessThanOrEqual(now) });
+    return result.affected ?? 0;
   }
 
   /** Ends every outstanding link of the account (after login, password change or reset). */

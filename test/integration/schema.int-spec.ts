@@ -38,7 +38,10 @@ describe.each(databaseKinds())('Schema and migrations (%s)', (kind) => {
   it('should have applied the migrations at start-up, not synchronize', async () => {
     expect(dataSource.options.synchronize).toBe(false);
     const applied = await dataSource.query<{ name: string }[]>('SELECT name FROM migrations');
-    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1764100000000']);
+    expect(applied.map((m) => m.name)).toEqual([
+      'InitialSchema1764100000000',
+      'DurableDelivery1764200000000',
+    ]);
     expect(await dataSource.showMigrations()).toBe(false);
   });
 

@@ -42,6 +42,8 @@ const SERVICE_KEYS = [
   'SMTP_PASSWORD',
   'MAIL_FROM',
   'MAIL_TEMPLATES_DIR',
+  'TRUST_PROXY',
+  'REDIS_URL',
 ];
 
 /** The environment a test app runs with: fast argon2, a fixed front-end, a fresh database. */
@@ -56,6 +58,15 @@ export function testEnvironment(options: TestAppOptions): Record<string, string>
     ARGON2_PARALLELISM: '1',
     APP_NAME: 'Test Product',
     MAIL_DEV_DIR: mkdtempSync(join(tmpdir(), 'npr-mailbox-')),
+    // Limits, cooldown and delivery timing get in the way of tests about other things; the specs
+    // about them set their own values.
+    FORGOT_PASSWORD_LIMIT: '10000',
+    LOGIN_LIMIT: '10000',
+    RESET_PASSWORD_LIMIT: '10000',
+    REGISTER_LIMIT: '10000',
+    RESET_EMAIL_COOLDOWN_SECONDS: '0',
+    MAIL_POLL_INTERVAL_SECONDS: '1',
+    MAIL_RETRY_BASE_SECONDS: '1',
     ...(options.smtp ? options.smtp.env() : {}),
     ...options.env,
   };

@@ -1,8 +1,8 @@
-/** The password of an account changed, by reset or by its signed-in owner. */
+/** The password of an account changed, by reset or by its signed-in owner; `requestId` is the queued notice. */
 export class PasswordChangedEvent {
   constructor(
+    readonly requestId: string,
     readonly userId: string,
-    readonly email: string,
     readonly changedAt: Date,
     readonly via: 'reset' | 'change',
   ) {}

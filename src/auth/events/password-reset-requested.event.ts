@@ -1,7 +1,10 @@
-/** Someone asked for a reset link for `email` (normalised). The account may not exist. */
+/**
+ * A reset was asked for and recorded as request `requestId` (the row holds the address; the event
+ * carries no personal data). The account may not exist.
+ */
 export class PasswordResetRequestedEvent {
   constructor(
-    readonly email: string,
+    readonly requestId: string,
     readonly requestedAt: Date,
   ) {}
 }

@@ -1,5 +1,7 @@
+import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { ThrottleConfig } from '../../config/throttle.config';
 import { DomainErrorFilter } from '../domain-error.filter';
 import { StrictValidationPipe } from './validation.pipe';
 
@@ -12,6 +14,8 @@ export const BODY_LIMIT = '100kb';
  */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.disable('x-powered-by');
+  // The client IP (for per-IP limits) is the socket's unless TRUST_PROXY names the proxies to believe.
+  app.set('trust proxy', app.get(ConfigService).getOrThrow<ThrottleConfig>('throttle').trustProxy);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.useGlobalPipes(new StrictValidationPipe());

@@ -1,0 +1,60 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { describeError } from '../../common/describe-error';
+import { deliveryConfig } from '../../config/delivery.config';
+import { MailRequestProcessor } from './mail-request.processor';
+
+const POLL_JOB = 'nest-password-reset:outbox-poll';
+/** Rows claimed per poll; the next poll takes the rest. */
+const BATCH_SIZE = 20;
+/** How long shutdown waits for sends under way. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Picks up what the request-time listener could not finish: retries whose time has come and rows
+ * left pending or claimed by an instance that stopped. Stops claiming on shutdown and lets sends
+ * under way finish (bounded).
+ */
+@Injectable()
+export class OutboxPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxPoller.name);
+  private polling = false;
+
+  constructor(
+    private readonly processor: MailRequestProcessor,
+    private readonly scheduler: SchedulerRegistry,
+    @Inject(deliveryConfig.KEY) private readonly config: ConfigType<typeof deliveryConfig>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const interval = setInterval(() => void this.poll(), this.config.pollIntervalSeconds * 1000);
+    this.scheduler.addInterval(POLL_JOB, interval);
+    // Whatever a previous run left behind is due now.
+    void this.poll();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.scheduler.doesExist('interval', POLL_JOB)) this.scheduler.deleteInterval(POLL_JOB);
+    await this.processor.drain(SHUTDOWN_GRACE_MS);
+  }
+
+  /** One round: claims due rows until none are left. Never throws. */
+  async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      while ((await this.processor.processDue(BATCH_SIZE)) === BATCH_SIZE);
+    } catch (error) {
+      this.logger.error(`Polling the outbox failed: ${describeError(error)}`);
+    } finally {
+      this.polling = false;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/**
+ * The few statements TypeORM's query builder cannot express portably (`DELETE … RETURNING`, upserts
+ * with a guard, `FOR UPDATE SKIP LOCKED`) are written in SQL that SQLite and PostgreSQL share; this
+ * smooths over what still differs: placeholders, how dates are bound, and result shapes.
+ */
+export class RawSql {
+  constructor(readonly manager: EntityManager) {}
+
+  get isPostgres(): boolean {
+    return this.manager.connection.options.type === 'postgres';
+  }
+
+  /** The n-th (1-based) placeholder. */
+  p(n: number): string {
+    return this.isPostgres ? `$${n}` : '?';
+  }
+
+  /**
+   * Collects parameters while a statement is written left to right: `add(value)` returns the
+   * placeholder, so positional SQLite `?`s always line up with their values.
+   */
+  params(): { add(value: unknown): string; values: unknown[] } {
+    const values: unknown[] = [];
+    return {
+      values,
+      add: (value: unknown) => {
+        values.push(value);
+        return this.p(values.length);
+      },
+    };
+  }
+
+  /** The escaped table name of an entity. */
+  table(entity: EntityTarget<ObjectLiteral>): string {
+    const { connection } = this.manager;
+    return connection.driver.escape(connection.getMetadata(entity).tablePath);
+  }
+
+  /** A date bound the way the driver stores it (SQLite keeps UTC text, PostgreSQL timestamptz). */
+  date(entity: EntityTarget<ObjectLiteral>, property: string, value: Date): unknown {
+    const { connection } = this.manager;
+    const column = connection.getMetadata(entity).findColumnWithPropertyName(property);
+    if (!column) throw new Error(`No column ${property}`);
+    return connection.driver.preparePersistentValue(value, column);
+  }
+
+  /**
+   * Runs a statement and returns its rows. SQLite placeholders are positional, so with SQLite each
+   * `?` takes the next value: pass parameters in the order the placeholders appear.
+   */
+  async rows<T>(sql: string, parameters: unknown[]): Promise<T[]> {
+    const result: unknown = await this.manager.query(sql, parameters);
+    // TypeORM answers a PostgreSQL UPDATE or DELETE with [rows, affectedCount].
+    if (
+      Array.isArray(result) &&
+      result.length === 2 &&
+      Array.isArray(result[0]) &&
+      typeof result[1] === 'number'
+    ) {
+      return result[0] as T[];
+    }
+    return result as T[];
+  }
+}

@@ -1,0 +1,61 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** What a row asks to be sent. */
+export enum RequestKind {
+  /** Someone asked for a reset link; the account may not exist. */
+  PasswordReset = 'password_reset',
+  /** Tell an owner their password changed. */
+  PasswordChanged = 'password_changed',
+}
+
+export enum RequestStatus {
+  /** Waiting for its first or next attempt (`next_attempt_at`). */
+  Pending = 'pending',
+  /** Claimed by an instance until `claimed_until`. */
+  Processing = 'processing',
+  /** Handled: sent, or nothing to send (no such account). */
+  Done = 'done',
+  /** Gave up after the last attempt or once too old. */
+  Failed = 'failed',
+  /** Inside the per-address cooldown: recorded, never sent. */
+  Throttled = 'throttled',
+}
+
+/**
+ * A durable request for an email: recorded before the HTTP answer, processed after it, retried until
+ * sent. It holds no token and no link; the token is issued when the email is built.
+ */
+@Entity({ name: 'password_reset_requests' })
+export class PasswordResetRequest {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  kind: RequestKind;
+
+  /** Normalised address the email goes to. */
+  @Column({ type: 'varchar', length: 254 })
+  email: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: RequestStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  @Column({ name: 'next_attempt_at' })
+  nextAttemptAt: Date;
+
+  @Column({ name: 'claimed_until', type: Date, nullable: true })
+  claimedUntil: Date | null;
+
+  /** Why the last attempt failed; never holds a secret. */
+  @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
+  lastError: string | null;
+
+  @Column({ name: 'created_at' })
+  createdAt: Date;
+
+  @Column({ name: 'processed_at', type: Date, nullable: true })
+  processedAt: Date | null;
+}

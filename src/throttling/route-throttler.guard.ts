@@ -1,0 +1,44 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import {
+  ThrottlerException,
+  ThrottlerGuard,
+  ThrottlerLimitDetail,
+  ThrottlerRequest,
+} from '@nestjs/throttler';
+import type { Response } from 'express';
+import { createHash } from 'node:crypto';
+import { RATE_LIMIT_KEY } from './rate-limit.decorator';
+
+/**
+ * Applies to a route only the named limit its `@RateLimit` asks for (routes without one are not
+ * limited), keys the count by limit name and client IP so that routes sharing a limit share a
+ * bucket (reset and verify), and answers 429 with a plain `Retry-After`.
+ */
+@Injectable()
+export class RouteThrottlerGuard extends ThrottlerGuard {
+  protected override handleRequest(request: ThrottlerRequest): Promise<boolean> {
+    const wanted = this.reflector.getAllAndOverride<string | undefined>(RATE_LIMIT_KEY, [
+      request.context.getHandler(),
+      request.context.getClass(),
+    ]);
+    if (wanted !== request.throttler.name) return Promise.resolve(true);
+    return super.handleRequest(request);
+  }
+
+  protected override generateKey(
+    _context: ExecutionContext,
+    tracker: string,
+    name: string,
+  ): string {
+    return createHash('sha256').update(`${name}:${tracker}`).digest('hex');
+  }
+
+  protected override throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
+    context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(seconds));
+    throw new ThrottlerException(`Too many requests. Try again in ${seconds} seconds.`);
+  }
+}
