@@ -1,24 +1,13 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { newEmail, OTHER_STRONG_PASSWORD, STRONG_PASSWORD } from '../support/factories';
+import { freePort } from '../support/free-port';
 import { extractResetToken, SmtpTestServer } from '../support/smtp-test-server';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 
 const ROOT = join(__dirname, '..', '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Only what a production host would set: no variables of this test process leak in. */
 function baseEnv(): NodeJS.ProcessEnv {
@@ -129,5 +118,73 @@ describe('The built service in production mode', () => {
       expect(output.text).not.toContain(token);
       expect(output.text).not.toContain(SmtpTestServer.PASSWORD);
     });
+  });
+
+  describe.each(databaseKinds())('killed with SIGKILL on %s', (kind) => {
+    let database: TestDatabase;
+    let smtp: SmtpTestServer;
+    const children: ChildProcess[] = [];
+
+    beforeAll(async () => {
+      database = await createTestDatabase(kind);
+      smtp = new SmtpTestServer(await freePort());
+    });
+
+    afterAll(async () => {
+      for (const child of children)
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await smtp?.stop();
+      await database?.drop();
+    });
+
+    it('should deliver, after a restart, a reset accepted just before the process was killed', async () => {
+      const port = await freePort();
+      const baseUrl = `http://127.0.0.1:${port}`;
+      const env = {
+        ...baseEnv(),
+        PORT: String(port),
+        DATABASE_URL: database.url,
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        FRONTEND_URL: 'https://accounts.example.com',
+        MAIL_POLL_INTERVAL_SECONDS: '1',
+        MAIL_RETRY_BASE_SECONDS: '1',
+        // A row the dead process had claimed is free again after this long.
+        MAIL_CLAIM_TIMEOUT_SECONDS: '2',
+        ...smtp.env(),
+      };
+      const firstOutput: Output = { text: '' };
+      const first = run(env, firstOutput);
+      children.push(first);
+      await waitForHealth(baseUrl, firstOutput);
+
+      const email = newEmail('killed');
+      await request(baseUrl)
+        .post('/auth/register')
+        .send({ email, password: STRONG_PASSWORD })
+        .expect(201);
+      await request(baseUrl).post('/auth/forgot-password').send({ email }).expect(202);
+      const killed = new Promise((resolve) => first.on('exit', resolve));
+      first.kill('SIGKILL');
+      await killed;
+
+      await smtp.start();
+      const secondOutput: Output = { text: '' };
+      const second = run(env, secondOutput);
+      children.push(second);
+      await waitForHealth(baseUrl, secondOutput);
+
+      const [mail] = await smtp.waitForMail(email, 1, 30_000);
+      expect(mail.parsed.text).toContain('https://accounts.example.com/reset-password#token=');
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(smtp.mailTo(email)).toHaveLength(1);
+
+      const stopped = new Promise<NodeJS.Signals | null>((resolve) =>
+        second.on('exit', (_code, signal) => resolve(signal)),
+      );
+      second.kill('SIGTERM');
+      // Nest runs the shutdown hooks, then lets the signal end the process.
+      expect(await stopped).toBe('SIGTERM');
+      expect(secondOutput.text).toContain('Shutting down: no new claims');
+    }, 90_000);
   });
 });

@@ -21,9 +21,17 @@ export class SmtpTestServer {
   readonly received: ReceivedMail[] = [];
   private readonly waiters: (() => void)[] = [];
   private server?: SMTPServer;
-  port = 0;
 
-  async start(port = 0): Promise<this> {
+  /**
+   * @param port a fixed port, so the service can be pointed at a server that is not up yet
+   * @param acceptDelayMs how long each message takes to be accepted (a slow provider)
+   */
+  constructor(
+    public port = 0,
+    private readonly acceptDelayMs = 0,
+  ) {}
+
+  async start(port = this.port): Promise<this> {
     this.server = new SMTPServer({
       authMethods: ['PLAIN', 'LOGIN'],
       allowInsecureAuth: true,
@@ -43,14 +51,17 @@ export class SmtpTestServer {
           const raw = Buffer.concat(chunks).toString('utf8');
           simpleParser(raw)
             .then((parsed) => {
-              this.received.push({
-                raw,
-                parsed,
-                envelopeTo: session.envelope.rcptTo.map((r) => r.address),
-                user: session.user as string | undefined,
-              });
-              this.waiters.splice(0).forEach((wake) => wake());
-              callback();
+              // A message counts as received once the server has accepted it.
+              setTimeout(() => {
+                this.received.push({
+                  raw,
+                  parsed,
+                  envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+                  user: session.user as string | undefined,
+                });
+                this.waiters.splice(0).forEach((wake) => wake());
+                callback();
+              }, this.acceptDelayMs);
             })
             .catch((error: Error) => callback(error));
         });

@@ -50,13 +50,14 @@ export class MailRequestProcessor {
     return due.length;
   }
 
-  /** Stops claiming and waits up to `timeoutMs` for sends under way. */
-  async drain(timeoutMs: number): Promise<void> {
+  /** Stops claiming and waits up to `timeoutMs` for sends under way; returns how many are left. */
+  async drain(timeoutMs: number): Promise<number> {
     this.draining = true;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
     await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
     clearTimeout(timer);
+    return this.inFlight.size;
   }
 
   private async track(work: Promise<void>): Promise<void> {

@@ -42,7 +42,13 @@ export class OutboxPoller implements OnApplicationBootstrap, BeforeApplicationSh
 
   async beforeApplicationShutdown(): Promise<void> {
     if (this.scheduler.doesExist('interval', POLL_JOB)) this.scheduler.deleteInterval(POLL_JOB);
-    await this.processor.drain(SHUTDOWN_GRACE_MS);
+    this.logger.log('Shutting down: no new claims; letting sends under way finish');
+    const unfinished = await this.processor.drain(SHUTDOWN_GRACE_MS);
+    if (unfinished > 0) {
+      this.logger.warn(
+        `${unfinished} sends did not finish in time; their rows are claimed again after the claim timeout`,
+      );
+    }
   }
 
   /** One round: claims due rows until none are left. Never throws. */

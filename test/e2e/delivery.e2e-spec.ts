@@ -1,0 +1,235 @@
+import {
+  PasswordResetRequest,
+  RequestStatus,
+} from '../../src/outbox/password-reset-request.entity';
+import { newEmail, registerUser } from '../support/factories';
+import { freePort } from '../support/free-port';
+import { SmtpTestServer } from '../support/smtp-test-server';
+import { createTestApp, TestApp } from '../support/test-app';
+import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` passes or `timeoutMs` runs out (then fails with its last error). */
+async function eventually(check: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(200);
+    }
+  }
+}
+
+function requests(app: TestApp) {
+  return app.dataSource.getRepository(PasswordResetRequest);
+}
+
+describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
+  let database: TestDatabase;
+
+  beforeEach(async () => {
+    database = await createTestDatabase(kind);
+  });
+
+  afterEach(async () => {
+    await database.drop();
+  });
+
+  it('should deliver exactly one email when the SMTP server comes back 20 s after the request', async () => {
+    const smtp = new SmtpTestServer(await freePort());
+    const app = await createTestApp({ database, smtp });
+    try {
+      const user = await registerUser(app);
+      const response = await app.http().post('/auth/forgot-password').send({ email: user.email });
+      expect(response.status).toBe(202);
+
+      // The first attempt has failed and a retry is scheduled; nothing is lost.
+      await eventually(async () => {
+        const [row] = await requests(app).findBy({ email: user.email });
+        expect(row.status).toBe(RequestStatus.Pending);
+        expect(row.attempts).toBeGreaterThanOrEqual(1);
+        expect(row.lastError).toMatch(/ECONNREFUSED|connect/i);
+      });
+      const health = await app.http().get('/health').expect(200);
+      expect(health.body.status).toBe('degraded');
+      expect(health.body.details.mail.status).toBe('down');
+      expect(health.body.details.outbox.pending).toBe(1);
+
+      await sleep(20_000);
+      await smtp.start();
+
+      await smtp.waitForMail(user.email, 1, 45_000);
+      await eventually(async () => {
+        const [row] = await requests(app).findBy({ email: user.email });
+        expect(row.status).toBe(RequestStatus.Done);
+        expect(row.processedAt).not.toBeNull();
+      });
+      await sleep(1_500);
+      expect(smtp.mailTo(user.email)).toHaveLength(1);
+      const after = await app.http().get('/health').expect(200);
+      expect(after.body.status).toBe('ok');
+      expect(after.body.details.outbox).toEqual({ status: 'up', pending: 0, failed: 0 });
+    } finally {
+      await app.close();
+      await smtp.stop();
+    }
+  }, 90_000);
+
+  it('should send 50 emails for 50 accounts through two instances on one database, none twice', async () => {
+    const smtp = new SmtpTestServer(await freePort());
+    const first = await createTestApp({ database, smtp });
+    const second = await createTestApp({ database, smtp });
+    try {
+      const emails = Array.from({ length: 50 }, () => newEmail('pair'));
+      for (const email of emails) await registerUser(first, email);
+
+      // SMTP is down while the requests arrive, so both instances' pollers compete for the retries.
+      const responses = await Promise.all(
+        emails.map((email, i) =>
+          (i % 2 ? first : second).http().post('/auth/forgot-password').send({ email }),
+        ),
+      );
+      expect(responses.every((r) => r.status === 202)).toBe(true);
+      await smtp.start();
+
+      await eventually(async () => {
+        expect(smtp.received.length).toBeGreaterThanOrEqual(50);
+        expect(await requests(first).countBy({ status: RequestStatus.Done })).toBe(50);
+      }, 60_000);
+      await sleep(2_000);
+      expect(smtp.received).toHaveLength(50);
+      for (const email of emails) expect(smtp.mailTo(email)).toHaveLength(1);
+    } finally {
+      await first.close();
+      await second.close();
+      await smtp.stop();
+    }
+  }, 120_000);
+
+  it('should send one email for five requests to one address within the cooldown, with five identical answers', async () => {
+    const smtp = await new SmtpTestServer().start();
+    const app = await createTestApp({
+      database,
+      smtp,
+      env: { RESET_EMAIL_COOLDOWN_SECONDS: '60' },
+    });
+    try {
+      const user = await registerUser(app);
+      const responses = [];
+      for (let i = 0; i < 5; i++)
+        responses.push(await app.http().post('/auth/forgot-password').send({ email: user.email }));
+
+      const shape = (r: (typeof responses)[number]) => ({
+        status: r.status,
+        body: r.body,
+        headers: { ...r.headers, date: undefined },
+      });
+      for (const response of responses) expect(shape(response)).toEqual(shape(responses[0]));
+      expect(responses[0].status).toBe(202);
+
+      await smtp.waitForMail(user.email);
+      await eventually(async () => {
+        expect(await requests(app).countBy({ email: user.email, status: RequestStatus.Done })).toBe(
+          1,
+        );
+        expect(
+          await requests(app).countBy({ email: user.email, status: RequestStatus.Throttled }),
+        ).toBe(4);
+      });
+      await sleep(1_500);
+      expect(smtp.mailTo(user.email)).toHaveLength(1);
+
+      // The cooldown is per address and applies to unknown addresses too, with the same answer.
+      const unknown = newEmail('nobody');
+      await app.http().post('/auth/forgot-password').send({ email: unknown }).expect(202);
+      await app.http().post('/auth/forgot-password').send({ email: unknown }).expect(202);
+      await eventually(async () => {
+        expect(
+          await requests(app).countBy({ email: unknown, status: RequestStatus.Throttled }),
+        ).toBe(1);
+        expect(await requests(app).countBy({ email: unknown, status: RequestStatus.Done })).toBe(1);
+      });
+      expect(smtp.mailTo(unknown)).toHaveLength(0);
+    } finally {
+      await app.close();
+      await smtp.stop();
+    }
+  });
+
+  it('should mark a request failed after the last attempt, recording the error without secrets', async () => {
+    const smtp = new SmtpTestServer(await freePort());
+    const app = await createTestApp({ database, smtp, env: { MAIL_MAX_ATTEMPTS: '2' } });
+    try {
+      const user = await registerUser(app);
+      await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+      await eventually(async () => {
+        const [row] = await requests(app).findBy({ email: user.email });
+        expect(row.status).toBe(RequestStatus.Failed);
+        expect(row.attempts).toBe(2);
+        expect(row.processedAt).not.toBeNull();
+      });
+      const [row] = await requests(app).findBy({ email: user.email });
+      expect(row.lastError).toBeTruthy();
+      expect(row.lastError).not.toContain(SmtpTestServer.PASSWORD);
+      expect(app.logger.text()).toMatch(/Gave up on request .* after 2 attempts/);
+      const health = await app.http().get('/health').expect(200);
+      expect(health.body.details.outbox).toEqual({ status: 'up', pending: 0, failed: 1 });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('should not send a reset request that has outlived the token lifetime', async () => {
+    const smtp = await new SmtpTestServer().start();
+    // A row as a long-stopped instance would have left it: the poller finds it at start-up.
+    const app = await createTestApp({ database, smtp });
+    try {
+      const user = await registerUser(app);
+      const ancient = new Date(Date.now() - 61 * 60_000);
+      const outbox = requests(app);
+      await outbox.insert({
+        id: '00000000-0000-4000-8000-000000000001',
+        kind: 'password_reset' as PasswordResetRequest['kind'],
+        email: user.email,
+        status: RequestStatus.Pending,
+        attempts: 0,
+        nextAttemptAt: ancient,
+        claimedUntil: null,
+        lastError: null,
+        createdAt: ancient,
+        processedAt: null,
+      });
+      await eventually(async () => {
+        const [row] = await outbox.findBy({ email: user.email });
+        expect(row.status).toBe(RequestStatus.Failed);
+        expect(row.lastError).toMatch(/stale/);
+      });
+      expect(smtp.mailTo(user.email)).toHaveLength(0);
+    } finally {
+      await app.close();
+      await smtp.stop();
+    }
+  });
+
+  it('should let a send under way finish when the app shuts down, then stop claiming', async () => {
+    const smtp = await new SmtpTestServer(0, 1_500).start();
+    const app = await createTestApp({ database, smtp });
+    const user = await registerUser(app);
+    await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+    // Wait until the send is under way: the row is claimed, the server has not accepted yet.
+    await eventually(async () => {
+      const [row] = await requests(app).findBy({ email: user.email });
+      expect(row.status).toBe(RequestStatus.Processing);
+    });
+    expect(smtp.mailTo(user.email)).toHaveLength(0);
+
+    await app.close();
+
+    expect(smtp.mailTo(user.email)).toHaveLength(1);
+    await smtp.stop();
+  });
+});

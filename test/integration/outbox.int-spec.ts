@@ -1,0 +1,228 @@
+import { PurgeTask } from '../../src/auth/delivery/purge.task';
+import { OutboxService } from '../../src/outbox/outbox.service';
+import {
+  PasswordResetRequest,
+  RequestKind,
+  RequestStatus,
+} from '../../src/outbox/password-reset-request.entity';
+import { LoginFailure } from '../../src/throttling/login-failure.entity';
+import { LoginLockoutService } from '../../src/throttling/login-lockout.service';
+import { ResetEmailCooldown } from '../../src/throttling/reset-email-cooldown.entity';
+import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
+import { ResetTokensService } from '../../src/tokens/reset-tokens.service';
+import { User } from '../../src/users/user.entity';
+import { UsersService } from '../../src/users/users.service';
+import { newEmail } from '../support/factories';
+import { createTestApp, TestApp } from '../support/test-app';
+import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
+
+const HOUR = 3_600_000;
+
+describe.each(databaseKinds())(`${OutboxService.name} (%s)`, (kind) => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let outbox: OutboxService;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    // The poller and listeners would claim rows under the test's feet: give them nothing to do soon.
+    app = await createTestApp({
+      database,
+      env: { MAIL_POLL_INTERVAL_SECONDS: '3600', MAIL_CLAIM_TIMEOUT_SECONDS: '60' },
+    });
+    outbox = app.app.get(OutboxService);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  beforeEach(async () => {
+    await app.dataSource.getRepository(PasswordResetRequest).clear();
+  });
+
+  const repo = () => app.dataSource.getRepository(PasswordResetRequest);
+  // Rows recorded a second in the future are not due for the poller; tests pass their own `now`.
+  const record = (
+    status: RequestStatus.Pending | RequestStatus.Throttled = RequestStatus.Pending,
+    at = new Date(Date.now() + 1000),
+  ) => outbox.record(RequestKind.PasswordReset, newEmail(), status, at);
+
+  it('should record a pending row with no token or link in it', async () => {
+    const at = new Date(Date.now() + 1000);
+    const id = await record(RequestStatus.Pending, at);
+    const row = await repo().findOneByOrFail({ id });
+    expect(row).toMatchObject({
+      status: RequestStatus.Pending,
+      attempts: 0,
+      lastError: null,
+      processedAt: null,
+    });
+    expect(row.nextAttemptAt.toISOString()).toBe(at.toISOString());
+    expect(Object.keys(row).sort()).toEqual(
+      [
+        'attempts',
+        'claimedUntil',
+        'createdAt',
+        'email',
+        'id',
+        'kind',
+        'lastError',
+        'nextAttemptAt',
+        'processedAt',
+        'status',
+      ].sort(),
+    );
+  });
+
+  it('should let only one of two claims of a row succeed', async () => {
+    const id = await record();
+    const now = new Date(Date.now() + 2000);
+    const [a, b] = await Promise.all([outbox.claim(id, now), outbox.claim(id, now)]);
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    const row = await repo().findOneByOrFail({ id });
+    expect(row.status).toBe(RequestStatus.Processing);
+    expect(row.attempts).toBe(1);
+  });
+
+  it('should not claim rows that are not due, settled or throttled', async () => {
+    const notDue = await record(RequestStatus.Pending, new Date(Date.now() + HOUR));
+    const throttled = await record(RequestStatus.Throttled);
+    const claimed = await outbox.claimDue(10, new Date(Date.now() + 2000));
+    expect(claimed.map((r) => r.id)).not.toContain(notDue);
+    expect(claimed.map((r) => r.id)).not.toContain(throttled);
+  });
+
+  it('should claim again a row whose claim ran out (its instance died), but not one still held', async () => {
+    const id = await record();
+    const t0 = new Date(Date.now() + 2000);
+    expect(await outbox.claim(id, t0)).not.toBeNull();
+    expect(await outbox.claimDue(10, new Date(t0.getTime() + 30_000))).toHaveLength(0);
+    const reclaimed = await outbox.claimDue(10, new Date(t0.getTime() + 61_000));
+    expect(reclaimed.map((r) => r.id)).toEqual([id]);
+    expect(reclaimed[0].attempts).toBe(2);
+  });
+
+  it('should hand each of 30 due rows to exactly one of 6 concurrent claimers', async () => {
+    const ids = [];
+    for (let i = 0; i < 30; i++) ids.push(await record());
+    const now = new Date(Date.now() + 2000);
+    const batches = await Promise.all(Array.from({ length: 6 }, () => outbox.claimDue(7, now)));
+    const claimed = batches.flat().map((r) => r.id);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    // Six claimers of 7 can take at most 42; all 30 are taken, none twice.
+    expect(claimed.sort()).toEqual([...ids].sort());
+  });
+
+  it('should settle rows: retry, done, failed, and count pending and failed', async () => {
+    const [retry, done, failed] = [await record(), await record(), await record()];
+    const now = new Date(Date.now() + 2000);
+    await outbox.claimDue(10, now);
+    await outbox.markRetry(retry, 'Error: connect ECONNREFUSED', new Date(now.getTime() + 5000));
+    await outbox.markDone(done, now);
+    await outbox.markFailed(failed, 'Error: gave up', now);
+
+    expect(await repo().findOneByOrFail({ id: retry })).toMatchObject({
+      status: 'pending',
+      lastError: 'Error: connect ECONNREFUSED',
+    });
+    expect(await repo().findOneByOrFail({ id: done })).toMatchObject({
+      status: 'done',
+      lastError: null,
+    });
+    expect(await repo().findOneByOrFail({ id: failed })).toMatchObject({
+      status: 'failed',
+      lastError: 'Error: gave up',
+    });
+    expect(await outbox.counts()).toEqual({ pending: 1, failed: 1 });
+    // A settled row is not settled again by a late instance.
+    await outbox.markRetry(done, 'late', now);
+    expect((await repo().findOneByOrFail({ id: done })).status).toBe('done');
+  });
+});
+
+describe.each(databaseKinds())(`${PurgeTask.name} (%s)`, (kind) => {
+  let database: TestDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    app = await createTestApp({
+      database,
+      env: { MAIL_POLL_INTERVAL_SECONDS: '3600', PURGE_AFTER_HOURS: '24' },
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('should remove settled requests older than PURGE_AFTER_HOURS and expired tokens, and nothing else', async () => {
+    const outbox = app.app.get(OutboxService);
+    const requests = app.dataSource.getRepository(PasswordResetRequest);
+    const tokens = app.app.get(ResetTokensService);
+    const now = new Date(Date.now() + 10 * HOUR);
+    const old = new Date(now.getTime() - 25 * HOUR);
+    const recent = new Date(now.getTime() - 23 * HOUR);
+
+    const settle = async (status: RequestStatus, processedAt: Date) => {
+      const id = await outbox.record(
+        RequestKind.PasswordReset,
+        newEmail(),
+        RequestStatus.Pending,
+        processedAt,
+      );
+      await requests.update({ id }, { status, processedAt });
+      return id;
+    };
+    const oldDone = await settle(RequestStatus.Done, old);
+    const oldFailed = await settle(RequestStatus.Failed, old);
+    const oldThrottled = await settle(RequestStatus.Throttled, old);
+    const recentDone = await settle(RequestStatus.Done, recent);
+    const oldPending = await outbox.record(
+      RequestKind.PasswordReset,
+      newEmail(),
+      RequestStatus.Pending,
+      old,
+    );
+
+    const users = app.app.get(UsersService);
+    const expiredOwner = await users.create(newEmail(), 'hash');
+    const liveOwner = await users.create(newEmail(), 'hash');
+    await tokens.issue(expiredOwner.id, new Date(now.getTime() - 2 * HOUR));
+    const live = await tokens.issue(liveOwner.id, new Date(now.getTime() - 10 * 60_000));
+
+    const result = await app.app.get(PurgeTask).purge(now);
+
+    expect(result.requests).toBe(3);
+    expect(result.tokens).toBe(1);
+    const left = (await requests.find()).map((r) => r.id).sort();
+    expect(left).toEqual([recentDone, oldPending].sort());
+    expect(left).not.toEqual(expect.arrayContaining([oldDone, oldFailed, oldThrottled]));
+    const tokenRows = await app.dataSource.getRepository(PasswordResetToken).find();
+    expect(tokenRows.map((t) => t.userId)).toEqual([liveOwner.id]);
+    expect(await tokens.findLive(live.token, new Date(now.getTime() - 60_000))).not.toBeNull();
+    expect(await app.dataSource.getRepository(User).countBy({})).toBeGreaterThanOrEqual(2);
+  });
+
+  it('should remove run-out cooldowns and login-failure counts but keep running ones', async () => {
+    const lockout = app.app.get(LoginLockoutService);
+    const now = new Date();
+    const cooldowns = app.dataSource.getRepository(ResetEmailCooldown);
+    await cooldowns.insert([
+      { keyHash: 'a'.repeat(64), cooldownUntil: new Date(now.getTime() - 1000) },
+      { keyHash: 'b'.repeat(64), cooldownUntil: new Date(now.getTime() + 60_000) },
+    ]);
+    await lockout.recordFailure('stale@example.com', new Date(now.getTime() - 2 * HOUR));
+    await lockout.recordFailure('fresh@example.com', now);
+
+    const result = await app.app.get(PurgeTask).purge(now);
+
+    expect(result.cooldowns).toBe(1);
+    expect(result.loginFailures).toBe(1);
+    expect((await cooldowns.find()).map((c) => c.keyHash)).toEqual(['b'.repeat(64)]);
+    expect(await app.dataSource.getRepository(LoginFailure).count()).toBe(1);
+  });
+});
