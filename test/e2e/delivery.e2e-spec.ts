@@ -119,9 +119,9 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
     });
     try {
       const user = await registerUser(app);
-      const responses = [];
-      for (let i = 0; i < 5; i++)
-        responses.push(await app.http().post('/auth/forgot-password').send({ email: user.email }));
+      const send = () => app.http().post('/auth/forgot-password').send({ email: user.email });
+      const responses: Awaited<ReturnType<typeof send>>[] = [];
+      for (let i = 0; i < 5; i++) responses.push(await send());
 
       const shape = (r: (typeof responses)[number]) => ({
         status: r.status,
