@@ -5,14 +5,13 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { MailerModule } from '@nestjs-modules/mailer';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module';
 import { appConfig } from './config/app.config';
 import { databaseConfig } from './config/database.config';
-import { parseEnvironment } from './config/environment';
 import { mailConfig } from './config/mail.config';
+import { validateEnvironment } from './config/validate-environment';
 import { throttleConfig } from './config/throttle.config';
-import { buildDataSourceOptions } from './database/data-source-options';
+import { typeOrmRoot } from './database/typeorm-root';
 import { HealthModule } from './health/health.module';
 import { buildMailerOptions } from './mail/mailer-options.factory';
 import { RouteThrottlerGuard } from './throttling/route-throttler.guard';
@@ -39,16 +38,9 @@ export class AppModule {
           isGlobal: true,
           ignoreEnvFile: options.envFile === false,
           load: [appConfig, databaseConfig, mailConfig, throttleConfig],
-          // Fails start-up with one message naming every bad variable.
-          validate: (raw) => {
-            parseEnvironment(raw);
-            return raw;
-          },
+          validate: validateEnvironment,
         }),
-        TypeOrmModule.forRootAsync({
-          inject: [databaseConfig.KEY],
-          useFactory: (config: ConfigType<typeof databaseConfig>) => buildDataSourceOptions(config),
-        }),
+        typeOrmRoot(),
         EventEmitterModule.forRoot(),
         ScheduleModule.forRoot(),
         ThrottlerModule.forRootAsync({

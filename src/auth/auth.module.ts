@@ -17,6 +17,7 @@ import { PurgeTask } from './delivery/purge.task';
 import { AuthEventsPublisher } from './events/auth-events.publisher';
 import { PasswordChangedListener } from './listeners/password-changed.listener';
 import { PasswordResetRequestedListener } from './listeners/password-reset-requested.listener';
+import { PasswordChanger } from './password-changer.service';
 import { PasswordHasher } from './password-hasher.service';
 import { PasswordPolicy } from './password-policy.service';
 import { PasswordResetService } from './password-reset.service';
@@ -45,6 +46,7 @@ import { ResetLinks } from './reset-links';
     AuthService,
     PasswordResetService,
     PasswordHasher,
+    PasswordChanger,
     PasswordPolicy,
     ResetLinks,
     AuthEventsPublisher,

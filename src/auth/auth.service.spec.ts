@@ -1,13 +1,11 @@
 import { DomainError, DomainErrorCode } from '../common/domain-error';
-import type { UnitOfWork } from '../database/unit-of-work';
-import type { OutboxService } from '../outbox/outbox.service';
 import type { LoginLockoutService } from '../throttling/login-lockout.service';
 import type { ResetTokensService } from '../tokens/reset-tokens.service';
 import type { AccessToken, AccessTokenService } from '../users/access-token.service';
 import { User } from '../users/user.entity';
 import type { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
-import type { AuthEventsPublisher } from './events/auth-events.publisher';
+import type { PasswordChanger } from './password-changer.service';
 import type { PasswordHasher } from './password-hasher.service';
 import type { PasswordPolicy } from './password-policy.service';
 
@@ -63,9 +61,7 @@ function authServiceFor({
     hash: jest.fn((_password: string) => Promise.resolve(UPGRADED_HASH)),
   };
   const policy = { assertAcceptable: jest.fn() };
-  const unitOfWork = { run: jest.fn() };
-  const events = { publish: jest.fn() };
-  const outbox = { record: jest.fn() };
+  const passwordChanger = { change: jest.fn() };
   const lockout = {
     isLocked: jest.fn((_email: string) => Promise.resolve(locked)),
     recordFailure: jest.fn((_email: string) => Promise.resolve()),
@@ -77,9 +73,7 @@ function authServiceFor({
     accessTokens as unknown as AccessTokenService,
     hasher as unknown as PasswordHasher,
     policy as unknown as PasswordPolicy,
-    unitOfWork as unknown as UnitOfWork,
-    events as unknown as AuthEventsPublisher,
-    outbox as unknown as OutboxService,
+    passwordChanger as unknown as PasswordChanger,
     lockout as unknown as LoginLockoutService,
   );
   return { service, issued, users, resetTokens, accessTokens, hasher, lockout };

@@ -1,16 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
-import { UnitOfWork } from '../database/unit-of-work';
-import { OutboxService } from '../outbox/outbox.service';
-import { RequestKind, RequestStatus } from '../outbox/password-reset-request.entity';
 import { LoginLockoutService } from '../throttling/login-lockout.service';
 import { ResetTokensService } from '../tokens/reset-tokens.service';
 import { AccessToken, AccessTokenService } from '../users/access-token.service';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { PASSWORD_CHANGED } from './events/auth-events';
-import { AuthEventsPublisher } from './events/auth-events.publisher';
-import { PasswordChangedEvent } from './events/password-changed.event';
+import { PasswordChanger } from './password-changer.service';
 import { PasswordHasher } from './password-hasher.service';
 import { PasswordPolicy } from './password-policy.service';
 
@@ -25,9 +20,7 @@ export class AuthService {
     private readonly accessTokens: AccessTokenService,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
-    private readonly unitOfWork: UnitOfWork,
-    private readonly events: AuthEventsPublisher,
-    private readonly outbox: OutboxService,
+    private readonly passwordChanger: PasswordChanger,
     private readonly lockout: LoginLockoutService,
   ) {}
 
@@ -62,28 +55,13 @@ export class AuthService {
     return this.accessTokens.issue(user);
   }
 
-  /** Ends every session (token_version) and every reset link, then tells the owner by email. */
+  /** Checks the current password, then changes it (see {@link PasswordChanger.change}). */
   async changePassword(user: User, currentPassword: string, newPassword: string): Promise<void> {
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
       throw new DomainError(DomainErrorCode.InvalidCredentials, 'Current password is incorrect');
     }
     this.policy.assertAcceptable(newPassword, user.email);
     const hash = await this.hasher.hash(newPassword);
-    const { changedAt, noticeId } = await this.unitOfWork.run(async (manager) => {
-      const at = await this.users.changePassword(user.id, hash, manager);
-      await this.resetTokens.revokeAllForUser(user.id, manager);
-      const id = await this.outbox.record(
-        RequestKind.PasswordChanged,
-        user.email,
-        RequestStatus.Pending,
-        at,
-        manager,
-      );
-      return { changedAt: at, noticeId: id };
-    });
-    this.events.publish(
-      PASSWORD_CHANGED,
-      new PasswordChangedEvent(noticeId, user.id, changedAt, 'change'),
-    );
+    await this.passwordChanger.change(user, hash, 'change');
   }
 }

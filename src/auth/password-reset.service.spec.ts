@@ -3,7 +3,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { OutboxService } from '../outbox/outbox.service';
 import { RequestKind, RequestStatus } from '../outbox/password-reset-request.entity';
 import { EmailCooldownService } from '../throttling/email-cooldown.service';
-import { LoginLockoutService } from '../throttling/login-lockout.service';
+import { PasswordChanger } from './password-changer.service';
 import { ResetTokensService } from '../tokens/reset-tokens.service';
 import { UsersService } from '../users/users.service';
 import { PASSWORD_RESET_REQUESTED } from './events/auth-events';
@@ -48,7 +48,7 @@ function serviceWith(cooldownAllows: boolean) {
     events as unknown as AuthEventsPublisher,
     outbox as unknown as OutboxService,
     cooldown as unknown as EmailCooldownService,
-    untouchable<LoginLockoutService>('lockout'),
+    untouchable<PasswordChanger>('passwordChanger'),
   );
   return { service, published, recorded };
 }

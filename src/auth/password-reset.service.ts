@@ -4,13 +4,12 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { OutboxService } from '../outbox/outbox.service';
 import { RequestKind, RequestStatus } from '../outbox/password-reset-request.entity';
 import { EmailCooldownService } from '../throttling/email-cooldown.service';
-import { LoginLockoutService } from '../throttling/login-lockout.service';
 import { ResetTokensService } from '../tokens/reset-tokens.service';
 import { UsersService } from '../users/users.service';
-import { PASSWORD_CHANGED, PASSWORD_RESET_REQUESTED } from './events/auth-events';
+import { PASSWORD_RESET_REQUESTED } from './events/auth-events';
 import { AuthEventsPublisher } from './events/auth-events.publisher';
-import { PasswordChangedEvent } from './events/password-changed.event';
 import { PasswordResetRequestedEvent } from './events/password-reset-requested.event';
+import { PasswordChanger } from './password-changer.service';
 import { PasswordHasher } from './password-hasher.service';
 import { PasswordPolicy } from './password-policy.service';
 
@@ -34,7 +33,7 @@ export class PasswordResetService {
     private readonly events: AuthEventsPublisher,
     private readonly outbox: OutboxService,
     private readonly cooldown: EmailCooldownService,
-    private readonly lockout: LoginLockoutService,
+    private readonly passwordChanger: PasswordChanger,
   ) {}
 
   /**
@@ -72,26 +71,9 @@ export class PasswordResetService {
     this.policy.assertAcceptable(newPassword, user.email);
     const hash = await this.hasher.hash(newPassword);
 
-    const { changedAt, noticeId } = await this.unitOfWork.run(async (manager) => {
+    await this.passwordChanger.change(user, hash, 'reset', async (manager) => {
       // Of concurrent resets with one token, only the one that deletes the row goes on.
-      const userId = await this.resetTokens.consume(live.id, manager);
-      if (userId === null) throw invalidToken();
-      const at = await this.users.changePassword(userId, hash, manager);
-      await this.resetTokens.revokeAllForUser(userId, manager);
-      // Whoever can read the mailbox owns the account: lift a login lock put on it by guessers.
-      await this.lockout.clear(user.email, manager);
-      const id = await this.outbox.record(
-        RequestKind.PasswordChanged,
-        user.email,
-        RequestStatus.Pending,
-        at,
-        manager,
-      );
-      return { changedAt: at, noticeId: id };
+      if ((await this.resetTokens.consume(live.id, manager)) === null) throw invalidToken();
     });
-    this.events.publish(
-      PASSWORD_CHANGED,
-      new PasswordChangedEvent(noticeId, user.id, changedAt, 'reset'),
-    );
   }
 }

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  getMetadataStorage,
   IsBoolean,
   IsIn,
   IsInt,
@@ -246,19 +247,15 @@ export class InvalidEnvironmentError extends Error {
   }
 }
 
-const KNOWN_KEYS = new Set(
-  Object.keys(new EnvironmentVariables()).concat([
-    'JWT_SECRET',
-    'FRONTEND_URL',
-    'SMTP_HOST',
-    'SMTP_USER',
-    'SMTP_PASSWORD',
-    'MAIL_FROM',
-    'MAIL_TEMPLATES_DIR',
-    'TRUST_PROXY',
-    'REDIS_URL',
-  ]),
-);
+/** Every variable the service reads: the decorated properties above, optional ones included. */
+export const ENVIRONMENT_KEYS: readonly string[] = [
+  ...new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(EnvironmentVariables, '', true, false)
+      .map((metadata) => metadata.propertyName),
+  ),
+];
+const KNOWN_KEYS = new Set(ENVIRONMENT_KEYS);
 
 function flatten(errors: ValidationError[]): string[] {
   return errors.flatMap((error) => [

@@ -1,11 +1,10 @@
 import { Logger, Module } from '@nestjs/common';
-import { ConfigModule, ConfigType } from '@nestjs/config';
+import { ConfigModule } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { databaseConfig } from '../config/database.config';
-import { parseEnvironment } from '../config/environment';
-import { buildDataSourceOptions } from './data-source-options';
+import { validateEnvironment } from '../config/validate-environment';
+import { typeOrmRoot } from './typeorm-root';
 
 /** Just the connection: opening it runs pending migrations (`migrationsRun`), as the service does at start. */
 @Module({
@@ -13,15 +12,9 @@ import { buildDataSourceOptions } from './data-source-options';
     ConfigModule.forRoot({
       isGlobal: true,
       load: [databaseConfig],
-      validate: (raw) => {
-        parseEnvironment(raw);
-        return raw;
-      },
+      validate: validateEnvironment,
     }),
-    TypeOrmModule.forRootAsync({
-      inject: [databaseConfig.KEY],
-      useFactory: (config: ConfigType<typeof databaseConfig>) => buildDataSourceOptions(config),
-    }),
+    typeOrmRoot(),
   ],
 })
 class MigrationsModule {}

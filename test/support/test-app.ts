@@ -9,7 +9,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/common/http/configure-app';
-import { EnvironmentVariables } from '../../src/config/environment';
+import { ENVIRONMENT_KEYS } from '../../src/config/environment';
 import { CapturingLogger } from './log-capture';
 import { SmtpTestServer } from './smtp-test-server';
 import { TestDatabase } from './test-database';
@@ -31,20 +31,6 @@ export interface TestApp {
   logger: CapturingLogger;
   close(): Promise<void>;
 }
-
-/** Every variable the service knows, so one app's settings never leak into the next. */
-const SERVICE_KEYS = [
-  ...Object.keys(new EnvironmentVariables()),
-  'JWT_SECRET',
-  'FRONTEND_URL',
-  'SMTP_HOST',
-  'SMTP_USER',
-  'SMTP_PASSWORD',
-  'MAIL_FROM',
-  'MAIL_TEMPLATES_DIR',
-  'TRUST_PROXY',
-  'REDIS_URL',
-];
 
 /** The environment a test app runs with: fast argon2, a fixed front-end, a fresh database. */
 export function testEnvironment(options: TestAppOptions): Record<string, string> {
@@ -76,7 +62,8 @@ export function testEnvironment(options: TestAppOptions): Record<string, string>
 export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const logger = options.logger ?? new CapturingLogger();
   const saved = { ...process.env };
-  for (const key of SERVICE_KEYS) delete process.env[key];
+  // Every variable the service knows is cleared, so one app's settings never leak into the next.
+  for (const key of ENVIRONMENT_KEYS) delete process.env[key];
   Object.assign(process.env, testEnvironment(options));
   try {
     const moduleRef = await Test.createTestingModule({
