@@ -63,8 +63,7 @@ function authServiceFor({
   const policy = { assertAcceptable: jest.fn() };
   const passwordChanger = { change: jest.fn() };
   const lockout = {
-    isLocked: jest.fn((_email: string) => Promise.resolve(locked)),
-    recordFailure: jest.fn((_email: string) => Promise.resolve()),
+    attempt: jest.fn((_email: string) => Promise.resolve(!locked)),
     clear: jest.fn((_email: string) => Promise.resolve()),
   };
   const service = new AuthService(
@@ -191,15 +190,18 @@ describe(AuthService.name, () => {
       expect(users.findByEmail).toHaveBeenCalledWith(EMAIL);
     });
 
-    it('should count a failure towards the address lock, for unknown and known addresses alike', async () => {
+    it('should count every attempt towards the address lock before checking it, for unknown and known addresses alike', async () => {
       const unknown = authServiceFor({ account: null });
       const wrong = authServiceFor({ account: newUser(), passwordMatches: false });
 
       await loginError(unknown.service);
       await loginError(wrong.service);
 
-      expect(unknown.lockout.recordFailure).toHaveBeenCalledWith(EMAIL);
-      expect(wrong.lockout.recordFailure).toHaveBeenCalledWith(EMAIL);
+      expect(unknown.lockout.attempt).toHaveBeenCalledWith(EMAIL);
+      expect(wrong.lockout.attempt).toHaveBeenCalledWith(EMAIL);
+      expect(wrong.lockout.attempt.mock.invocationCallOrder[0]).toBeLessThan(
+        wrong.hasher.verify.mock.invocationCallOrder[0],
+      );
     });
 
     it('should refuse a locked address with the same error even for the right password, after a dummy verify', async () => {
@@ -219,13 +221,12 @@ describe(AuthService.name, () => {
       expect(accessTokens.issue).not.toHaveBeenCalled();
     });
 
-    it('should clear the failure count on success', async () => {
+    it('should clear the count on success', async () => {
       const { service, lockout } = authServiceFor({ account: newUser() });
 
       await service.login(EMAIL, PASSWORD);
 
       expect(lockout.clear).toHaveBeenCalledWith(EMAIL);
-      expect(lockout.recordFailure).not.toHaveBeenCalled();
     });
   });
 });

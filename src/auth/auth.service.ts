@@ -32,18 +32,16 @@ export class AuthService {
 
   /**
    * Unknown email, wrong password and a locked address all fail alike, after the same argon2 work.
-   * Failures count towards the address's lock whether or not it has an account.
+   * Every attempt counts towards the address's lock, whether or not it has an account.
    */
   async login(email: string, password: string): Promise<AccessToken> {
-    const locked = await this.lockout.isLocked(email);
-    const user = locked ? null : await this.users.findByEmail(email);
+    const allowed = await this.lockout.attempt(email);
+    const user = allowed ? await this.users.findByEmail(email) : null;
     const valid = user
       ? await this.hasher.verify(user.passwordHash, password)
       : await this.hasher.verifyDummy(password);
-    if (!user || !valid) {
-      if (!locked) await this.lockout.recordFailure(email);
+    if (!user || !valid)
       throw new DomainError(DomainErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
-    }
 
     if (this.hasher.needsRehash(user.passwordHash)) {
       // Old cost parameters: upgrade now, while the plain password is at hand.

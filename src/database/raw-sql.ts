@@ -46,6 +46,15 @@ export class RawSql {
     return connection.driver.preparePersistentValue(value, column);
   }
 
+  /** A date column read back from a raw row (SQLite hands back its stored text). */
+  readDate(entity: EntityTarget<ObjectLiteral>, property: string, value: unknown): Date | null {
+    if (value === null || value === undefined) return null;
+    const { connection } = this.manager;
+    const column = connection.getMetadata(entity).findColumnWithPropertyName(property);
+    if (!column) throw new Error(`No column ${property}`);
+    return connection.driver.prepareHydratedValue(value, column) as Date;
+  }
+
   /**
    * Runs a statement and returns its rows. SQLite placeholders are positional, so with SQLite each
    * `?` takes the next value: pass parameters in the order the placeholders appear.

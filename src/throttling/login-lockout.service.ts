@@ -1,15 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { EntityManager, LessThanOrEqual } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { throttleConfig } from '../config/throttle.config';
 import { RawSql } from '../database/raw-sql';
 import { addressKey } from './address-key';
 import { LoginFailure } from './login-failure.entity';
 
 /**
- * Locks logins for an address after too many failures in the window, for known and unknown addresses
- * alike so that the lock reveals nothing. A password reset lifts it.
+ * Locks logins for an address after `LOGIN_MAX_FAILURES` failed attempts in the window, for known and
+ * unknown addresses alike so that the lock reveals nothing. A successful login or a password reset
+ * clears the count.
  */
 @Injectable()
 export class LoginLockoutService {
@@ -18,6 +19,37 @@ export class LoginLockoutService {
     @Inject(throttleConfig.KEY) private readonly config: ConfigType<typeof throttleConfig>,
   ) {}
 
+  /**
+   * Counts a login attempt against the address before its password is checked, and says whether it
+   * may go on. Counting first, in one upsert, is what stops a burst of simultaneous guesses: each one
+   * gets its own number, and only the first `LOGIN_MAX_FAILURES` of a window are let through. The
+   * attempt that reaches the limit locks the address for the window; success clears it all.
+   */
+  async attempt(email: string, now = new Date()): Promise<boolean> {
+    const sql = new RawSql(this.entityManager);
+    const table = sql.table(LoginFailure);
+    const at = (date: Date) => sql.date(LoginFailure, 'windowStartedAt', date);
+    const windowStart = new Date(now.getTime() - this.config.loginFailureWindowSeconds * 1000);
+    const q = sql.params();
+    // A count older than the window starts again at 1.
+    const statement =
+      `INSERT INTO ${table} (key_hash, failures, window_started_at) VALUES (${q.add(addressKey(email))}, 1, ${q.add(at(now))}) ` +
+      `ON CONFLICT (key_hash) DO UPDATE SET ` +
+      `failures = CASE WHEN ${table}.window_started_at <= ${q.add(at(windowStart))} THEN 1 ELSE ${table}.failures + 1 END, ` +
+      `window_started_at = CASE WHEN ${table}.window_started_at <= ${q.add(at(windowStart))} ` +
+      `THEN excluded.window_started_at ELSE ${table}.window_started_at END ` +
+      `RETURNING failures, locked_until`;
+    const [row] = await sql.rows<{ failures: number | string; locked_until: unknown }>(
+      statement,
+      q.values,
+    );
+    const lockedUntil = sql.readDate(LoginFailure, 'lockedUntil', row.locked_until);
+    if (lockedUntil && lockedUntil.getTime() > now.getTime()) return false;
+    const failures = Number(row.failures);
+    if (failures >= this.config.loginMaxFailures) await this.lock(email, now);
+    return failures <= this.config.loginMaxFailures;
+  }
+
   async isLocked(email: string, now = new Date()): Promise<boolean> {
     const row = await this.entityManager
       .getRepository(LoginFailure)
@@ -25,51 +57,34 @@ export class LoginLockoutService {
     return row?.lockedUntil != null && row.lockedUntil.getTime() > now.getTime();
   }
 
-  /** Counts a failure; the one that reaches the limit starts the lock. */
-  async recordFailure(email: string, now = new Date()): Promise<void> {
-    const sql = new RawSql(this.entityManager);
-    const table = sql.table(LoginFailure);
-    const key = addressKey(email);
-    const windowMs = this.config.loginFailureWindowSeconds * 1000;
-    const at = (date: Date) => sql.date(LoginFailure, 'windowStartedAt', date);
-    // A failure after the window has run out starts a new window at 1.
-    const [row] = await sql.rows<{ failures: number }>(
-      `INSERT INTO ${table} (key_hash, failures, window_started_at) VALUES (${sql.p(1)}, 1, ${sql.p(2)}) ` +
-        `ON CONFLICT (key_hash) DO UPDATE SET ` +
-        `failures = CASE WHEN ${table}.window_started_at <= ${sql.p(3)} THEN 1 ELSE ${table}.failures + 1 END, ` +
-        `window_started_at = CASE WHEN ${table}.window_started_at <= ${sql.p(4)} THEN excluded.window_started_at ` +
-        `ELSE ${table}.window_started_at END ` +
-        `RETURNING failures`,
-      [
-        key,
-        at(now),
-        at(new Date(now.getTime() - windowMs)),
-        at(new Date(now.getTime() - windowMs)),
-      ],
-    );
-    if (Number(row.failures) >= this.config.loginMaxFailures) {
-      await this.entityManager
-        .getRepository(LoginFailure)
-        .update({ keyHash: key }, { lockedUntil: new Date(now.getTime() + windowMs) });
-    }
-  }
-
-  /** Forgets the failures and any lock (after a reset or a successful login). */
+  /** Forgets the count and any lock (after a successful login or a reset). */
   async clear(email: string, manager = this.entityManager): Promise<void> {
     await manager.getRepository(LoginFailure).delete({ keyHash: addressKey(email) });
   }
 
-  /** Removes rows whose window and lock have both run out (the scheduled purge). */
+  /** Removes, in one statement, rows whose window and lock have both run out (the scheduled purge). */
   async purgeExpired(now = new Date()): Promise<number> {
+    const sql = new RawSql(this.entityManager);
     const windowStart = new Date(now.getTime() - this.config.loginFailureWindowSeconds * 1000);
-    const rows = await this.entityManager.getRepository(LoginFailure).findBy({
-      windowStartedAt: LessThanOrEqual(windowStart),
-    });
-    const stale = rows.filter(
-      (row) => !row.lockedUntil || row.lockedUntil.getTime() <= now.getTime(),
+    const q = sql.params();
+    const rows = await sql.rows<{ key_hash: string }>(
+      `DELETE FROM ${sql.table(LoginFailure)} WHERE window_started_at <= ${q.add(sql.date(LoginFailure, 'windowStartedAt', windowStart))} ` +
+        `AND (locked_until IS NULL OR locked_until <= ${q.add(sql.date(LoginFailure, 'lockedUntil', now))}) RETURNING key_hash`,
+      q.values,
     );
-    if (stale.length === 0) return 0;
-    await this.entityManager.getRepository(LoginFailure).delete(stale.map((row) => row.keyHash));
-    return stale.length;
+    return rows.length;
+  }
+
+  /** Starts a lock for the window, unless one is running already. */
+  private async lock(email: string, now: Date): Promise<void> {
+    const sql = new RawSql(this.entityManager);
+    const until = new Date(now.getTime() + this.config.loginFailureWindowSeconds * 1000);
+    const q = sql.params();
+    await sql.rows(
+      `UPDATE ${sql.table(LoginFailure)} SET locked_until = ${q.add(sql.date(LoginFailure, 'lockedUntil', until))} ` +
+        `WHERE key_hash = ${q.add(addressKey(email))} ` +
+        `AND (locked_until IS NULL OR locked_until <= ${q.add(sql.date(LoginFailure, 'lockedUntil', now))})`,
+      q.values,
+    );
   }
 }

@@ -215,8 +215,8 @@ describe.each(databaseKinds())(`${PurgeTask.name} (%s)`, (kind) => {
       { keyHash: 'a'.repeat(64), cooldownUntil: new Date(now.getTime() - 1000) },
       { keyHash: 'b'.repeat(64), cooldownUntil: new Date(now.getTime() + 60_000) },
     ]);
-    await lockout.recordFailure('stale@example.com', new Date(now.getTime() - 2 * HOUR));
-    await lockout.recordFailure('fresh@example.com', now);
+    await lockout.attempt('stale@example.com', new Date(now.getTime() - 2 * HOUR));
+    await lockout.attempt('fresh@example.com', now);
 
     const result = await app.app.get(PurgeTask).purge(now);
 

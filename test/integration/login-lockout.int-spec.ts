@@ -1,0 +1,206 @@
+import type { ConfigType } from '@nestjs/config';
+import { throttleConfig } from '../../src/config/throttle.config';
+import { addressKey } from '../../src/throttling/address-key';
+import { EmailCooldownService } from '../../src/throttling/email-cooldown.service';
+import { LoginFailure } from '../../src/throttling/login-failure.entity';
+import { LoginLockoutService } from '../../src/throttling/login-lockout.service';
+import { newEmail } from '../support/factories';
+import { createTestApp, TestApp } from '../support/test-app';
+import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
+
+const MAX_FAILURES = 5;
+const COOLDOWN_SECONDS = 60;
+/**
+ * Every `now` in this file counts from here. It lies ahead of the wall clock so that the app's own
+ * hourly purge, which runs on the real time, can never remove a row while a test looks at it.
+ */
+const T0 = new Date('2099-03-01T12:00:00.000Z');
+const SECOND = 1_000;
+
+function at(offsetMs: number): Date {
+  return new Date(T0.getTime() + offsetMs);
+}
+
+describe.each(databaseKinds())('Per-address limits on a real database (%s)', (kind) => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let lockout: LoginLockoutService;
+  let cooldown: EmailCooldownService;
+  let windowMs: number;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    app = await createTestApp({
+      database,
+      env: {
+        LOGIN_MAX_FAILURES: String(MAX_FAILURES),
+        RESET_EMAIL_COOLDOWN_SECONDS: String(COOLDOWN_SECONDS),
+      },
+    });
+    lockout = app.app.get(LoginLockoutService);
+    cooldown = app.app.get(EmailCooldownService);
+    windowMs =
+      app.app.get<ConfigType<typeof throttleConfig>>(throttleConfig.KEY).loginFailureWindowSeconds *
+      SECOND;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  function failureRow(email: string): Promise<LoginFailure | null> {
+    return app.dataSource.getRepository(LoginFailure).findOneBy({ keyHash: addressKey(email) });
+  }
+
+  async function recordFailures(email: string, count: number, now: Date): Promise<void> {
+    for (let i = 0; i < count; i++) await lockout.attempt(email, now);
+  }
+
+  describe(LoginLockoutService.name, () => {
+    it('should use the documented 15-minute window', () => {
+      expect(windowMs).toBe(15 * 60 * SECOND);
+    });
+
+    it('should not lock an address below the limit', async () => {
+      const email = newEmail();
+      expect(await lockout.isLocked(email, at(0))).toBe(false);
+      for (let i = 0; i < MAX_FAILURES - 1; i++) {
+        await lockout.attempt(email, at(i * SECOND));
+        expect(await lockout.isLocked(email, at(i * SECOND))).toBe(false);
+      }
+      expect(await lockout.isLocked(email, at(MAX_FAILURES * SECOND))).toBe(false);
+      expect((await failureRow(email))?.failures).toBe(MAX_FAILURES - 1);
+    });
+
+    it('should lock an address at the limit', async () => {
+      const email = newEmail();
+      await recordFailures(email, MAX_FAILURES - 1, at(0));
+      await lockout.attempt(email, at(10 * SECOND));
+      expect(await lockout.isLocked(email, at(10 * SECOND))).toBe(true);
+    });
+
+    it('should keep the lock for the window from the failure that reached the limit', async () => {
+      const email = newEmail();
+      await recordFailures(email, MAX_FAILURES, at(0));
+      expect(await lockout.isLocked(email, at(windowMs - SECOND))).toBe(true);
+      expect(await lockout.isLocked(email, at(windowMs + SECOND))).toBe(false);
+    });
+
+    it('should not lock other addresses', async () => {
+      const email = newEmail();
+      const other = newEmail();
+      await recordFailures(email, MAX_FAILURES, at(0));
+      expect(await lockout.isLocked(email, at(SECOND))).toBe(true);
+      expect(await lockout.isLocked(other, at(SECOND))).toBe(false);
+    });
+
+    it('should start a new count for a failure after the window has run out', async () => {
+      const email = newEmail();
+      await recordFailures(email, MAX_FAILURES - 1, at(0));
+      const late = at(windowMs + SECOND);
+      await lockout.attempt(email, late);
+
+      expect(await lockout.isLocked(email, at(windowMs + 2 * SECOND))).toBe(false);
+      const row = await failureRow(email);
+      expect(row?.failures).toBe(1);
+      expect(row?.windowStartedAt.getTime()).toBe(late.getTime());
+      // The new window needs the whole limit again.
+      await recordFailures(email, MAX_FAILURES - 2, late);
+      expect(await lockout.isLocked(email, late)).toBe(false);
+      await lockout.attempt(email, late);
+      expect(await lockout.isLocked(email, late)).toBe(true);
+    });
+
+    it('should remove the lock and the count on clear()', async () => {
+      const email = newEmail();
+      await recordFailures(email, MAX_FAILURES, at(0));
+      expect(await lockout.isLocked(email, at(SECOND))).toBe(true);
+
+      await lockout.clear(email);
+
+      expect(await lockout.isLocked(email, at(SECOND))).toBe(false);
+      expect(await failureRow(email)).toBeNull();
+      await lockout.attempt(email, at(2 * SECOND));
+      expect(await lockout.isLocked(email, at(2 * SECOND))).toBe(false);
+    });
+
+    it('should count every one of 10 concurrent failures', async () => {
+      const email = newEmail();
+      await Promise.all(Array.from({ length: 10 }, () => lockout.attempt(email, at(0))));
+      expect((await failureRow(email))?.failures).toBe(10);
+      expect(await lockout.isLocked(email, at(SECOND))).toBe(true);
+    });
+
+    it('should lock when concurrent failures cross the limit together', async () => {
+      const email = newEmail();
+      await Promise.all(Array.from({ length: MAX_FAILURES }, () => lockout.attempt(email, at(0))));
+      expect(await lockout.isLocked(email, at(SECOND))).toBe(true);
+    });
+
+    it('should purge rows whose window and lock have both run out, and keep the others', async () => {
+      const unlocked = newEmail('unlocked');
+      await lockout.attempt(unlocked, at(0));
+      const lockOver = newEmail('lock-over');
+      await recordFailures(lockOver, MAX_FAILURES, at(0)); // locked until T0 + window
+      const stillLocked = newEmail('still-locked');
+      await lockout.attempt(stillLocked, at(0));
+      // Same window (it began at T0), so this locks until T0 + 2 windows - 1 s.
+      await recordFailures(stillLocked, MAX_FAILURES - 1, at(windowMs - SECOND));
+      const recent = newEmail('recent');
+      await lockout.attempt(recent, at(windowMs - SECOND));
+
+      const now = at(windowMs + SECOND);
+      expect(await lockout.isLocked(stillLocked, now)).toBe(true);
+      const removed = await lockout.purgeExpired(now);
+
+      expect(removed).toBeGreaterThanOrEqual(2);
+      expect(await failureRow(unlocked)).toBeNull();
+      expect(await failureRow(lockOver)).toBeNull();
+      expect(await failureRow(stillLocked)).not.toBeNull();
+      expect(await lockout.isLocked(stillLocked, now)).toBe(true);
+      expect(await failureRow(recent)).not.toBeNull();
+    });
+    it('should purge 70,000 run-out counts in one go', async () => {
+      const old = new Date('2020-01-01T00:00:00Z');
+      const rows = Array.from({ length: 70_000 }, (_, i) => ({
+        keyHash: `f${i.toString(16).padStart(63, '0')}`,
+        failures: 1,
+        windowStartedAt: old,
+        lockedUntil: null,
+      }));
+      await app.dataSource.transaction(async (manager) => {
+        for (let i = 0; i < rows.length; i += 1000) {
+          await manager.getRepository(LoginFailure).insert(rows.slice(i, i + 1000));
+        }
+      });
+      await expect(lockout.purgeExpired(new Date('2021-01-01T00:00:00Z'))).resolves.toBe(70_000);
+    });
+  });
+
+  describe(EmailCooldownService.name, () => {
+    it('should grant the first request, refuse others within the cooldown, and grant one after', async () => {
+      const email = newEmail();
+      expect(await cooldown.tryAcquire(email, at(0))).toBe(true);
+      expect(await cooldown.tryAcquire(email, at(SECOND))).toBe(false);
+      expect(await cooldown.tryAcquire(email, at((COOLDOWN_SECONDS - 1) * SECOND))).toBe(false);
+      expect(await cooldown.tryAcquire(email, at((COOLDOWN_SECONDS + 1) * SECOND))).toBe(true);
+      // That grant started a new cooldown.
+      expect(await cooldown.tryAcquire(email, at((COOLDOWN_SECONDS + 2) * SECOND))).toBe(false);
+    });
+
+    it('should keep one address’s cooldown from affecting another', async () => {
+      const email = newEmail();
+      expect(await cooldown.tryAcquire(email, at(0))).toBe(true);
+      expect(await cooldown.tryAcquire(newEmail(), at(SECOND))).toBe(true);
+    });
+
+    it('should grant exactly one of 10 concurrent requests for one address', async () => {
+      const email = newEmail();
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, () => cooldown.tryAcquire(email, at(0))),
+      );
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+    });
+  });
+});
