@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ThrottleConfig } from '../../config/throttle.config';
 import { DomainErrorFilter } from '../domain-error.filter';
+import { ClientErrorFilter } from './client-error.filter';
 import { StrictValidationPipe } from './validation.pipe';
 
 /** The largest body any route accepts; bigger ones get a 413. */
@@ -19,7 +20,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.useGlobalPipes(new StrictValidationPipe());
-  app.useGlobalFilters(new DomainErrorFilter());
+  // Nest tries global filters from the last registered: domain errors first, then the rest.
+  app.useGlobalFilters(new ClientErrorFilter(app.getHttpAdapter()), new DomainErrorFilter());
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

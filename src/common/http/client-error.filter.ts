@@ -1,0 +1,45 @@
+import { ArgumentsHost, Catch, HttpStatus } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
+import type { Response } from 'express';
+
+/** What body-parser throws for a body it refuses (too large, malformed, wrong charset…). */
+interface BodyParserError {
+  status: number;
+  type: string;
+  message: string;
+}
+
+function isBodyParserError(exception: unknown): exception is BodyParserError {
+  if (typeof exception !== 'object' || exception === null) return false;
+  const { status, type } = exception as Partial<BodyParserError>;
+  return typeof status === 'number' && status >= 400 && status < 500 && typeof type === 'string';
+}
+
+/**
+ * Answers body-parser's refusals (413, 400, 415) as the client errors they are, without the error
+ * log and stack trace Nest writes for unknown exceptions: anyone can send an oversized body, and
+ * that must not flood the log. Everything else goes to Nest's default handling.
+ */
+@Catch()
+export class ClientErrorFilter extends BaseExceptionFilter {
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    if (!isBodyParserError(exception)) {
+      super.catch(exception, host);
+      return;
+    }
+    const response = host.switchToHttp().getResponse<Response>();
+    const error = HttpStatus[exception.status] ?? 'Bad Request';
+    response.status(exception.status).json({
+      statusCode: exception.status,
+      error: error
+        .toLowerCase()
+        .split('_')
+        .map((word) => word[0].toUpperCase() + word.slice(1))
+        .join(' '),
+      message:
+        exception.status === (HttpStatus.PAYLOAD_TOO_LARGE as number)
+          ? 'The request body is larger than 100 kB'
+          : exception.message,
+    });
+  }
+}
