@@ -260,6 +260,14 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
     await login(app, user.email, winner);
     const stored = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
     expect(stored.tokenVersion).toBe(1);
+
+    // The reset link and one password-changed notice; the 19 rolled-back resets sent nothing.
+    await smtp.waitForMail(user.email, 2);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(smtp.mailTo(user.email).map((m) => m.parsed.subject)).toEqual([
+      'Test Product: reset your password',
+      'Test Product: your password was changed',
+    ]);
   });
 
   it('should never store the raw token, only its SHA-256', async () => {
