@@ -20,9 +20,14 @@ export interface HealthReport {
   };
 }
 
+/** How long one SMTP check answers for: probes every few seconds must not each open an SMTP session. */
+export const MAIL_CHECK_TTL_MS = 10_000;
+
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  private mailCheck?: { at: number; up: Promise<boolean> };
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
@@ -40,7 +45,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
   async check(): Promise<HealthReport> {
     await this.health.check([() => this.database.pingCheck('database', { timeout: 3000 })]);
-    const [mailUp, counts] = await Promise.all([this.mail.verifyTransport(), this.outbox.counts()]);
+    const [mailUp, counts] = await Promise.all([this.mailTransportUp(), this.outbox.counts()]);
     return {
       status: mailUp ? 'ok' : 'degraded',
       details: {
@@ -49,5 +54,13 @@ export class HealthController {
         outbox: { status: 'up', ...counts },
       },
     };
+  }
+  /** The last SMTP check if it is recent, else a new one (shared by concurrent probes). */
+  private mailTransportUp(): Promise<boolean> {
+    const now = Date.now();
+    if (!this.mailCheck || now - this.mailCheck.at >= MAIL_CHECK_TTL_MS) {
+      this.mailCheck = { at: now, up: this.mail.verifyTransport() };
+    }
+    return this.mailCheck.up;
   }
 }

@@ -1,8 +1,23 @@
 import { UnitOfWork } from '../../src/database/unit-of-work';
+import { User } from '../../src/users/user.entity';
 import { UsersService } from '../../src/users/users.service';
 import { newEmail } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
+
+/** A complete users row, written straight through a transaction's manager. */
+function userRow(id: string, email: string): User {
+  const now = new Date();
+  return {
+    id,
+    email,
+    passwordHash: 'hash',
+    tokenVersion: 0,
+    createdAt: now,
+    updatedAt: now,
+    passwordChangedAt: now,
+  };
+}
 
 describe.each(databaseKinds())(`${UnitOfWork.name} (%s)`, (kind) => {
   let database: TestDatabase;
@@ -50,15 +65,9 @@ describe.each(databaseKinds())(`${UnitOfWork.name} (%s)`, (kind) => {
     const email = newEmail('inside');
     await expect(
       unitOfWork.run(async (manager) => {
-        await manager.getRepository('User').insert({
-          id: '00000000-0000-4000-8000-0000000000aa',
-          email,
-          passwordHash: 'hash',
-          tokenVersion: 0,
-          createdAt: new Date(),
-          updatedAt: new Date(),
-          passwordChangedAt: new Date(),
-        });
+        await manager
+          .getRepository(User)
+          .insert(userRow('00000000-0000-4000-8000-0000000000aa', email));
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
@@ -69,15 +78,9 @@ describe.each(databaseKinds())(`${UnitOfWork.name} (%s)`, (kind) => {
     const email = newEmail('nested');
     await unitOfWork.run(async () => {
       await unitOfWork.run(async (inner) => {
-        await inner.getRepository('User').insert({
-          id: '00000000-0000-4000-8000-0000000000bb',
-          email,
-          passwordHash: 'hash',
-          tokenVersion: 0,
-          createdAt: new Date(),
-          updatedAt: new Date(),
-          passwordChangedAt: new Date(),
-        });
+        await inner
+          .getRepository(User)
+          .insert(userRow('00000000-0000-4000-8000-0000000000bb', email));
       });
     });
     expect(await users.findByEmail(email)).not.toBeNull();
