@@ -15,8 +15,7 @@ import { MailRequestProcessor } from './delivery/mail-request.processor';
 import { OutboxPoller } from './delivery/outbox.poller';
 import { PurgeTask } from './delivery/purge.task';
 import { AuthEventsPublisher } from './events/auth-events.publisher';
-import { PasswordChangedListener } from './listeners/password-changed.listener';
-import { PasswordResetRequestedListener } from './listeners/password-reset-requested.listener';
+import { MailRequestListener } from './listeners/mail-request.listener';
 import { PasswordChanger } from './password-changer.service';
 import { PasswordHasher } from './password-hasher.service';
 import { PasswordPolicy } from './password-policy.service';
@@ -50,8 +49,7 @@ import { ResetLinks } from './reset-links';
     PasswordPolicy,
     ResetLinks,
     AuthEventsPublisher,
-    PasswordResetRequestedListener,
-    PasswordChangedListener,
+    MailRequestListener,
     MailRequestProcessor,
     OutboxPoller,
     PurgeTask,

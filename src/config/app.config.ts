@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { NodeEnvironment, parseEnvironment } from './environment';
+import { loadEnvironment, NodeEnvironment } from './environment';
 
 /** HTTP-level settings of the service. */
 export interface AppConfig {
@@ -9,6 +9,6 @@ export interface AppConfig {
 }
 
 export const appConfig = registerAs('app', (): AppConfig => {
-  const env = parseEnvironment(process.env);
+  const env = loadEnvironment();
   return { nodeEnv: env.NODE_ENV, port: env.PORT, isProduction: env.NODE_ENV === 'production' };
 });

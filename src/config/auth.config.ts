@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { registerAs } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
-import { parseEnvironment } from './environment';
+import { loadEnvironment } from './environment';
 import { Secret } from './secret';
 
 /** Access tokens, password hashing and password policy. */
@@ -26,7 +26,7 @@ function randomProcessSecret(): string {
 }
 
 export const authConfig = registerAs('auth', (): AuthConfig => {
-  const env = parseEnvironment(process.env);
+  const env = loadEnvironment();
   // Validation demands JWT_SECRET in production, so the random fallback only ever runs outside it.
   const jwtSecret = env.JWT_SECRET ?? randomProcessSecret();
   return {

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { parseEnvironment } from './environment';
+import { loadEnvironment } from './environment';
 
 /** Where the data lives: an SQLite file (or memory) by default, PostgreSQL in production. */
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
@@ -10,5 +10,5 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
 }
 
 export const databaseConfig = registerAs('database', (): DatabaseConfig => {
-  return parseDatabaseUrl(parseEnvironment(process.env).DATABASE_URL);
+  return parseDatabaseUrl(loadEnvironment().DATABASE_URL);
 });

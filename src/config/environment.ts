@@ -37,9 +37,9 @@ const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }):
 };
 
 /**
- * Every environment variable the service reads, with its default. The explicit property types are
- * needed: they feed emitDecoratorMetadata, which implicit conversion uses to turn "3000" into 3000. Validated once at start-up; the
- * typed namespaces in this folder are built from the validated result.
+ * Every environment variable the service reads, with its default. Validated at start-up; the typed
+ * namespaces in this folder are built from the validated result. The explicit property types are
+ * needed: they feed emitDecoratorMetadata, which implicit conversion uses to turn "3000" into 3000.
  */
 export class EnvironmentVariables {
   @IsIn(NODE_ENVIRONMENTS)
@@ -277,4 +277,16 @@ export function parseEnvironment(raw: Record<string, unknown>): EnvironmentVaria
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) throw new InvalidEnvironmentError(flatten(errors));
   return env;
+}
+
+let cached: { key: string; env: EnvironmentVariables } | undefined;
+
+/**
+ * The validated `process.env`. Every config namespace reads it, several times per start-up: the
+ * parse runs again only when a variable the service knows has changed (tests change them per app).
+ */
+export function loadEnvironment(): EnvironmentVariables {
+  const key = JSON.stringify(ENVIRONMENT_KEYS.map((name) => process.env[name]));
+  if (cached?.key !== key) cached = { key, env: parseEnvironment(process.env) };
+  return cached.env;
 }

@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseEnvironment } from './environment';
+import { loadEnvironment } from './environment';
 import { Secret } from './secret';
 
 /** SMTP settings, or the dev mailbox when no SMTP host is set outside production. */
@@ -36,7 +36,7 @@ function withAppName(template: string, appName: string): string {
 }
 
 export const mailConfig = registerAs('mail', (): MailConfig => {
-  const env = parseEnvironment(process.env);
+  const env = loadEnvironment();
   const templatesDir = env.MAIL_TEMPLATES_DIR
     ? resolve(env.MAIL_TEMPLATES_DIR)
     : defaultTemplatesDir();

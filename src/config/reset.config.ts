@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { parseEnvironment } from './environment';
+import { loadEnvironment } from './environment';
 
 /** How reset links are built and how long they live. */
 export interface ResetConfig {
@@ -10,7 +10,7 @@ export interface ResetConfig {
 }
 
 export const resetConfig = registerAs('reset', (): ResetConfig => {
-  const env = parseEnvironment(process.env);
+  const env = loadEnvironment();
   return {
     frontendUrl: (env.FRONTEND_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     resetPath: env.RESET_PASSWORD_PATH,

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { parseEnvironment } from './environment';
+import { loadEnvironment } from './environment';
 
 /** The per-IP limits, one named throttler each. */
 export const THROTTLER_NAMES = ['forgot-password', 'login', 'reset-password', 'register'] as const;
@@ -11,6 +11,8 @@ export interface ThrottleConfig {
   trustProxy: boolean | number | string;
   /** Shared throttle storage for several instances; in memory when unset. */
   redisUrl?: string;
+  /** At most one reset email per address in this many seconds (0: no cooldown). */
+  resetEmailCooldownSeconds: number;
   loginMaxFailures: number;
   /** Failures are counted in this window, and a lock lasts as long. */
   loginFailureWindowSeconds: number;
@@ -27,7 +29,7 @@ export function parseTrustProxy(value: string | undefined): boolean | number | s
 }
 
 export const throttleConfig = registerAs('throttle', (): ThrottleConfig => {
-  const env = parseEnvironment(process.env);
+  const env = loadEnvironment();
   return {
     limits: {
       'forgot-password': {
@@ -43,6 +45,7 @@ export const throttleConfig = registerAs('throttle', (): ThrottleConfig => {
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     redisUrl: env.REDIS_URL,
+    resetEmailCooldownSeconds: env.RESET_EMAIL_COOLDOWN_SECONDS,
     loginMaxFailures: env.LOGIN_MAX_FAILURES,
     loginFailureWindowSeconds: 15 * 60,
   };

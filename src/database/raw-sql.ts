@@ -1,4 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 /**
  * The few statements TypeORM's query builder cannot express portably (`DELETE … RETURNING`, upserts
@@ -12,11 +13,6 @@ export class RawSql {
     return this.manager.connection.options.type === 'postgres';
   }
 
-  /** The n-th (1-based) placeholder. */
-  p(n: number): string {
-    return this.isPostgres ? `$${n}` : '?';
-  }
-
   /**
    * Collects parameters while a statement is written left to right: `add(value)` returns the
    * placeholder, so positional SQLite `?`s always line up with their values.
@@ -27,7 +23,7 @@ export class RawSql {
       values,
       add: (value: unknown) => {
         values.push(value);
-        return this.p(values.length);
+        return this.isPostgres ? `$${values.length}` : '?';
       },
     };
   }
@@ -40,24 +36,30 @@ export class RawSql {
 
   /** A date bound the way the driver stores it (SQLite keeps UTC text, PostgreSQL timestamptz). */
   date(entity: EntityTarget<ObjectLiteral>, property: string, value: Date): unknown {
-    const { connection } = this.manager;
-    const column = connection.getMetadata(entity).findColumnWithPropertyName(property);
-    if (!column) throw new Error(`No column ${property}`);
-    return connection.driver.preparePersistentValue(value, column);
+    return this.manager.connection.driver.preparePersistentValue(
+      value,
+      this.column(entity, property),
+    );
   }
 
   /** A date column read back from a raw row (SQLite hands back its stored text). */
   readDate(entity: EntityTarget<ObjectLiteral>, property: string, value: unknown): Date | null {
     if (value === null || value === undefined) return null;
-    const { connection } = this.manager;
-    const column = connection.getMetadata(entity).findColumnWithPropertyName(property);
+    return this.manager.connection.driver.prepareHydratedValue(
+      value,
+      this.column(entity, property),
+    ) as Date;
+  }
+
+  private column(entity: EntityTarget<ObjectLiteral>, property: string): ColumnMetadata {
+    const column = this.manager.connection.getMetadata(entity).findColumnWithPropertyName(property);
     if (!column) throw new Error(`No column ${property}`);
-    return connection.driver.prepareHydratedValue(value, column) as Date;
+    return column;
   }
 
   /**
-   * Runs a statement and returns its rows. SQLite placeholders are positional, so with SQLite each
-   * `?` takes the next value: pass parameters in the order the placeholders appear.
+   * Runs a statement and returns its rows. Build the parameters with {@link RawSql.params}: SQLite
+   * placeholders are positional, so values must come in the order their placeholders appear.
    */
   async rows<T>(sql: string, parameters: unknown[]): Promise<T[]> {
     const result: unknown = await this.manager.query(sql, parameters);

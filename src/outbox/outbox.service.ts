@@ -31,9 +31,9 @@ export class OutboxService {
     email: string,
     status: RequestStatus.Pending | RequestStatus.Throttled,
     now = new Date(),
-    manager?: EntityManager,
+    manager: EntityManager = this.requests.manager,
   ): Promise<string> {
-    const repo = manager ? manager.getRepository(PasswordResetRequest) : this.requests;
+    const repo = manager.getRepository(PasswordResetRequest);
     const id = randomUUID();
     await repo.insert({
       id,

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../common/sha256';
 
 /** Throttling state is keyed by a hash of the normalised address, never by the address itself. */
 export function addressKey(email: string): string {
-  return createHash('sha256').update(email, 'utf8').digest('hex');
+  return sha256Hex(email);
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { EntityManager, LessThanOrEqual } from 'typeorm';
-import { deliveryConfig } from '../config/delivery.config';
+import { throttleConfig } from '../config/throttle.config';
 import { RawSql } from '../database/raw-sql';
 import { addressKey } from './address-key';
 import { ResetEmailCooldown } from './reset-email-cooldown.entity';
@@ -15,7 +15,7 @@ import { ResetEmailCooldown } from './reset-email-cooldown.entity';
 export class EmailCooldownService {
   constructor(
     @InjectEntityManager() private readonly entityManager: EntityManager,
-    @Inject(deliveryConfig.KEY) private readonly config: ConfigType<typeof deliveryConfig>,
+    @Inject(throttleConfig.KEY) private readonly config: ConfigType<typeof throttleConfig>,
   ) {}
 
   /**
@@ -31,15 +31,13 @@ export class EmailCooldownService {
     const sql = new RawSql(manager);
     const until = new Date(now.getTime() + this.config.resetEmailCooldownSeconds * 1000);
     const table = sql.table(ResetEmailCooldown);
+    const at = (date: Date) => sql.date(ResetEmailCooldown, 'cooldownUntil', date);
+    const q = sql.params();
     const rows = await sql.rows<{ key_hash: string }>(
-      `INSERT INTO ${table} (key_hash, cooldown_until) VALUES (${sql.p(1)}, ${sql.p(2)}) ` +
+      `INSERT INTO ${table} (key_hash, cooldown_until) VALUES (${q.add(addressKey(email))}, ${q.add(at(until))}) ` +
         `ON CONFLICT (key_hash) DO UPDATE SET cooldown_until = excluded.cooldown_until ` +
-        `WHERE ${table}.cooldown_until <= ${sql.p(3)} RETURNING key_hash`,
-      [
-        addressKey(email),
-        sql.date(ResetEmailCooldown, 'cooldownUntil', until),
-        sql.date(ResetEmailCooldown, 'cooldownUntil', now),
-      ],
+        `WHERE ${table}.cooldown_until <= ${q.add(at(now))} RETURNING key_hash`,
+      q.values,
     );
     return rows.length === 1;
   }

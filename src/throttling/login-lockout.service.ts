@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull, LessThanOrEqual, Or } from 'typeorm';
 import { throttleConfig } from '../config/throttle.config';
 import { RawSql } from '../database/raw-sql';
 import { addressKey } from './address-key';
@@ -64,15 +64,12 @@ export class LoginLockoutService {
 
   /** Removes, in one statement, rows whose window and lock have both run out (the scheduled purge). */
   async purgeExpired(now = new Date()): Promise<number> {
-    const sql = new RawSql(this.entityManager);
     const windowStart = new Date(now.getTime() - this.config.loginFailureWindowSeconds * 1000);
-    const q = sql.params();
-    const rows = await sql.rows<{ key_hash: string }>(
-      `DELETE FROM ${sql.table(LoginFailure)} WHERE window_started_at <= ${q.add(sql.date(LoginFailure, 'windowStartedAt', windowStart))} ` +
-        `AND (locked_until IS NULL OR locked_until <= ${q.add(sql.date(LoginFailure, 'lockedUntil', now))}) RETURNING key_hash`,
-      q.values,
-    );
-    return rows.length;
+    const result = await this.entityManager.getRepository(LoginFailure).delete({
+      windowStartedAt: LessThanOrEqual(windowStart),
+      lockedUntil: Or(IsNull(), LessThanOrEqual(now)),
+    });
+    return result.affected ?? 0;
   }
 
   /** Starts a lock for the window, unless one is running already. */

@@ -6,7 +6,7 @@ import {
   ThrottlerRequest,
 } from '@nestjs/throttler';
 import type { Response } from 'express';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../common/sha256';
 import { RATE_LIMIT_KEY } from './rate-limit.decorator';
 
 /**
@@ -30,7 +30,7 @@ export class RouteThrottlerGuard extends ThrottlerGuard {
     tracker: string,
     name: string,
   ): string {
-    return createHash('sha256').update(`${name}:${tracker}`).digest('hex');
+    return sha256Hex(`${name}:${tracker}`);
   }
 
   protected override throwThrottlingException(

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { deliveryConfig } from '../config/delivery.config';
 import { throttleConfig } from '../config/throttle.config';
 import { EmailCooldownService } from './email-cooldown.service';
 import { LoginFailure } from './login-failure.entity';
@@ -16,7 +15,6 @@ import { ResetEmailCooldown } from './reset-email-cooldown.entity';
   imports: [
     TypeOrmModule.forFeature([LoginFailure, ResetEmailCooldown]),
     ConfigModule.forFeature(throttleConfig),
-    ConfigModule.forFeature(deliveryConfig),
   ],
   providers: [LoginLockoutService, EmailCooldownService],
   exports: [LoginLockoutService, EmailCooldownService],

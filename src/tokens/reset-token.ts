@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../common/sha256';
 
 /** 32 random bytes → 43 base64url characters. */
 export function generateResetToken(): string {
@@ -7,5 +8,5 @@ export function generateResetToken(): string {
 
 /** What the database stores and looks up: lower-case hex SHA-256 of the raw token. */
 export function hashResetToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return sha256Hex(token);
 }

@@ -62,9 +62,11 @@ export class ResetTokensService {
    */
   async consume(id: string, manager: EntityManager, now = new Date()): Promise<string | null> {
     const sql = new RawSql(manager);
+    const q = sql.params();
     const rows = await sql.rows<{ user_id: string }>(
-      `DELETE FROM ${sql.table(PasswordResetToken)} WHERE id = ${sql.p(1)} AND expires_at > ${sql.p(2)} RETURNING user_id`,
-      [id, sql.date(PasswordResetToken, 'expiresAt', now)],
+      `DELETE FROM ${sql.table(PasswordResetToken)} WHERE id = ${q.add(id)} ` +
+        `AND expires_at > ${q.add(sql.date(PasswordResetToken, 'expiresAt', now))} RETURNING user_id`,
+      q.values,
     );
     return rows[0]?.user_id ?? null;
   }
@@ -76,8 +78,10 @@ export class ResetTokensService {
   }
 
   /** Ends every outstanding link of the account (after login, password change or reset). */
-  async revokeAllForUser(userId: string, manager?: EntityManager): Promise<void> {
-    const repo = manager ? manager.getRepository(PasswordResetToken) : this.tokens;
-    await repo.delete({ userId });
+  async revokeAllForUser(
+    userId: string,
+    manager: EntityManager = this.tokens.manager,
+  ): Promise<void> {
+    await manager.getRepository(PasswordResetToken).delete({ userId });
   }
 }

@@ -54,8 +54,12 @@ export class UsersService {
    * Sets a new password and bumps `token_version`, which ends every access token issued before.
    * Returns the time of the change.
    */
-  async changePassword(id: string, passwordHash: string, manager?: EntityManager): Promise<Date> {
-    const repo = manager ? manager.getRepository(User) : this.users;
+  async changePassword(
+    id: string,
+    passwordHash: string,
+    manager: EntityManager = this.users.manager,
+  ): Promise<Date> {
+    const repo = manager.getRepository(User);
     const now = new Date();
     await repo.update(
       { id },

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { describeError } from '../../common/describe-error';
 import { deliveryConfig } from '../../config/delivery.config';
+import { resetConfig } from '../../config/reset.config';
 import { MailService } from '../../mail/mail.service';
 import { PasswordResetRequest, RequestKind } from '../../outbox/password-reset-request.entity';
 import { OutboxService } from '../../outbox/outbox.service';
@@ -28,12 +29,8 @@ export class MailRequestProcessor {
     private readonly links: ResetLinks,
     private readonly mail: MailService,
     @Inject(deliveryConfig.KEY) private readonly config: ConfigType<typeof deliveryConfig>,
+    @Inject(resetConfig.KEY) private readonly reset: ConfigType<typeof resetConfig>,
   ) {}
-
-  /** False once shutdown has begun: nothing new is claimed, unfinished rows wait for the next start. */
-  get accepting(): boolean {
-    return !this.draining;
-  }
 
   /** Claims the request by id and processes it; does nothing if another instance got it first. */
   async processById(id: string): Promise<void> {
@@ -145,7 +142,8 @@ export class MailRequestProcessor {
     }
   }
 
+  /** Older than a token lives: a link sent now would arrive for a request the person gave up on. */
   private isStale(request: PasswordResetRequest, now: Date): boolean {
-    return now.getTime() - request.createdAt.getTime() >= this.config.tokenTtlMinutes * 60_000;
+    return now.getTime() - request.createdAt.getTime() >= this.reset.tokenTtlMinutes * 60_000;
   }
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpStatus } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
 
 /** What body-parser throws for a body it refuses (too large, malformed, wrong charset…). */
 interface BodyParserError {
@@ -28,14 +29,9 @@ export class ClientErrorFilter extends BaseExceptionFilter {
       return;
     }
     const response = host.switchToHttp().getResponse<Response>();
-    const error = HttpStatus[exception.status] ?? 'Bad Request';
     response.status(exception.status).json({
       statusCode: exception.status,
-      error: error
-        .toLowerCase()
-        .split('_')
-        .map((word) => word[0].toUpperCase() + word.slice(1))
-        .join(' '),
+      error: STATUS_CODES[exception.status] ?? 'Bad Request',
       message:
         exception.status === (HttpStatus.PAYLOAD_TOO_LARGE as number)
           ? 'The request body is larger than 100 kB'
