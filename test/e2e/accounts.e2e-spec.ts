@@ -7,31 +7,16 @@ import {
   registerUser,
   STRONG_PASSWORD,
 } from '../support/factories';
-import { SmtpTestServer } from '../support/smtp-test-server';
-import { createTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
+import { createTestApp, useTestApp } from '../support/test-app';
+import { createTestDatabase, databaseKinds } from '../support/test-database';
 
 describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
-  let database: TestDatabase;
-  let smtp: SmtpTestServer;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    smtp = await new SmtpTestServer().start();
-    app = await createTestApp({ database, smtp });
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await smtp?.stop();
-    await database?.drop();
-  });
+  const ctx = useTestApp(kind);
 
   describe('POST /auth/register', () => {
     it('should trim and lower-case the email and answer 201 with id, email and createdAt only', async () => {
       const local = newEmail('Alice').split('@')[0];
-      const response = await app
+      const response = await ctx.app
         .http()
         .post('/auth/register')
         .send({ email: `  ${local.toUpperCase()}@Example.COM `, password: STRONG_PASSWORD })
@@ -42,8 +27,8 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
     });
 
     it('should answer 409 for an address that already has an account, in any case', async () => {
-      const user = await registerUser(app);
-      const response = await app
+      const user = await registerUser(ctx.app);
+      const response = await ctx.app
         .http()
         .post('/auth/register')
         .send({ email: user.email.toUpperCase(), password: OTHER_STRONG_PASSWORD })
@@ -52,7 +37,7 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
     });
 
     it('should refuse a weak password with zxcvbn feedback', async () => {
-      const response = await app
+      const response = await ctx.app
         .http()
         .post('/auth/register')
         .send({ email: newEmail(), password: 'password123' })
@@ -61,8 +46,8 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
     });
 
     it('should store an argon2id hash at the configured cost, never the password', async () => {
-      const user = await registerUser(app);
-      const stored = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+      const user = await registerUser(ctx.app);
+      const stored = await ctx.app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
       expect(stored.passwordHash).toMatch(/^\$argon2id\$v=19\$m=1024,p=1,t=2\$/);
       expect(stored.passwordHash).not.toContain(user.password);
     });
@@ -92,12 +77,12 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
       ],
       ['a missing password', { email: 'a@example.com' }, /password must be a string/],
     ])('should answer 400 naming the problem for %s', async (_name, body, message) => {
-      const response = await app.http().post('/auth/register').send(body).expect(400);
+      const response = await ctx.app.http().post('/auth/register').send(body).expect(400);
       expect(JSON.stringify(response.body.message)).toMatch(message);
     });
 
     it('should answer 400 for a body that is an array', async () => {
-      const response = await app
+      const response = await ctx.app
         .http()
         .post('/auth/forgot-password')
         .send([{ email: 'a@example.com' }])
@@ -106,7 +91,7 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
     });
 
     it('should answer 400 for a __proto__ key', async () => {
-      const response = await app
+      const response = await ctx.app
         .http()
         .post('/auth/forgot-password')
         .set('Content-Type', 'application/json')
@@ -116,7 +101,7 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
     });
 
     it('should answer 400 for malformed JSON', async () => {
-      await app
+      await ctx.app
         .http()
         .post('/auth/login')
         .set('Content-Type', 'application/json')
@@ -125,7 +110,7 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
     });
 
     it('should answer 413 for a body over 100 kB, without logging an error', async () => {
-      const response = await app
+      const response = await ctx.app
         .http()
         .post('/auth/forgot-password')
         .send({ email: `${'a'.repeat(110_000)}@example.com` })
@@ -135,7 +120,7 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
         error: 'Payload Too Large',
         message: 'The request body is larger than 100 kB',
       });
-      expect(app.logger.text()).not.toMatch(/PayloadTooLargeError|entity\.too\.large/);
+      expect(ctx.app.logger.text()).not.toMatch(/PayloadTooLargeError|entity\.too\.large/);
     });
 
     it('should never answer 5xx to odd input on any route', async () => {
@@ -156,7 +141,7 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
       ];
       for (const route of routes) {
         for (const body of bodies) {
-          const response = await app
+          const response = await ctx.app
             .http()
             .post(route)
             .send(body as object);
@@ -169,8 +154,8 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
 
   describe('POST /auth/login', () => {
     it('should answer with a bearer token and its lifetime', async () => {
-      const user = await registerUser(app);
-      const response = await app
+      const user = await registerUser(ctx.app);
+      const response = await ctx.app
         .http()
         .post('/auth/login')
         .send({ email: user.email, password: user.password })
@@ -183,12 +168,12 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
     });
 
     it('should answer the same 401 for an unknown email and a wrong password', async () => {
-      const user = await registerUser(app);
-      const wrong = await app
+      const user = await registerUser(ctx.app);
+      const wrong = await ctx.app
         .http()
         .post('/auth/login')
         .send({ email: user.email, password: OTHER_STRONG_PASSWORD });
-      const unknown = await app
+      const unknown = await ctx.app
         .http()
         .post('/auth/login')
         .send({ email: newEmail(), password: OTHER_STRONG_PASSWORD });
@@ -200,64 +185,64 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
 
   describe('POST /auth/change-password', () => {
     it('should change the password, end every session and email the owner', async () => {
-      const user = await registerUser(app);
-      const token = await login(app, user.email, user.password);
-      const otherSession = await login(app, user.email, user.password);
+      const user = await registerUser(ctx.app);
+      const token = await login(ctx.app, user.email, user.password);
+      const otherSession = await login(ctx.app, user.email, user.password);
 
-      await app
+      await ctx.app
         .http()
         .post('/auth/change-password')
         .auth(token, { type: 'bearer' })
         .send({ currentPassword: user.password, newPassword: OTHER_STRONG_PASSWORD })
         .expect(204);
 
-      await app.http().get('/users/me').auth(token, { type: 'bearer' }).expect(401);
-      await app.http().get('/users/me').auth(otherSession, { type: 'bearer' }).expect(401);
-      await login(app, user.email, OTHER_STRONG_PASSWORD);
-      const [notice] = await smtp.waitForMail(user.email);
+      await ctx.app.http().get('/users/me').auth(token, { type: 'bearer' }).expect(401);
+      await ctx.app.http().get('/users/me').auth(otherSession, { type: 'bearer' }).expect(401);
+      await login(ctx.app, user.email, OTHER_STRONG_PASSWORD);
+      const [notice] = await ctx.smtp.waitForMail(user.email);
       expect(notice.parsed.subject).toBe('Test Product: your password was changed');
     });
 
     it('should delete outstanding reset tokens', async () => {
-      const user = await registerUser(app);
-      const token = await login(app, user.email, user.password);
-      await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
-      await smtp.waitForMail(user.email);
+      const user = await registerUser(ctx.app);
+      const token = await login(ctx.app, user.email, user.password);
+      await ctx.app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+      await ctx.smtp.waitForMail(user.email);
       expect(
-        await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id }),
+        await ctx.app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id }),
       ).toBe(1);
-      await app
+      await ctx.app
         .http()
         .post('/auth/change-password')
         .auth(token, { type: 'bearer' })
         .send({ currentPassword: user.password, newPassword: OTHER_STRONG_PASSWORD })
         .expect(204);
       expect(
-        await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id }),
+        await ctx.app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id }),
       ).toBe(0);
     });
 
     it('should answer 401 for a wrong current password and 400 for a weak new one', async () => {
-      const user = await registerUser(app);
-      const token = await login(app, user.email, user.password);
-      await app
+      const user = await registerUser(ctx.app);
+      const token = await login(ctx.app, user.email, user.password);
+      await ctx.app
         .http()
         .post('/auth/change-password')
         .auth(token, { type: 'bearer' })
         .send({ currentPassword: OTHER_STRONG_PASSWORD, newPassword: OTHER_STRONG_PASSWORD })
         .expect(401);
-      await app
+      await ctx.app
         .http()
         .post('/auth/change-password')
         .auth(token, { type: 'bearer' })
         .send({ currentPassword: user.password, newPassword: 'password123' })
         .expect(400);
       // Neither attempt changed anything: the session still works.
-      await app.http().get('/users/me').auth(token, { type: 'bearer' }).expect(200);
+      await ctx.app.http().get('/users/me').auth(token, { type: 'bearer' }).expect(200);
     });
 
     it('should answer 401 without a token', async () => {
-      await app
+      await ctx.app
         .http()
         .post('/auth/change-password')
         .send({ currentPassword: STRONG_PASSWORD, newPassword: OTHER_STRONG_PASSWORD })
@@ -267,30 +252,30 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
 
   describe('/users/me', () => {
     it('should answer 401 for a missing, malformed or forged token', async () => {
-      await app.http().get('/users/me').expect(401);
-      await app.http().get('/users/me').set('Authorization', 'Basic abc').expect(401);
-      await app.http().get('/users/me').auth('not.a.jwt', { type: 'bearer' }).expect(401);
+      await ctx.app.http().get('/users/me').expect(401);
+      await ctx.app.http().get('/users/me').set('Authorization', 'Basic abc').expect(401);
+      await ctx.app.http().get('/users/me').auth('not.a.jwt', { type: 'bearer' }).expect(401);
     });
 
     it('should delete the account with its reset tokens', async () => {
-      const user = await registerUser(app);
-      const token = await login(app, user.email, user.password);
-      await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
-      await smtp.waitForMail(user.email);
+      const user = await registerUser(ctx.app);
+      const token = await login(ctx.app, user.email, user.password);
+      await ctx.app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+      await ctx.smtp.waitForMail(user.email);
 
-      await app.http().delete('/users/me').auth(token, { type: 'bearer' }).expect(204);
+      await ctx.app.http().delete('/users/me').auth(token, { type: 'bearer' }).expect(204);
 
-      expect(await app.dataSource.getRepository(User).countBy({ id: user.id })).toBe(0);
+      expect(await ctx.app.dataSource.getRepository(User).countBy({ id: user.id })).toBe(0);
       expect(
-        await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id }),
+        await ctx.app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id }),
       ).toBe(0);
-      await app.http().get('/users/me').auth(token, { type: 'bearer' }).expect(401);
+      await ctx.app.http().get('/users/me').auth(token, { type: 'bearer' }).expect(401);
     });
   });
 
   describe('GET /health', () => {
     it('should answer 200 with status ok while the database answers', async () => {
-      const response = await app.http().get('/health').expect(200);
+      const response = await ctx.app.http().get('/health').expect(200);
       expect(response.body.status).toBe('ok');
       expect(response.body.details.database.status).toBe('up');
     });
@@ -298,8 +283,8 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
 
   describe('GET /docs', () => {
     it('should document every route with bearer auth and error responses', async () => {
-      await app.http().get('/docs').expect(200);
-      const { body: spec } = await app.http().get('/docs-json').expect(200);
+      await ctx.app.http().get('/docs').expect(200);
+      const { body: spec } = await ctx.app.http().get('/docs-json').expect(200);
       const routes = Object.entries(spec.paths as Record<string, Record<string, unknown>>).flatMap(
         ([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
       );

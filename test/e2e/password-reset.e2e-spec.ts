@@ -9,47 +9,37 @@ import {
   THIRD_STRONG_PASSWORD,
 } from '../support/factories';
 import { extractResetToken, SmtpTestServer } from '../support/smtp-test-server';
-import { createTestApp, FRONTEND_URL, TestApp } from '../support/test-app';
-import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
+import { FRONTEND_URL, useTestApp } from '../support/test-app';
+import { databaseKinds } from '../support/test-database';
 
 const GENERIC_TOKEN_ERROR = 'This reset link is invalid or has expired. Request a new one.';
 
 describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
-  let database: TestDatabase;
-  let smtp: SmtpTestServer;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    smtp = await new SmtpTestServer().start();
-    app = await createTestApp({ database, smtp });
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await smtp?.stop();
-    await database?.drop();
-  });
+  const ctx = useTestApp(kind);
 
   /** Asks for a reset and returns the token from the email that arrives. */
   async function requestResetToken(email: string, expectedCount = 1): Promise<string> {
-    await app.http().post('/auth/forgot-password').send({ email }).expect(202);
-    const mails = await smtp.waitForMail(email, expectedCount);
+    await ctx.app.http().post('/auth/forgot-password').send({ email }).expect(202);
+    const mails = await ctx.smtp.waitForMail(email, expectedCount);
     return extractResetToken(mails[expectedCount - 1]);
   }
 
   it('should run the whole flow: register, log in, forget, reset, log in with the new password', async () => {
-    const user = await registerUser(app);
-    const oldAccessToken = await login(app, user.email, user.password);
-    await app.http().get('/users/me').auth(oldAccessToken, { type: 'bearer' }).expect(200);
+    const user = await registerUser(ctx.app);
+    const oldAccessToken = await login(ctx.app, user.email, user.password);
+    await ctx.app.http().get('/users/me').auth(oldAccessToken, { type: 'bearer' }).expect(200);
 
     const token = await requestResetToken(user.email);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const verify = await app.http().post('/auth/reset-password/verify').send({ token }).expect(200);
+    const verify = await ctx.app
+      .http()
+      .post('/auth/reset-password/verify')
+      .send({ token })
+      .expect(200);
     expect(new Date(verify.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
 
-    const reset = await app
+    const reset = await ctx.app
       .http()
       .post('/auth/reset-password')
       .send({ token, newPassword: OTHER_STRONG_PASSWORD })
@@ -57,14 +47,14 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
     expect(Object.keys(reset.body)).toEqual(['message']);
 
     // Sessions from before the reset are over; the old password no longer works; the new one does.
-    await app.http().get('/users/me').auth(oldAccessToken, { type: 'bearer' }).expect(401);
-    await app
+    await ctx.app.http().get('/users/me').auth(oldAccessToken, { type: 'bearer' }).expect(401);
+    await ctx.app
       .http()
       .post('/auth/login')
       .send({ email: user.email, password: user.password })
       .expect(401);
-    const newAccessToken = await login(app, user.email, OTHER_STRONG_PASSWORD);
-    const me = await app
+    const newAccessToken = await login(ctx.app, user.email, OTHER_STRONG_PASSWORD);
+    const me = await ctx.app
       .http()
       .get('/users/me')
       .auth(newAccessToken, { type: 'bearer' })
@@ -72,7 +62,7 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
     expect(me.body).toEqual({ id: user.id, email: user.email, createdAt: expect.any(String) });
 
     // The link works once.
-    const again = await app
+    const again = await ctx.app
       .http()
       .post('/auth/reset-password')
       .send({ token, newPassword: THIRD_STRONG_PASSWORD })
@@ -81,9 +71,9 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
   });
 
   it('should send a multipart/alternative reset email whose text part holds the full link in the fragment', async () => {
-    const user = await registerUser(app);
-    await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
-    const [mail] = await smtp.waitForMail(user.email);
+    const user = await registerUser(ctx.app);
+    await ctx.app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+    const [mail] = await ctx.smtp.waitForMail(user.email);
 
     expect(mail.user).toBe(SmtpTestServer.USER);
     expect(mail.raw).toMatch(/Content-Type: multipart\/alternative/i);
@@ -103,8 +93,8 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
   });
 
   it('should build the link from FRONTEND_URL whatever Host, X-Forwarded-Host and Forwarded say', async () => {
-    const user = await registerUser(app);
-    await app
+    const user = await registerUser(ctx.app);
+    await ctx.app
       .http()
       .post('/auth/forgot-password')
       .set('Host', 'evil.example')
@@ -113,16 +103,16 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
       .set('Forwarded', 'host=evil.example;proto=http')
       .send({ email: user.email })
       .expect(202);
-    const [mail] = await smtp.waitForMail(user.email);
+    const [mail] = await ctx.smtp.waitForMail(user.email);
     expect(mail.parsed.text).toContain(`${FRONTEND_URL}/reset-password#token=`);
     expect(mail.raw).not.toContain('evil.example');
   });
 
   it('should answer forgot-password identically for known and unknown addresses, and mail only the known one', async () => {
-    const user = await registerUser(app);
+    const user = await registerUser(ctx.app);
     const unknown = newEmail('nobody');
-    const known = await app.http().post('/auth/forgot-password').send({ email: user.email });
-    const missing = await app.http().post('/auth/forgot-password').send({ email: unknown });
+    const known = await ctx.app.http().post('/auth/forgot-password').send({ email: user.email });
+    const missing = await ctx.app.http().post('/auth/forgot-password').send({ email: unknown });
 
     expect(missing.status).toBe(202);
     expect(known.status).toBe(202);
@@ -131,64 +121,64 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
     const headers = (h: Record<string, string>) => ({ ...h, date: undefined });
     expect(headers(missing.headers)).toEqual(headers(known.headers));
 
-    await smtp.waitForMail(user.email);
+    await ctx.smtp.waitForMail(user.email);
     // Give the listener for the unknown address every chance to (wrongly) send something.
-    await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
-    await smtp.waitForMail(user.email, 2);
-    expect(smtp.mailTo(unknown)).toHaveLength(0);
+    await ctx.app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+    await ctx.smtp.waitForMail(user.email, 2);
+    expect(ctx.smtp.mailTo(unknown)).toHaveLength(0);
   });
 
   it('should keep one live link per account: a new request ends the older link', async () => {
-    const user = await registerUser(app);
+    const user = await registerUser(ctx.app);
     const first = await requestResetToken(user.email, 1);
     const second = await requestResetToken(user.email, 2);
     expect(second).not.toBe(first);
 
-    const stale = await app
+    const stale = await ctx.app
       .http()
       .post('/auth/reset-password/verify')
       .send({ token: first })
       .expect(400);
     expect(stale.body.message).toBe(GENERIC_TOKEN_ERROR);
-    await app.http().post('/auth/reset-password/verify').send({ token: second }).expect(200);
+    await ctx.app.http().post('/auth/reset-password/verify').send({ token: second }).expect(200);
     expect(
-      await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id }),
+      await ctx.app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id }),
     ).toBe(1);
   });
 
   it('should end outstanding links when the owner logs in successfully', async () => {
-    const user = await registerUser(app);
+    const user = await registerUser(ctx.app);
     const token = await requestResetToken(user.email);
-    await login(app, user.email, user.password);
-    await app.http().post('/auth/reset-password/verify').send({ token }).expect(400);
+    await login(ctx.app, user.email, user.password);
+    await ctx.app.http().post('/auth/reset-password/verify').send({ token }).expect(400);
   });
 
   it('should refuse an expired link with the same body as an unknown one', async () => {
-    const user = await registerUser(app);
+    const user = await registerUser(ctx.app);
     const token = await requestResetToken(user.email);
-    await app.dataSource
+    await ctx.app.dataSource
       .getRepository(PasswordResetToken)
       .update({ tokenHash: hashResetToken(token) }, { expiresAt: new Date(Date.now() - 1000) });
 
-    const expired = await app
+    const expired = await ctx.app
       .http()
       .post('/auth/reset-password')
       .send({ token, newPassword: OTHER_STRONG_PASSWORD });
-    const unknown = await app
+    const unknown = await ctx.app
       .http()
       .post('/auth/reset-password')
       .send({ token: 'A'.repeat(43), newPassword: OTHER_STRONG_PASSWORD });
     expect(expired.status).toBe(400);
     expect(expired.body).toEqual(unknown.body);
     expect(expired.body.message).toBe(GENERIC_TOKEN_ERROR);
-    await app.http().post('/auth/reset-password/verify').send({ token }).expect(400);
+    await ctx.app.http().post('/auth/reset-password/verify').send({ token }).expect(400);
   });
 
   it('should refuse a weak new password with feedback and leave the link usable', async () => {
-    const user = await registerUser(app, newEmail('jonathan.smithers'));
+    const user = await registerUser(ctx.app, newEmail('jonathan.smithers'));
     const token = await requestResetToken(user.email);
 
-    const weak = await app
+    const weak = await ctx.app
       .http()
       .post('/auth/reset-password')
       .send({ token, newPassword: 'password123' })
@@ -196,8 +186,12 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
     expect(weak.body.code).toBe('WEAK_PASSWORD');
     expect(weak.body.message).toMatch(/commonly used/i);
     const local = user.email.split('@')[0];
-    await app.http().post('/auth/reset-password').send({ token, newPassword: local }).expect(400);
-    const short = await app
+    await ctx.app
+      .http()
+      .post('/auth/reset-password')
+      .send({ token, newPassword: local })
+      .expect(400);
+    const short = await ctx.app
       .http()
       .post('/auth/reset-password')
       .send({ token, newPassword: 'a' })
@@ -206,8 +200,8 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
       /newPassword must be longer than or equal to 8/,
     );
 
-    await app.http().post('/auth/reset-password/verify').send({ token }).expect(200);
-    await app
+    await ctx.app.http().post('/auth/reset-password/verify').send({ token }).expect(200);
+    await ctx.app
       .http()
       .post('/auth/reset-password')
       .send({ token, newPassword: OTHER_STRONG_PASSWORD })
@@ -215,24 +209,24 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
   });
 
   it('should bump token_version, delete every reset token and send a password-changed email after a reset', async () => {
-    const user = await registerUser(app);
+    const user = await registerUser(ctx.app);
     const token = await requestResetToken(user.email);
-    const before = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+    const before = await ctx.app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
 
-    await app
+    await ctx.app
       .http()
       .post('/auth/reset-password')
       .send({ token, newPassword: OTHER_STRONG_PASSWORD })
       .expect(200);
 
-    const after = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+    const after = await ctx.app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
     expect(after.tokenVersion).toBe(before.tokenVersion + 1);
     expect(after.passwordChangedAt.getTime()).toBeGreaterThan(before.passwordChangedAt.getTime());
     expect(
-      await app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id }),
+      await ctx.app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id }),
     ).toBe(0);
 
-    const mails = await smtp.waitForMail(user.email, 2);
+    const mails = await ctx.smtp.waitForMail(user.email, 2);
     const notice = mails[1];
     expect(notice.parsed.subject).toBe('Test Product: your password was changed');
     expect(notice.raw).toMatch(/multipart\/alternative/i);
@@ -243,13 +237,13 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
   });
 
   it('should give exactly one success to 20 concurrent resets with one token', async () => {
-    const user = await registerUser(app);
+    const user = await registerUser(ctx.app);
     const token = await requestResetToken(user.email);
     const passwords = Array.from({ length: 20 }, (_, i) => `${OTHER_STRONG_PASSWORD} ${i}`);
 
     const responses = await Promise.all(
       passwords.map((newPassword) =>
-        app.http().post('/auth/reset-password').send({ token, newPassword }),
+        ctx.app.http().post('/auth/reset-password').send({ token, newPassword }),
       ),
     );
     const statuses = responses.map((r) => r.status).sort();
@@ -257,29 +251,31 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
     expect(statuses.filter((s) => s === 400)).toHaveLength(19);
 
     const winner = passwords[responses.findIndex((r) => r.status === 200)];
-    await login(app, user.email, winner);
-    const stored = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+    await login(ctx.app, user.email, winner);
+    const stored = await ctx.app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
     expect(stored.tokenVersion).toBe(1);
 
     // The reset link and one password-changed notice; the 19 rolled-back resets sent nothing.
-    await smtp.waitForMail(user.email, 2);
+    await ctx.smtp.waitForMail(user.email, 2);
     await new Promise((resolve) => setTimeout(resolve, 2_500));
-    expect(smtp.mailTo(user.email).map((m) => m.parsed.subject)).toEqual([
+    expect(ctx.smtp.mailTo(user.email).map((m) => m.parsed.subject)).toEqual([
       'Test Product: reset your password',
       'Test Product: your password was changed',
     ]);
   });
 
   it('should never store the raw token, only its SHA-256', async () => {
-    const user = await registerUser(app);
+    const user = await registerUser(ctx.app);
     const token = await requestResetToken(user.email);
-    const rows = await app.dataSource.getRepository(PasswordResetToken).findBy({ userId: user.id });
+    const rows = await ctx.app.dataSource
+      .getRepository(PasswordResetToken)
+      .findBy({ userId: user.id });
     expect(rows).toHaveLength(1);
     expect(rows[0].tokenHash).toBe(hashResetToken(token));
     expect(rows[0].tokenHash).toMatch(/^[0-9a-f]{64}$/);
     const everything = JSON.stringify([
-      await app.dataSource.query('SELECT * FROM users'),
-      await app.dataSource.query('SELECT * FROM password_reset_tokens'),
+      await ctx.app.dataSource.query('SELECT * FROM users'),
+      await ctx.app.dataSource.query('SELECT * FROM password_reset_tokens'),
     ]);
     expect(everything).not.toContain(token);
     expect(everything).not.toContain(user.password);

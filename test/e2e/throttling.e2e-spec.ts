@@ -7,8 +7,8 @@ import {
   registerUser,
   STRONG_PASSWORD,
 } from '../support/factories';
-import { extractResetToken, SmtpTestServer } from '../support/smtp-test-server';
-import { createTestApp, TestApp, TestAppOptions } from '../support/test-app';
+import { extractResetToken } from '../support/smtp-test-server';
+import { createTestApp, TestApp, TestAppOptions, useTestApp } from '../support/test-app';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 
 /** Well-formed but never issued, so reset and verify answer 400 once past the throttle. */
@@ -350,29 +350,11 @@ describe.each(databaseKinds())('Per-IP limits shared through Redis (%s)', (kind)
 
 describe.each(databaseKinds())('Per-address login lock over HTTP (%s)', (kind) => {
   const MAX_FAILURES = 3;
-  let database: TestDatabase;
-  let smtp: SmtpTestServer;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    smtp = await new SmtpTestServer().start();
-    // LOGIN_LIMIT stays at the test default (10000): every refusal here is the per-address lock's.
-    app = await createTestApp({
-      database,
-      smtp,
-      env: { LOGIN_MAX_FAILURES: String(MAX_FAILURES) },
-    });
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await smtp?.stop();
-    await database?.drop();
-  });
+  // LOGIN_LIMIT stays at the test default (10000): every refusal here is the per-address lock's.
+  const ctx = useTestApp(kind, { LOGIN_MAX_FAILURES: String(MAX_FAILURES) });
 
   function attempt(email: string, password: string): Test {
-    return app.http().post('/auth/login').send({ email, password });
+    return ctx.app.http().post('/auth/login').send({ email, password });
   }
 
   /** Fails `times` logins for `email` and returns the last answer. */
@@ -395,13 +377,13 @@ describe.each(databaseKinds())('Per-address login lock over HTTP (%s)', (kind) =
   }
 
   it('should let the right password in after one failure fewer than the limit', async () => {
-    const user = await registerUser(app);
+    const user = await registerUser(ctx.app);
     await fail(user.email, MAX_FAILURES - 1);
     await attempt(user.email, user.password).expect(200);
   });
 
   it('should refuse the right password with the wrong-password answer once the limit is reached', async () => {
-    const user = await registerUser(app);
+    const user = await registerUser(ctx.app);
     const wrong = await fail(user.email, MAX_FAILURES);
 
     const right = await attempt(user.email, user.password);
@@ -411,7 +393,7 @@ describe.each(databaseKinds())('Per-address login lock over HTTP (%s)', (kind) =
   });
 
   it('should count every spelling of an address towards one lock', async () => {
-    const user = await registerUser(app);
+    const user = await registerUser(ctx.app);
     const [local, domain] = user.email.split('@');
     await attempt(` ${local.toUpperCase()}@${domain}`, WRONG_PASSWORD).expect(401);
     await attempt(`${local}@${domain.toUpperCase()}`, WRONG_PASSWORD).expect(401);
@@ -420,14 +402,14 @@ describe.each(databaseKinds())('Per-address login lock over HTTP (%s)', (kind) =
   });
 
   it('should lock an unknown address after the same number of failures, with the same answer', async () => {
-    const known = await registerUser(app);
+    const known = await registerUser(ctx.app);
     await fail(known.email, MAX_FAILURES);
     const lockedKnown = await attempt(known.email, known.password);
 
     // One failure short of the limit: once the address gets an account, its password works.
     const almost = newEmail('unknown');
     await fail(almost, MAX_FAILURES - 1);
-    await registerUser(app, almost);
+    await registerUser(ctx.app, almost);
     await attempt(almost, STRONG_PASSWORD).expect(200);
 
     // At the limit: locked like the known address, before and after it gets an account.
@@ -435,13 +417,13 @@ describe.each(databaseKinds())('Per-address login lock over HTTP (%s)', (kind) =
     await fail(locked, MAX_FAILURES);
     const lockedUnknown = await attempt(locked, WRONG_PASSWORD);
     expect(visible(lockedUnknown)).toEqual(visible(lockedKnown));
-    await registerUser(app, locked);
+    await registerUser(ctx.app, locked);
     const lockedNowKnown = await attempt(locked, STRONG_PASSWORD);
     expect(visible(lockedNowKnown)).toEqual(visible(lockedKnown));
   });
 
   it('should not let a guess past LOGIN_MAX_FAILURES in when guesses arrive together', async () => {
-    const user = await registerUser(app);
+    const user = await registerUser(ctx.app);
     // The right password is the 7th of 20 simultaneous guesses: only the first MAX_FAILURES may be checked.
     const guesses = Array.from({ length: 20 }, (_, i) =>
       i === 6 ? user.password : `wrong guess ${i}`,
@@ -452,21 +434,21 @@ describe.each(databaseKinds())('Per-address login lock over HTTP (%s)', (kind) =
   });
 
   it('should leave other addresses from the same IP unaffected', async () => {
-    const victim = await registerUser(app);
-    const neighbour = await registerUser(app);
+    const victim = await registerUser(ctx.app);
+    const neighbour = await registerUser(ctx.app);
     await fail(victim.email, MAX_FAILURES);
     await attempt(victim.email, victim.password).expect(401);
     await attempt(neighbour.email, neighbour.password).expect(200);
   });
 
   it('should lift the lock when the owner resets the password from the email', async () => {
-    const user = await registerUser(app);
+    const user = await registerUser(ctx.app);
     await fail(user.email, MAX_FAILURES);
     await attempt(user.email, user.password).expect(401);
 
-    await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
-    const [mail] = await smtp.waitForMail(user.email);
-    await app
+    await ctx.app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+    const [mail] = await ctx.smtp.waitForMail(user.email);
+    await ctx.app
       .http()
       .post('/auth/reset-password')
       .send({ token: extractResetToken(mail), newPassword: OTHER_STRONG_PASSWORD })

@@ -12,7 +12,7 @@ import { configureApp } from '../../src/common/http/configure-app';
 import { ENVIRONMENT_KEYS } from '../../src/config/environment';
 import { CapturingLogger } from './log-capture';
 import { SmtpTestServer } from './smtp-test-server';
-import { TestDatabase } from './test-database';
+import { createTestDatabase, DatabaseKind, TestDatabase } from './test-database';
 
 export const FRONTEND_URL = 'https://app.test.example';
 
@@ -85,4 +85,30 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   } finally {
     process.env = saved;
   }
+}
+
+/** What {@link useTestApp} gives a describe block; filled in before its first test. */
+export interface TestContext {
+  database: TestDatabase;
+  smtp: SmtpTestServer;
+  app: TestApp;
+}
+
+/**
+ * Registers the hooks that give a describe block a fresh database of `kind`, a real SMTP server and
+ * the app wired to both, and tear them down after its last test.
+ */
+export function useTestApp(kind: DatabaseKind, env?: Record<string, string>): TestContext {
+  const context = {} as TestContext;
+  beforeAll(async () => {
+    context.database = await createTestDatabase(kind);
+    context.smtp = await new SmtpTestServer().start();
+    context.app = await createTestApp({ database: context.database, smtp: context.smtp, env });
+  });
+  afterAll(async () => {
+    await context.app?.close();
+    await context.smtp?.stop();
+    await context.database?.drop();
+  });
+  return context;
 }
