@@ -5,35 +5,10 @@ import { join, resolve } from 'node:path';
 import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
 import { databaseConfig, parseDatabaseUrl } from './database.config';
-import { InvalidEnvironmentError, parseEnvironment } from './environment';
+import { ENVIRONMENT_KEYS, InvalidEnvironmentError, parseEnvironment } from './environment';
 import { mailConfig } from './mail.config';
 import { resetConfig } from './reset.config';
 import { Secret } from './secret';
-
-/** Every variable the service reads; cleared before each test so the host's environment cannot leak in. */
-const SERVICE_VARIABLES = [
-  'NODE_ENV',
-  'PORT',
-  'DATABASE_URL',
-  'JWT_SECRET',
-  'JWT_EXPIRES_IN',
-  'FRONTEND_URL',
-  'RESET_PASSWORD_PATH',
-  'RESET_TOKEN_TTL_MINUTES',
-  'SMTP_HOST',
-  'SMTP_PORT',
-  'SMTP_SECURE',
-  'SMTP_USER',
-  'SMTP_PASSWORD',
-  'MAIL_FROM',
-  'MAIL_DEV_DIR',
-  'MAIL_TEMPLATES_DIR',
-  'APP_NAME',
-  'PASSWORD_MIN_SCORE',
-  'ARGON2_MEMORY_KIB',
-  'ARGON2_TIME_COST',
-  'ARGON2_PARALLELISM',
-];
 
 /** A complete production environment; tests remove or change one part of it. */
 const PRODUCTION = {
@@ -191,7 +166,8 @@ describe('config namespaces', () => {
   beforeEach(() => {
     savedEnv = process.env;
     process.env = { ...savedEnv };
-    for (const name of SERVICE_VARIABLES) delete process.env[name];
+    // Every variable the service reads is cleared, so the host's environment cannot leak in.
+    for (const name of ENVIRONMENT_KEYS) delete process.env[name];
     process.env.NODE_ENV = 'test';
   });
 
@@ -265,6 +241,21 @@ describe('config namespaces', () => {
       expect(config.transport).toEqual({ kind: 'dev-mailbox', dir: resolve('tmp/outbox') });
       expect(config.appName).toBe('Your account');
       expect(config.from).toBe('"Your account" <no-reply@localhost>');
+    });
+
+    it('should put APP_NAME into the default and the configured subject lines', () => {
+      process.env.APP_NAME = 'Acme';
+      expect(mailConfig().subjects).toEqual({
+        passwordReset: 'Acme: reset your password',
+        passwordChanged: 'Acme: your password was changed',
+      });
+
+      process.env.MAIL_RESET_SUBJECT = 'Your {{ appName }} reset link ({{appName}})';
+      process.env.MAIL_CHANGED_SUBJECT = 'Password changed';
+      expect(mailConfig().subjects).toEqual({
+        passwordReset: 'Your Acme reset link (Acme)',
+        passwordChanged: 'Password changed',
+      });
     });
 
     it('should use the dev mailbox when SMTP_HOST is empty', () => {

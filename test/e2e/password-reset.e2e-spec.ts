@@ -1,3 +1,8 @@
+import {
+  PasswordResetRequest,
+  RequestKind,
+  RequestStatus,
+} from '../../src/outbox/password-reset-request.entity';
 import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
 import { hashResetToken } from '../../src/tokens/reset-token';
 import { User } from '../../src/users/user.entity';
@@ -262,6 +267,11 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
       'Test Product: reset your password',
       'Test Product: your password was changed',
     ]);
+    // The notice is written in the reset's transaction: the rolled-back ones left no row behind.
+    const notices = await ctx.app.dataSource
+      .getRepository(PasswordResetRequest)
+      .findBy({ email: user.email, kind: RequestKind.PasswordChanged });
+    expect(notices.map((n) => n.status)).toEqual([RequestStatus.Done]);
   });
 
   it('should never store the raw token, only its SHA-256', async () => {

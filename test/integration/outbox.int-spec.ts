@@ -1,3 +1,4 @@
+import { CronExpression, SchedulerRegistry } from '@nestjs/schedule';
 import { PurgeTask } from '../../src/auth/delivery/purge.task';
 import { OutboxService } from '../../src/outbox/outbox.service';
 import {
@@ -205,6 +206,29 @@ describe.each(databaseKinds())(`${PurgeTask.name} (%s)`, (kind) => {
     expect(tokenRows.map((t) => t.userId)).toEqual([liveOwner.id]);
     expect(await tokens.findLive(live.token, new Date(now.getTime() - 60_000))).not.toBeNull();
     expect(await app.dataSource.getRepository(User).countBy({})).toBeGreaterThanOrEqual(2);
+  });
+
+  it('should be scheduled: the purge hourly, the outbox poll every MAIL_POLL_INTERVAL_SECONDS', () => {
+    const scheduler = app.app.get(SchedulerRegistry);
+    const purge = scheduler.getCronJob('nest-password-reset:purge');
+    expect(String(purge.cronTime.source)).toBe(CronExpression.EVERY_HOUR);
+    expect(purge.isActive).toBe(true);
+    expect(scheduler.getIntervals()).toContain('nest-password-reset:outbox-poll');
+  });
+
+  it('should purge and log what it removed when the schedule fires', async () => {
+    const outbox = app.app.get(OutboxService);
+    const requests = app.dataSource.getRepository(PasswordResetRequest);
+    const id = await outbox.record(RequestKind.PasswordReset, newEmail(), RequestStatus.Pending);
+    await requests.update(
+      { id },
+      { status: RequestStatus.Done, processedAt: new Date(Date.now() - 25 * HOUR) },
+    );
+
+    await app.app.get(PurgeTask).runScheduled();
+
+    expect(await requests.countBy({ id })).toBe(0);
+    expect(app.logger.text()).toMatch(/Purged \d+ settled requests/);
   });
 
   it('should remove run-out cooldowns and login-failure counts but keep running ones', async () => {
