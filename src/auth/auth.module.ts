@@ -21,6 +21,7 @@ import { PasswordHasher } from './password-hasher.service';
 import { PasswordPolicy } from './password-policy.service';
 import { PasswordResetService } from './password-reset.service';
 import { ResetLinks } from './reset-links';
+import { PasswordStrengthPool } from './strength/password-strength.pool';
 
 /**
  * Registration, login, password change and the reset flow with its durable email delivery. Needs,
@@ -47,6 +48,7 @@ import { ResetLinks } from './reset-links';
     PasswordHasher,
     PasswordChanger,
     PasswordPolicy,
+    PasswordStrengthPool,
     ResetLinks,
     AuthEventsPublisher,
     MailRequestListener,

@@ -26,7 +26,7 @@ export class AuthService {
 
   /** `email` must be normalised. */
   async register(email: string, password: string): Promise<User> {
-    this.policy.assertAcceptable(password, email);
+    await this.policy.assertAcceptable(password, email);
     return this.users.create(email, await this.hasher.hash(password));
   }
 
@@ -58,7 +58,7 @@ export class AuthService {
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
       throw new DomainError(DomainErrorCode.InvalidCredentials, 'Current password is incorrect');
     }
-    this.policy.assertAcceptable(newPassword, user.email);
+    await this.policy.assertAcceptable(newPassword, user.email);
     const hash = await this.hasher.hash(newPassword);
     await this.passwordChanger.change(user, hash, 'change');
   }

@@ -68,7 +68,7 @@ export class PasswordResetService {
     const user = await this.users.findById(live.userId);
     if (!user) throw invalidToken();
 
-    this.policy.assertAcceptable(newPassword, user.email);
+    await this.policy.assertAcceptable(newPassword, user.email);
     const hash = await this.hasher.hash(newPassword);
 
     await this.passwordChanger.change(user, hash, 'reset', async (manager) => {

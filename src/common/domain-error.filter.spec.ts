@@ -46,6 +46,7 @@ describe(DomainErrorFilter.name, () => {
     [DomainErrorCode.Unauthenticated, 401, 'Unauthorized'],
     [DomainErrorCode.WeakPassword, 400, 'Bad Request'],
     [DomainErrorCode.InvalidResetToken, 400, 'Bad Request'],
+    [DomainErrorCode.Busy, 503, 'Service Unavailable'],
   ])('should answer %s with %i %s and the error body', (code, status, error) => {
     const message = `Something about ${code}`;
 
@@ -74,10 +75,20 @@ describe(DomainErrorFilter.name, () => {
     expect(response.headers.has('WWW-Authenticate')).toBe(false);
   });
 
-  it.each(Object.values(DomainErrorCode))('should map %s to a client error', (code) => {
-    const response = filtered(new DomainError(code, 'No'));
+  // Busy is about the service, not the request: the one code that is not the client's to fix.
+  it.each(Object.values(DomainErrorCode).filter((code) => code !== DomainErrorCode.Busy))(
+    'should map %s to a client error',
+    (code) => {
+      const response = filtered(new DomainError(code, 'No'));
 
-    expect(response.statusCode).toBeGreaterThanOrEqual(400);
-    expect(response.statusCode).toBeLessThan(500);
+      expect(response.statusCode).toBeGreaterThanOrEqual(400);
+      expect(response.statusCode).toBeLessThan(500);
+    },
+  );
+
+  it('should tell a client refused as Busy when to try again', () => {
+    const response = filtered(new DomainError(DomainErrorCode.Busy, 'Later'));
+
+    expect(response.headers.get('Retry-After')).toBe('1');
   });
 });

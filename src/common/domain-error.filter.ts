@@ -8,7 +8,11 @@ const STATUS: Record<DomainErrorCode, { status: HttpStatus; error: string }> = {
   [DomainErrorCode.Unauthenticated]: { status: HttpStatus.UNAUTHORIZED, error: 'Unauthorized' },
   [DomainErrorCode.WeakPassword]: { status: HttpStatus.BAD_REQUEST, error: 'Bad Request' },
   [DomainErrorCode.InvalidResetToken]: { status: HttpStatus.BAD_REQUEST, error: 'Bad Request' },
+  [DomainErrorCode.Busy]: { status: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable' },
 };
+
+/** Seconds a client should wait before repeating a request refused as `Busy`. */
+const BUSY_RETRY_AFTER_SECONDS = 1;
 
 /** Maps domain errors to HTTP in the same body shape Nest uses for its own errors. */
 @Catch(DomainError)
@@ -17,6 +21,9 @@ export class DomainErrorFilter implements ExceptionFilter<DomainError> {
     const { status, error } = STATUS[exception.code];
     const response = host.switchToHttp().getResponse<Response>();
     if (status === HttpStatus.UNAUTHORIZED) response.setHeader('WWW-Authenticate', 'Bearer');
+    if (status === HttpStatus.SERVICE_UNAVAILABLE) {
+      response.setHeader('Retry-After', String(BUSY_RETRY_AFTER_SECONDS));
+    }
     response
       .status(status)
       .json({ statusCode: status, error, code: exception.code, message: exception.message });

@@ -8,6 +8,8 @@ export enum DomainErrorCode {
   Unauthenticated = 'UNAUTHENTICATED',
   WeakPassword = 'WEAK_PASSWORD',
   InvalidResetToken = 'INVALID_RESET_TOKEN',
+  /** The service cannot do this right now (overloaded); the same request may succeed later. */
+  Busy = 'BUSY',
 }
 
 /** A failure a caller can act on. The message is safe to show: it never holds a secret. */
