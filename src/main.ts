@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -9,9 +9,12 @@ import { configureApp } from './common/http/configure-app';
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
     bodyParser: false,
+    // Held until the configured logger is in place, then printed through it.
+    bufferLogs: true,
   });
+  const { port, logLevels } = app.get(ConfigService).getOrThrow<AppConfig>('app');
+  app.useLogger(new ConsoleLogger({ logLevels }));
   configureApp(app);
-  const { port } = app.get(ConfigService).getOrThrow<AppConfig>('app');
   await app.listen(port);
   new Logger('Bootstrap').log(`Listening on http://localhost:${port} (Swagger UI at /docs)`);
 }

@@ -1,14 +1,25 @@
+import type { LogLevel } from '@nestjs/common';
 import { registerAs } from '@nestjs/config';
-import { loadEnvironment, NodeEnvironment } from './environment';
+import { LOG_LEVELS, loadEnvironment, NodeEnvironment } from './environment';
 
 /** HTTP-level settings of the service. */
 export interface AppConfig {
   nodeEnv: NodeEnvironment;
   port: number;
   isProduction: boolean;
+  /** The levels the logger prints. */
+  logLevels: LogLevel[];
 }
 
 export const appConfig = registerAs('app', (): AppConfig => {
   const env = loadEnvironment();
-  return { nodeEnv: env.NODE_ENV, port: env.PORT, isProduction: env.NODE_ENV === 'production' };
+  const isProduction = env.NODE_ENV === 'production';
+  // Per-request detail (debug) is for development; production logs what an operator acts on.
+  const noisiest = env.LOG_LEVEL ?? (isProduction ? 'log' : 'debug');
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    isProduction,
+    logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(noisiest) + 1),
+  };
 });

@@ -2,13 +2,47 @@ import { registerAs } from '@nestjs/config';
 import { loadEnvironment } from './environment';
 
 /** Where the data lives: an SQLite file (or memory) by default, PostgreSQL in production. */
-export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string; busyTimeoutMs: number }
+  | {
+      type: 'postgres';
+      url: string;
+      poolSize: number;
+      connectTimeoutMs: number;
+      statementTimeoutMs: number;
+    };
 
-export function parseDatabaseUrl(url: string): DatabaseConfig {
-  if (url.startsWith('sqlite:')) return { type: 'sqlite', path: url.slice('sqlite:'.length) };
-  return { type: 'postgres', url };
+/** The limits that apply to whichever database a URL names. */
+export interface DatabaseLimits {
+  poolSize: number;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+  busyTimeoutMs: number;
+}
+
+export function parseDatabaseUrl(url: string, limits: DatabaseLimits): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    return {
+      type: 'sqlite',
+      path: url.slice('sqlite:'.length),
+      busyTimeoutMs: limits.busyTimeoutMs,
+    };
+  }
+  return {
+    type: 'postgres',
+    url,
+    poolSize: limits.poolSize,
+    connectTimeoutMs: limits.connectTimeoutMs,
+    statementTimeoutMs: limits.statementTimeoutMs,
+  };
 }
 
 export const databaseConfig = registerAs('database', (): DatabaseConfig => {
-  return parseDatabaseUrl(loadEnvironment().DATABASE_URL);
+  const env = loadEnvironment();
+  return parseDatabaseUrl(env.DATABASE_URL, {
+    poolSize: env.DATABASE_POOL_SIZE,
+    connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS,
+  });
 });

@@ -9,6 +9,8 @@ export interface DeliveryConfig {
   /** A row claimed longer ago than this is taken to belong to a crashed instance and is claimed again. */
   claimTimeoutSeconds: number;
   purgeAfterHours: number;
+  /** Emails sent at once: one per pooled SMTP connection. */
+  concurrentSends: number;
 }
 
 export const deliveryConfig = registerAs('delivery', (): DeliveryConfig => {
@@ -19,5 +21,6 @@ export const deliveryConfig = registerAs('delivery', (): DeliveryConfig => {
     pollIntervalSeconds: env.MAIL_POLL_INTERVAL_SECONDS,
     claimTimeoutSeconds: env.MAIL_CLAIM_TIMEOUT_SECONDS,
     purgeAfterHours: env.PURGE_AFTER_HOURS,
+    concurrentSends: env.SMTP_POOL_SIZE,
   };
 });

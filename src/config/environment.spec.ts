@@ -180,27 +180,78 @@ describe('config namespaces', () => {
     it('should read the port and say whether it runs in production', () => {
       Object.assign(process.env, PRODUCTION, { PORT: '8080' });
 
-      expect(appConfig()).toEqual({ nodeEnv: 'production', port: 8080, isProduction: true });
+      expect(appConfig()).toMatchObject({ nodeEnv: 'production', port: 8080, isProduction: true });
     });
 
     it('should not call a test run production', () => {
       expect(appConfig().isProduction).toBe(false);
     });
+
+    it('should log up to `log` in production and up to `debug` elsewhere', () => {
+      expect(appConfig().logLevels).toEqual(['fatal', 'error', 'warn', 'log', 'debug']);
+
+      Object.assign(process.env, PRODUCTION);
+
+      expect(appConfig().logLevels).toEqual(['fatal', 'error', 'warn', 'log']);
+    });
+
+    it('should log up to LOG_LEVEL when it is set', () => {
+      Object.assign(process.env, PRODUCTION, { LOG_LEVEL: 'warn' });
+
+      expect(appConfig().logLevels).toEqual(['fatal', 'error', 'warn']);
+    });
+
+    it('should refuse an unknown LOG_LEVEL', () => {
+      expect(environmentErrorOf({ LOG_LEVEL: 'chatty' }).problems).toEqual([
+        'LOG_LEVEL must be one of fatal, error, warn, log, debug, verbose',
+      ]);
+    });
   });
 
   describe('databaseConfig', () => {
-    it('should default to the SQLite file data/app.sqlite', () => {
-      expect(databaseConfig()).toEqual({ type: 'sqlite', path: 'data/app.sqlite' });
+    it('should default to the SQLite file data/app.sqlite with a 5 s busy timeout', () => {
+      expect(databaseConfig()).toEqual({
+        type: 'sqlite',
+        path: 'data/app.sqlite',
+        busyTimeoutMs: 5000,
+      });
     });
 
-    it('should keep a postgres URL whole', () => {
+    it('should keep a postgres URL whole, with the default pool and timeouts', () => {
       process.env.DATABASE_URL = 'postgres://u:p@db:5432/app';
 
-      expect(databaseConfig()).toEqual({ type: 'postgres', url: 'postgres://u:p@db:5432/app' });
+      expect(databaseConfig()).toEqual({
+        type: 'postgres',
+        url: 'postgres://u:p@db:5432/app',
+        poolSize: 10,
+        connectTimeoutMs: 5000,
+        statementTimeoutMs: 10000,
+      });
+    });
+
+    it('should take the pool size and timeouts from the environment', () => {
+      Object.assign(process.env, {
+        DATABASE_URL: 'postgres://u:p@db:5432/app',
+        DATABASE_POOL_SIZE: '25',
+        DATABASE_CONNECT_TIMEOUT_MS: '1500',
+        DATABASE_STATEMENT_TIMEOUT_MS: '30000',
+      });
+
+      expect(databaseConfig()).toMatchObject({
+        poolSize: 25,
+        connectTimeoutMs: 1500,
+        statementTimeoutMs: 30000,
+      });
     });
 
     it('should read sqlite::memory: as an in-memory database', () => {
-      expect(parseDatabaseUrl('sqlite::memory:')).toEqual({ type: 'sqlite', path: ':memory:' });
+      const limits = { poolSize: 1, connectTimeoutMs: 1, statementTimeoutMs: 1, busyTimeoutMs: 7 };
+
+      expect(parseDatabaseUrl('sqlite::memory:', limits)).toEqual({
+        type: 'sqlite',
+        path: ':memory:',
+        busyTimeoutMs: 7,
+      });
     });
   });
 
@@ -282,6 +333,7 @@ describe('config namespaces', () => {
         host: 'smtp.example.com',
         port: 465,
         secure: true,
+        poolSize: 5,
         user: 'mailer',
       });
       const password = config.transport.kind === 'smtp' ? config.transport.password : undefined;

@@ -21,6 +21,10 @@ import {
 export const NODE_ENVIRONMENTS = ['development', 'production', 'test'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
 
+/** From quietest to noisiest; a level includes every level before it. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
 const isProduction = (env: EnvironmentVariables): boolean => env.NODE_ENV === 'production';
 /** Required in production; validated whenever it is set. */
 const requiredInProduction = (env: EnvironmentVariables, value: unknown): boolean =>
@@ -50,11 +54,40 @@ export class EnvironmentVariables {
   @Max(65535)
   PORT: number = 3000;
 
+  /** The noisiest level logged: `log` in production, `debug` elsewhere. */
+  @IsOptional()
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL?: LogLevelName;
+
   @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
     message:
       'DATABASE_URL must be sqlite:<path>, sqlite::memory: or postgres://user:pass@host:port/db',
   })
   DATABASE_URL: string = 'sqlite:data/app.sqlite';
+
+  /** PostgreSQL: connections per instance. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DATABASE_POOL_SIZE: number = 10;
+
+  /** PostgreSQL: how long a query waits for a free connection (or a new one to open) before failing. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_CONNECT_TIMEOUT_MS: number = 5_000;
+
+  /** PostgreSQL: the server cancels a statement, or ends a transaction left idle, after this long. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS: number = 10_000;
+
+  /** SQLite: how long a write waits for another connection's lock before failing. */
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SQLITE_BUSY_TIMEOUT_MS: number = 5_000;
 
   @ValidateIf(requiredInProduction)
   @IsString({ message: 'JWT_SECRET is required in production' })
@@ -97,6 +130,12 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean({ message: 'SMTP_SECURE must be true or false' })
   SMTP_SECURE: boolean = false;
+
+  /** SMTP connections kept open and reused for sending. */
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  SMTP_POOL_SIZE: number = 5;
 
   @IsOptional()
   @IsString()

@@ -16,6 +16,8 @@ export interface MailConfig {
         host: string;
         port: number;
         secure: boolean;
+        /** Connections kept open and reused. */
+        poolSize: number;
         user?: string;
         password?: Secret;
       }
@@ -57,6 +59,7 @@ export const mailConfig = registerAs('mail', (): MailConfig => {
           host: env.SMTP_HOST,
           port: env.SMTP_PORT,
           secure: env.SMTP_SECURE,
+          poolSize: env.SMTP_POOL_SIZE,
           user: env.SMTP_USER,
           password: env.SMTP_PASSWORD === undefined ? undefined : new Secret(env.SMTP_PASSWORD),
         }

@@ -14,6 +14,9 @@ export function buildMailerOptions(config: MailConfig): MailerOptions {
           host: config.transport.host,
           port: config.transport.port,
           secure: config.transport.secure,
+          // Reuse logged-in connections: a new connection and AUTH per message cost more than the message.
+          pool: true,
+          maxConnections: config.transport.poolSize,
           auth:
             config.transport.user !== undefined
               ? { user: config.transport.user, pass: config.transport.password?.reveal() ?? '' }

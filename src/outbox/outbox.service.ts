@@ -14,8 +14,32 @@ export interface OutboxCounts {
 }
 
 /**
+ * A row this instance holds. Every status change names `claimId` and takes effect only while the row
+ * still carries it, so an instance whose claim ran out and was taken over cannot settle the row.
+ */
+export interface ClaimedRequest {
+  id: string;
+  kind: RequestKind;
+  email: string;
+  /** Including the attempt this claim is for. */
+  attempts: number;
+  createdAt: Date;
+  claimId: string;
+}
+
+/** Whatever an address looks like, so that no error text stored in the table keeps one. */
+const ADDRESS_PATTERN = /[^\s<>()[\]"',;:]+@[^\s<>()[\]"',;:]+/g;
+
+/** An error as stored in `last_error`: one line, no address, at most 500 characters. */
+export function storableError(error: string): string {
+  return error.replace(ADDRESS_PATTERN, '[address]').slice(0, 500);
+}
+
+/**
  * The one place that reads and writes `password_reset_requests`: record, claim (safely across
- * instances), settle, count and purge. It knows rows and statuses, not what the emails say.
+ * instances), settle, count and purge. It knows rows and statuses, not what the emails say. The
+ * statements on the request path and the delivery path are written in SQL: each is one statement,
+ * built without TypeORM's query builder, which cost more than SQLite's own work.
  */
 @Injectable()
 export class OutboxService {
@@ -33,28 +57,22 @@ export class OutboxService {
     now = new Date(),
     manager: EntityManager = this.requests.manager,
   ): Promise<string> {
-    const repo = manager.getRepository(PasswordResetRequest);
+    const sql = new RawSql(manager);
+    const at = (date: Date) => sql.date(PasswordResetRequest, 'createdAt', date);
     const id = randomUUID();
-    await repo.insert({
-      id,
-      kind,
-      email,
-      status,
-      attempts: 0,
-      nextAttemptAt: now,
-      claimedUntil: null,
-      lastError: null,
-      createdAt: now,
-      // A throttled request is settled the moment it is recorded.
-      processedAt: status === RequestStatus.Throttled ? now : null,
-    });
+    const q = sql.params();
+    // A throttled request is settled the moment it is recorded, and never sent: whether or not the
+    // address has an account, the row has no use for it.
+    const throttled = status === RequestStatus.Throttled;
+    const processedAt = throttled ? at(now) : null;
+    await sql.rows(
+      `INSERT INTO ${sql.table(PasswordResetRequest)} ` +
+        `(id, kind, email, status, attempts, next_attempt_at, created_at, processed_at) VALUES ` +
+        `(${q.add(id)}, ${q.add(kind)}, ${q.add(throttled ? '' : email)}, ${q.add(status)}, 0, ${q.add(at(now))}, ` +
+        `${q.add(at(now))}, ${q.add(processedAt)})`,
+      q.values,
+    );
     return id;
-  }
-
-  /** Claims one row if it is due (the listener's fast path right after the request). */
-  async claim(id: string, now = new Date()): Promise<PasswordResetRequest | null> {
-    const [claimed] = await this.claimDue(1, now, id);
-    return claimed ?? null;
   }
 
   /**
@@ -63,59 +81,115 @@ export class OutboxService {
    * the same row: on PostgreSQL the picked rows are locked with `FOR UPDATE SKIP LOCKED` (concurrent
    * instances skip them); SQLite runs the statement under its single write lock.
    */
-  async claimDue(
-    limit: number,
-    now = new Date(),
-    onlyId?: string,
-  ): Promise<PasswordResetRequest[]> {
+  async claimDue(limit: number, now = new Date()): Promise<ClaimedRequest[]> {
     const sql = new RawSql(this.requests.manager);
     const table = sql.table(PasswordResetRequest);
     const at = (date: Date) => sql.date(PasswordResetRequest, 'nextAttemptAt', date);
-    const claimedUntil = new Date(now.getTime() + this.config.claimTimeoutSeconds * 1000);
+    const claimId = randomUUID();
     const q = sql.params();
     const statement =
       `UPDATE ${table} SET status = ${q.add(RequestStatus.Processing)}, attempts = attempts + 1, ` +
-      `claimed_until = ${q.add(at(claimedUntil))} ` +
+      `claimed_until = ${q.add(at(this.claimedUntil(now)))}, claim_id = ${q.add(claimId)} ` +
       `WHERE id IN (SELECT id FROM ${table} WHERE ` +
-      `((status = ${q.add(RequestStatus.Pending)} AND next_attempt_at <= ${q.add(at(now))}) ` +
-      `OR (status = ${q.add(RequestStatus.Processing)} AND claimed_until <= ${q.add(at(now))}))` +
-      (onlyId === undefined ? '' : ` AND id = ${q.add(onlyId)}`) +
-      ` ORDER BY next_attempt_at LIMIT ${q.add(limit)}${sql.isPostgres ? ' FOR UPDATE SKIP LOCKED' : ''}) ` +
-      `RETURNING id`;
-    const rows = await sql.rows<{ id: string }>(statement, q.values);
-    if (rows.length === 0) return [];
-    return this.requests.findBy({ id: In(rows.map((row) => row.id)) });
+      `(status = ${q.add(RequestStatus.Pending)} AND next_attempt_at <= ${q.add(at(now))}) ` +
+      `OR (status = ${q.add(RequestStatus.Processing)} AND claimed_until <= ${q.add(at(now))}) ` +
+      `ORDER BY next_attempt_at LIMIT ${q.add(limit)}${sql.isPostgres ? ' FOR UPDATE SKIP LOCKED' : ''}) ` +
+      `RETURNING id, kind, email, attempts, created_at`;
+    const rows = await sql.rows<{
+      id: string;
+      kind: RequestKind;
+      email: string;
+      attempts: number | string;
+      created_at: unknown;
+    }>(statement, q.values);
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      email: row.email,
+      attempts: Number(row.attempts),
+      createdAt: sql.readDate(PasswordResetRequest, 'createdAt', row.created_at)!,
+      claimId,
+    }));
   }
 
-  async markDone(id: string, now = new Date()): Promise<void> {
-    await this.requests.update(
-      { id, status: RequestStatus.Processing },
-      { status: RequestStatus.Done, processedAt: now, claimedUntil: null, lastError: null },
-    );
+  /**
+   * Takes a fresh claim on one held row just before its email is sent, so that the send has the whole
+   * claim timeout to itself however long the row waited in its batch. `null` if the row was taken over.
+   */
+  async renewClaim(request: ClaimedRequest, now = new Date()): Promise<ClaimedRequest | null> {
+    const claimId = randomUUID();
+    const taken = await this.settle([request], {
+      claimed_until: this.claimedUntil(now),
+      claim_id: claimId,
+    });
+    return taken.length === 1 ? { ...request, claimId } : null;
   }
 
-  async markRetry(id: string, error: string, nextAttemptAt: Date): Promise<void> {
-    await this.requests.update(
-      { id, status: RequestStatus.Processing },
-      {
-        status: RequestStatus.Pending,
-        nextAttemptAt,
-        claimedUntil: null,
-        lastError: error.slice(0, 500),
-      },
-    );
+  /** Sent. False if the claim had been taken over (the row is someone else's now). */
+  async markDone(request: ClaimedRequest, now = new Date()): Promise<boolean> {
+    const done = await this.settle([request], {
+      status: RequestStatus.Done,
+      processed_at: now,
+      claimed_until: null,
+      claim_id: null,
+      last_error: null,
+    });
+    return done.length === 1;
   }
 
-  async markFailed(id: string, error: string, now = new Date()): Promise<void> {
-    await this.requests.update(
-      { id, status: RequestStatus.Processing },
-      {
-        status: RequestStatus.Failed,
-        processedAt: now,
-        claimedUntil: null,
-        lastError: error.slice(0, 500),
-      },
+  /**
+   * Reset requests for addresses without an account: settled with nothing sent, in one statement, and
+   * the address removed from the row (it was kept only until the request was handled).
+   */
+  async markNoAccount(requests: ClaimedRequest[], now = new Date()): Promise<number> {
+    const settled = await this.settle(requests, {
+      status: RequestStatus.Done,
+      email: '',
+      processed_at: now,
+      claimed_until: null,
+      claim_id: null,
+      last_error: null,
+    });
+    return settled.length;
+  }
+
+  async markRetry(request: ClaimedRequest, error: string, nextAttemptAt: Date): Promise<boolean> {
+    const retried = await this.settle([request], {
+      status: RequestStatus.Pending,
+      next_attempt_at: nextAttemptAt,
+      claimed_until: null,
+      claim_id: null,
+      last_error: storableError(error),
+    });
+    return retried.length === 1;
+  }
+
+  /** Given up on. `forgetAddress` blanks the row's address (a reset request nobody will act on). */
+  async markFailed(
+    request: ClaimedRequest,
+    error: string,
+    now = new Date(),
+    forgetAddress = false,
+  ): Promise<boolean> {
+    const failed = await this.settle([request], {
+      status: RequestStatus.Failed,
+      processed_at: now,
+      claimed_until: null,
+      claim_id: null,
+      last_error: storableError(error),
+      ...(forgetAddress ? { email: '' } : {}),
+    });
+    return failed.length === 1;
+  }
+
+  /** Hands held rows back untouched (on shutdown): due again at once, the attempt not counted. */
+  async release(requests: ClaimedRequest[]): Promise<number> {
+    const released = await this.settle(
+      requests,
+      { status: RequestStatus.Pending, claimed_until: null, claim_id: null },
+      'attempts = attempts - 1',
     );
+    return released.length;
   }
 
   async counts(): Promise<OutboxCounts> {
@@ -133,5 +207,42 @@ export class OutboxService {
       processedAt: LessThanOrEqual(before),
     });
     return result.affected ?? 0;
+  }
+
+  private claimedUntil(now: Date): Date {
+    return new Date(now.getTime() + this.config.claimTimeoutSeconds * 1000);
+  }
+
+  /**
+   * One UPDATE of the rows this instance still holds (status processing, their claim id unchanged),
+   * grouped by claim. Returns the ids it changed; a row missing from the answer was taken over.
+   */
+  private async settle(
+    requests: ClaimedRequest[],
+    columns: Record<string, string | number | Date | null>,
+    expression?: string,
+  ): Promise<string[]> {
+    const sql = new RawSql(this.requests.manager);
+    const byClaim = new Map<string, string[]>();
+    for (const { id, claimId } of requests)
+      byClaim.set(claimId, [...(byClaim.get(claimId) ?? []), id]);
+    const changed: string[] = [];
+    for (const [claimId, ids] of byClaim) {
+      const q = sql.params();
+      const assignments = Object.entries(columns).map(([column, value]) => {
+        const bound =
+          value instanceof Date ? sql.date(PasswordResetRequest, 'createdAt', value) : value;
+        return `${column} = ${q.add(bound)}`;
+      });
+      if (expression) assignments.push(expression);
+      const rows = await sql.rows<{ id: string }>(
+        `UPDATE ${sql.table(PasswordResetRequest)} SET ${assignments.join(', ')} ` +
+          `WHERE claim_id = ${q.add(claimId)} AND status = ${q.add(RequestStatus.Processing)} ` +
+          `AND id IN (${ids.map((id) => q.add(id)).join(', ')}) RETURNING id`,
+        q.values,
+      );
+      changed.push(...rows.map((row) => row.id));
+    }
+    return changed;
   }
 }

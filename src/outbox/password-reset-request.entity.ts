@@ -49,6 +49,10 @@ export class PasswordResetRequest {
   @Column({ name: 'claimed_until', type: Date, nullable: true })
   claimedUntil: Date | null;
 
+  /** Id of the claim that holds the row; every status change checks it (a fencing token). */
+  @Column({ name: 'claim_id', type: 'varchar', length: 36, nullable: true })
+  claimId: string | null;
+
   /** Why the last attempt failed; never holds a secret. */
   @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
   lastError: string | null;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { User } from './user.entity';
 
@@ -17,6 +17,13 @@ export class UsersService {
   /** `email` must already be normalised (trimmed, lower-case). */
   findByEmail(email: string): Promise<User | null> {
     return this.users.findOneBy({ email });
+  }
+
+  /** The accounts of those of `emails` (normalised) that have one, by email. */
+  async findByEmails(emails: string[]): Promise<Map<string, User>> {
+    if (emails.length === 0) return new Map();
+    const found = await this.users.findBy({ email: In([...new Set(emails)]) });
+    return new Map(found.map((user) => [user.email, user]));
   }
 
   async create(email: string, passwordHash: string): Promise<User> {

@@ -1,6 +1,8 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
 import request from 'supertest';
 import { newEmail, OTHER_STRONG_PASSWORD, STRONG_PASSWORD } from '../support/factories';
 import { freePort } from '../support/free-port';
@@ -40,6 +42,29 @@ async function waitForHealth(baseUrl: string, output: Output): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`The built service did not become healthy:\n${output.text}`);
+}
+
+/** The reset requests stored for an address, read straight from the database file or server. */
+async function storedRequests(
+  database: TestDatabase,
+  email: string,
+): Promise<{ status: string }[]> {
+  const sql = 'SELECT status FROM password_reset_requests WHERE email = ';
+  if (database.kind === 'sqlite') {
+    const db = new Database(database.url.slice('sqlite:'.length), { readonly: true });
+    try {
+      return db.prepare(`${sql}?`).all(email) as { status: string }[];
+    } finally {
+      db.close();
+    }
+  }
+  const client = new Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    return (await client.query<{ status: string }>(`${sql}$1`, [email])).rows;
+  } finally {
+    await client.end();
+  }
 }
 
 describe('The built service in production mode', () => {
@@ -166,6 +191,11 @@ describe('The built service in production mode', () => {
       const killed = new Promise((resolve) => first.on('exit', resolve));
       first.kill('SIGKILL');
       await killed;
+      // The answer was a 202, so the request is on disk: SQLite's write-ahead log with
+      // synchronous=NORMAL loses nothing when the process dies, only on a power cut.
+      expect(await storedRequests(database, email)).toEqual([
+        { status: expect.stringMatching(/^(pending|processing)$/) },
+      ]);
 
       await smtp.start();
       const secondOutput: Output = { text: '' };

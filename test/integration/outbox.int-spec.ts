@@ -1,6 +1,6 @@
 import { CronExpression, SchedulerRegistry } from '@nestjs/schedule';
 import { PurgeTask } from '../../src/auth/delivery/purge.task';
-import { OutboxService } from '../../src/outbox/outbox.service';
+import { ClaimedRequest, OutboxService } from '../../src/outbox/outbox.service';
 import {
   PasswordResetRequest,
   RequestKind,
@@ -64,6 +64,7 @@ describe.each(databaseKinds())(`${OutboxService.name} (%s)`, (kind) => {
     expect(Object.keys(row).sort()).toEqual(
       [
         'attempts',
+        'claimId',
         'claimedUntil',
         'createdAt',
         'email',
@@ -80,11 +81,12 @@ describe.each(databaseKinds())(`${OutboxService.name} (%s)`, (kind) => {
   it('should let only one of two claims of a row succeed', async () => {
     const id = await record();
     const now = new Date(Date.now() + 2000);
-    const [a, b] = await Promise.all([outbox.claim(id, now), outbox.claim(id, now)]);
-    expect([a, b].filter(Boolean)).toHaveLength(1);
+    const [a, b] = await Promise.all([outbox.claimDue(10, now), outbox.claimDue(10, now)]);
+    expect([...a, ...b].map((claimed) => claimed.id)).toEqual([id]);
     const row = await repo().findOneByOrFail({ id });
     expect(row.status).toBe(RequestStatus.Processing);
     expect(row.attempts).toBe(1);
+    expect(row.claimId).toBe([...a, ...b][0].claimId);
   });
 
   it('should not claim rows that are not due, settled or throttled', async () => {
@@ -98,7 +100,7 @@ describe.each(databaseKinds())(`${OutboxService.name} (%s)`, (kind) => {
   it('should claim again a row whose claim ran out (its instance died), but not one still held', async () => {
     const id = await record();
     const t0 = new Date(Date.now() + 2000);
-    expect(await outbox.claim(id, t0)).not.toBeNull();
+    expect(await outbox.claimDue(10, t0)).toHaveLength(1);
     expect(await outbox.claimDue(10, new Date(t0.getTime() + 30_000))).toHaveLength(0);
     const reclaimed = await outbox.claimDue(10, new Date(t0.getTime() + 61_000));
     expect(reclaimed.map((r) => r.id)).toEqual([id]);
@@ -119,10 +121,15 @@ describe.each(databaseKinds())(`${OutboxService.name} (%s)`, (kind) => {
   it('should settle rows: retry, done, failed, and count pending and failed', async () => {
     const [retry, done, failed] = [await record(), await record(), await record()];
     const now = new Date(Date.now() + 2000);
-    await outbox.claimDue(10, now);
-    await outbox.markRetry(retry, 'Error: connect ECONNREFUSED', new Date(now.getTime() + 5000));
-    await outbox.markDone(done, now);
-    await outbox.markFailed(failed, 'Error: gave up', now);
+    const claimed = new Map((await outbox.claimDue(10, now)).map((row) => [row.id, row]));
+    const held = (id: string): ClaimedRequest => claimed.get(id)!;
+    await outbox.markRetry(
+      held(retry),
+      'Error: connect ECONNREFUSED',
+      new Date(now.getTime() + 5000),
+    );
+    await outbox.markDone(held(done), now);
+    await outbox.markFailed(held(failed), 'Error: gave up', now);
 
     expect(await repo().findOneByOrFail({ id: retry })).toMatchObject({
       status: 'pending',
@@ -138,8 +145,102 @@ describe.each(databaseKinds())(`${OutboxService.name} (%s)`, (kind) => {
     });
     expect(await outbox.counts()).toEqual({ pending: 1, failed: 1 });
     // A settled row is not settled again by a late instance.
-    await outbox.markRetry(done, 'late', now);
+    expect(await outbox.markRetry(held(done), 'late', now)).toBe(false);
     expect((await repo().findOneByOrFail({ id: done })).status).toBe('done');
+  });
+
+  it('should not let a worker whose claim was taken over settle the row', async () => {
+    const id = await record();
+    const t0 = new Date(Date.now() + 2000);
+    const [stale] = await outbox.claimDue(10, t0);
+    // The first worker stalls past its claim; a second one takes the row over.
+    const [current] = await outbox.claimDue(10, new Date(t0.getTime() + 61_000));
+    expect(current.id).toBe(id);
+    expect(current.claimId).not.toBe(stale.claimId);
+
+    expect(await outbox.markDone(stale, t0)).toBe(false);
+    expect(await outbox.markRetry(stale, 'late', t0)).toBe(false);
+    expect(await outbox.markFailed(stale, 'late', t0)).toBe(false);
+    expect(await outbox.renewClaim(stale, t0)).toBeNull();
+    expect(await outbox.release([stale])).toBe(0);
+    expect(await repo().findOneByOrFail({ id })).toMatchObject({
+      status: RequestStatus.Processing,
+      claimId: current.claimId,
+      attempts: 2,
+    });
+
+    expect(await outbox.markDone(current, t0)).toBe(true);
+    expect((await repo().findOneByOrFail({ id })).status).toBe(RequestStatus.Done);
+  });
+
+  it('should give a renewed claim a new fencing id, after which only it settles the row', async () => {
+    await record();
+    const now = new Date(Date.now() + 2000);
+    const [batch] = await outbox.claimDue(10, now);
+
+    const renewed = await outbox.renewClaim(batch, now);
+
+    expect(renewed?.claimId).toBeDefined();
+    expect(renewed?.claimId).not.toBe(batch.claimId);
+    expect(await outbox.markDone(batch, now)).toBe(false);
+    expect(await outbox.markDone(renewed!, now)).toBe(true);
+  });
+
+  it('should hand released rows back as due, the attempt not counted', async () => {
+    const id = await record();
+    const now = new Date(Date.now() + 2000);
+    const claimed = await outbox.claimDue(10, now);
+
+    expect(await outbox.release(claimed)).toBe(1);
+
+    expect(await repo().findOneByOrFail({ id })).toMatchObject({
+      status: RequestStatus.Pending,
+      attempts: 0,
+      claimId: null,
+    });
+    expect(await outbox.claimDue(10, now)).toHaveLength(1);
+  });
+
+  it('should blank the address of requests settled for lack of an account', async () => {
+    const known = await record();
+    const unknown = await record();
+    const now = new Date(Date.now() + 2000);
+    const claimed = await outbox.claimDue(10, now);
+
+    await outbox.markNoAccount(
+      claimed.filter((row) => row.id === unknown),
+      now,
+    );
+
+    expect(await repo().findOneByOrFail({ id: unknown })).toMatchObject({
+      status: RequestStatus.Done,
+      email: '',
+    });
+    expect((await repo().findOneByOrFail({ id: known })).email).toContain('@');
+  });
+
+  it('should keep no address in a request turned away by the cooldown', async () => {
+    const id = await record(RequestStatus.Throttled);
+
+    expect(await repo().findOneByOrFail({ id })).toMatchObject({
+      status: RequestStatus.Throttled,
+      email: '',
+    });
+  });
+
+  it('should never store an address in last_error', async () => {
+    await record();
+    const now = new Date(Date.now() + 2000);
+    const [held] = await outbox.claimDue(10, now);
+
+    await outbox.markRetry(
+      held,
+      'Error: 550 5.1.1 <bob.smith+x@example.com>: Recipient address rejected',
+      now,
+    );
+
+    const { lastError } = await repo().findOneByOrFail({ id: held.id });
+    expect(lastError).toBe('Error: 550 5.1.1 <[address]>: Recipient address rejected');
   });
 });
 

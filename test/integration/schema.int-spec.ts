@@ -35,12 +35,38 @@ describe.each(databaseKinds())('Schema and migrations (%s)', (kind) => {
     });
   }
 
+  // Settings of one engine: each kind gets the test that applies to it.
+  if (kind === 'sqlite') {
+    it('should run SQLite with a write-ahead log, synchronous=NORMAL and a busy timeout', async () => {
+      const pragma = async (name: string): Promise<unknown> =>
+        Object.values((await dataSource.query<Record<string, unknown>[]>(`PRAGMA ${name}`))[0])[0];
+
+      expect(await pragma('journal_mode')).toBe('wal');
+      // 1 is NORMAL (2 would be FULL, a disk flush at every commit).
+      expect(await pragma('synchronous')).toBe(1);
+      expect(await pragma('busy_timeout')).toBe(5000);
+      expect(await pragma('foreign_keys')).toBe(1);
+    });
+  } else {
+    it('should give PostgreSQL sessions a statement and idle-transaction timeout', async () => {
+      const [{ statement_timeout }] =
+        await dataSource.query<{ statement_timeout: string }[]>('SHOW statement_timeout');
+      const [{ idle_in_transaction_session_timeout: idle }] = await dataSource.query<
+        { idle_in_transaction_session_timeout: string }[]
+      >('SHOW idle_in_transaction_session_timeout');
+
+      expect(statement_timeout).toBe('10s');
+      expect(idle).toBe('10s');
+    });
+  }
+
   it('should have applied the migrations at start-up, not synchronize', async () => {
     expect(dataSource.options.synchronize).toBe(false);
     const applied = await dataSource.query<{ name: string }[]>('SELECT name FROM migrations');
     expect(applied.map((m) => m.name)).toEqual([
       'InitialSchema1764100000000',
       'DurableDelivery1764200000000',
+      'OutboxClaimFencing1764300000000',
     ]);
     expect(await dataSource.showMigrations()).toBe(false);
   });

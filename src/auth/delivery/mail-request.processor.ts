@@ -1,26 +1,38 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ConcurrencyLimit } from '../../common/concurrency-limit';
 import { describeError } from '../../common/describe-error';
 import { deliveryConfig } from '../../config/delivery.config';
 import { resetConfig } from '../../config/reset.config';
 import { MailService } from '../../mail/mail.service';
-import { PasswordResetRequest, RequestKind } from '../../outbox/password-reset-request.entity';
-import { OutboxService } from '../../outbox/outbox.service';
+import { ClaimedRequest, OutboxService } from '../../outbox/outbox.service';
+import { RequestKind } from '../../outbox/password-reset-request.entity';
 import { ResetTokensService } from '../../tokens/reset-tokens.service';
+import type { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import { ResetLinks } from '../reset-links';
 import { retryDelayMs } from './retry-policy';
 
+/** Rows claimed per statement; under load one claim, one lookup and one update serve many requests. */
+export const BATCH_SIZE = 50;
+
 /**
- * Turns a claimed request into an email: resolves the account, issues the token (so the raw token
- * exists only now, never in the database), renders and sends, then settles the row. A failure is
- * recorded without secrets and retried with backoff until the attempts or the token TTL run out.
+ * Turns claimed requests into emails: resolves the accounts, issues tokens (so a raw token exists
+ * only now, never in the database), renders and sends, then settles each row. A failure is recorded
+ * without secrets and retried with backoff until the attempts or the token TTL run out.
+ *
+ * Work comes in rounds: each claims a batch of due rows, settles in one statement the requests for
+ * addresses with no account, and sends the rest, as many at once as there are SMTP connections. Each
+ * send first renews its row's claim (a fresh fencing id), so a slow batch never sends on a claim that
+ * ran out, and every status change is fenced by it.
  */
 @Injectable()
 export class MailRequestProcessor {
   private readonly logger = new Logger(MailRequestProcessor.name);
-  private readonly inFlight = new Set<Promise<void>>();
-  private draining = false;
+  private readonly sends: ConcurrencyLimit;
+  private running?: Promise<void>;
+  private wanted = false;
+  private stopping = false;
 
   constructor(
     private readonly outbox: OutboxService,
@@ -30,71 +42,111 @@ export class MailRequestProcessor {
     private readonly mail: MailService,
     @Inject(deliveryConfig.KEY) private readonly config: ConfigType<typeof deliveryConfig>,
     @Inject(resetConfig.KEY) private readonly reset: ConfigType<typeof resetConfig>,
-  ) {}
-
-  /** Claims the request by id and processes it; does nothing if another instance got it first. */
-  async processById(id: string): Promise<void> {
-    if (this.draining) return;
-    const request = await this.outbox.claim(id);
-    if (request) await this.track(this.process(request));
+  ) {
+    this.sends = new ConcurrencyLimit(config.concurrentSends);
   }
 
-  /** Claims what is due and processes it, one at a time. Returns how many it processed. */
-  async processDue(limit: number): Promise<number> {
-    if (this.draining) return 0;
-    const due = await this.outbox.claimDue(limit);
-    for (const request of due) await this.track(this.process(request));
-    return due.length;
+  /**
+   * Processes whatever is due. Calls while a round runs fold into one more round, so a burst of
+   * requests costs a few claims, not one each. Never rejects: failures are logged, and the poller
+   * comes back.
+   */
+  wake(): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    this.wanted = true;
+    this.running ??= this.rounds();
+    return this.running;
   }
 
-  /** Stops claiming and waits up to `timeoutMs` for sends under way; returns how many are left. */
-  async drain(timeoutMs: number): Promise<number> {
-    this.draining = true;
+  /** Stops claiming and waits up to `timeoutMs` for sends under way; says whether they all finished. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    this.stopping = true;
+    if (!this.running) return true;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
+    const timeout = new Promise<false>(
+      (resolve) => (timer = setTimeout(resolve, timeoutMs, false)),
+    );
+    const finished = await Promise.race([this.running.then(() => true), timeout]);
     clearTimeout(timer);
-    return this.inFlight.size;
+    return finished;
   }
 
-  private async track(work: Promise<void>): Promise<void> {
-    this.inFlight.add(work);
+  private async rounds(): Promise<void> {
     try {
-      await work;
-    } finally {
-      this.inFlight.delete(work);
-    }
-  }
-
-  private async process(request: PasswordResetRequest): Promise<void> {
-    const now = new Date();
-    try {
-      if (request.kind === RequestKind.PasswordReset && this.isStale(request, now)) {
-        await this.outbox.markFailed(
-          request.id,
-          'Not sent in time: a link sent now would arrive stale',
-          now,
-        );
-        this.logger.error(`Gave up on reset request ${request.id}: older than the token lifetime`);
-        return;
+      while (this.wanted && !this.stopping) {
+        this.wanted = false;
+        while (!this.stopping && (await this.processBatch()) === BATCH_SIZE);
       }
-      await this.send(request);
-      await this.outbox.markDone(request.id);
     } catch (error) {
-      await this.settleFailure(request, describeError(error), now);
+      this.logger.error(`Processing the email queue failed: ${describeError(error)}`);
+    } finally {
+      this.running = undefined;
     }
   }
 
-  private async send(request: PasswordResetRequest): Promise<void> {
+  /** One batch; returns how many rows it claimed. */
+  private async processBatch(): Promise<number> {
+    const batch = await this.outbox.claimDue(BATCH_SIZE);
+    if (batch.length === 0) return 0;
+    const now = new Date();
+
+    const resets = batch.filter((request) => request.kind === RequestKind.PasswordReset);
+    const stale = resets.filter((request) => this.isStale(request, now));
+    for (const request of stale) {
+      await this.outbox.markFailed(
+        request,
+        'Not sent in time: a link sent now would arrive stale',
+        now,
+        true,
+      );
+      this.logger.error(`Gave up on reset request ${request.id}: older than the token lifetime`);
+    }
+    const live = resets.filter((request) => !stale.includes(request));
+    const accounts = await this.users.findByEmails(live.map((request) => request.email));
+    const noAccount = live.filter((request) => !accounts.has(request.email));
+    if (noAccount.length > 0) {
+      await this.outbox.markNoAccount(noAccount, now);
+      this.logger.debug(
+        `${noAccount.length} reset requests for addresses with no account; nothing sent`,
+      );
+    }
+
+    const toSend = batch.filter(
+      (request) => request.kind === RequestKind.PasswordChanged || accounts.has(request.email),
+    );
+    await Promise.all(
+      toSend.map((request) =>
+        this.sends.run(() => this.sendOne(request, accounts.get(request.email))),
+      ),
+    );
+    return batch.length;
+  }
+
+  private async sendOne(request: ClaimedRequest, user: User | undefined): Promise<void> {
+    if (this.stopping) {
+      // Shutting down between rows: hand it back for the next instance, attempt not counted.
+      await this.outbox.release([request]);
+      return;
+    }
+    const held = await this.outbox.renewClaim(request);
+    if (!held) {
+      this.logger.warn(`Request ${request.id} was taken over by another instance; not sent here`);
+      return;
+    }
+    try {
+      await this.send(held, user);
+      if (!(await this.outbox.markDone(held))) {
+        this.logger.warn(`Request ${held.id} was sent but its claim had been taken over`);
+      }
+    } catch (error) {
+      await this.settleFailure(held, describeError(error), new Date());
+    }
+  }
+
+  private async send(request: ClaimedRequest, user: User | undefined): Promise<void> {
     switch (request.kind) {
       case RequestKind.PasswordReset: {
-        const user = await this.users.findByEmail(request.email);
-        if (!user) {
-          this.logger.debug(
-            `Reset request ${request.id}: no account for the address; nothing sent`,
-          );
-          return;
-        }
+        if (!user) return;
         const { token, expiresAt } = await this.resetTokens.issue(user.id);
         await this.mail.sendPasswordReset({
           to: user.email,
@@ -116,21 +168,17 @@ export class MailRequestProcessor {
     }
   }
 
-  private async settleFailure(
-    request: PasswordResetRequest,
-    error: string,
-    now: Date,
-  ): Promise<void> {
+  private async settleFailure(request: ClaimedRequest, error: string, now: Date): Promise<void> {
     try {
       if (request.attempts >= this.config.maxAttempts) {
-        await this.outbox.markFailed(request.id, error, now);
+        await this.outbox.markFailed(request, error, now);
         this.logger.error(
           `Gave up on request ${request.id} after ${request.attempts} attempts: ${error}`,
         );
         return;
       }
       const delay = retryDelayMs(request.attempts, this.config.retryBaseSeconds);
-      await this.outbox.markRetry(request.id, error, new Date(now.getTime() + delay));
+      await this.outbox.markRetry(request, error, new Date(now.getTime() + delay));
       this.logger.warn(
         `Attempt ${request.attempts} for request ${request.id} failed (${error}); retrying in ${Math.round(delay / 1000)} s`,
       );
@@ -143,7 +191,7 @@ export class MailRequestProcessor {
   }
 
   /** Older than a token lives: a link sent now would arrive for a request the person gave up on. */
-  private isStale(request: PasswordResetRequest, now: Date): boolean {
+  private isStale(request: ClaimedRequest, now: Date): boolean {
     return now.getTime() - request.createdAt.getTime() >= this.reset.tokenTtlMinutes * 60_000;
   }
 }

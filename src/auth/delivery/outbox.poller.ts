@@ -7,13 +7,10 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { describeError } from '../../common/describe-error';
 import { deliveryConfig } from '../../config/delivery.config';
 import { MailRequestProcessor } from './mail-request.processor';
 
 const POLL_JOB = 'nest-password-reset:outbox-poll';
-/** Rows claimed per poll; the next poll takes the rest. */
-const BATCH_SIZE = 20;
 /** How long shutdown waits for sends under way. */
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -25,7 +22,6 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 @Injectable()
 export class OutboxPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxPoller.name);
-  private polling = false;
 
   constructor(
     private readonly processor: MailRequestProcessor,
@@ -43,24 +39,15 @@ export class OutboxPoller implements OnApplicationBootstrap, BeforeApplicationSh
   async beforeApplicationShutdown(): Promise<void> {
     if (this.scheduler.doesExist('interval', POLL_JOB)) this.scheduler.deleteInterval(POLL_JOB);
     this.logger.log('Shutting down: no new claims; letting sends under way finish');
-    const unfinished = await this.processor.drain(SHUTDOWN_GRACE_MS);
-    if (unfinished > 0) {
+    if (!(await this.processor.drain(SHUTDOWN_GRACE_MS))) {
       this.logger.warn(
-        `${unfinished} sends did not finish in time; their rows are claimed again after the claim timeout`,
+        'Sends under way did not finish in time; their rows are claimed again after the claim timeout',
       );
     }
   }
 
-  /** One round: claims due rows until none are left. Never throws. */
-  async poll(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
-    try {
-      while ((await this.processor.processDue(BATCH_SIZE)) === BATCH_SIZE);
-    } catch (error) {
-      this.logger.error(`Polling the outbox failed: ${describeError(error)}`);
-    } finally {
-      this.polling = false;
-    }
+  /** One round: processes due rows until none are left. Never throws. */
+  poll(): Promise<void> {
+    return this.processor.wake();
   }
 }
