@@ -24,8 +24,9 @@ export class PasswordChanger {
 
   /**
    * In one transaction: runs `precondition` (a reset uses its token up there, so a failure leaves
-   * everything as it was), sets the hash, bumps `token_version` (every access token dies), ends every
-   * reset link, lifts a login lock (the owner has proved themselves) and queues the notice email.
+   * everything as it was), sets the hash, bumps `token_version` (every access token dies), withdraws
+   * reset requests not yet sent and ends every reset link, lifts the login locks (the owner has
+   * proved themselves) and queues the notice email.
    * Once committed, announces the change so the notice goes out.
    */
   async change(
@@ -37,6 +38,7 @@ export class PasswordChanger {
     const { changedAt, noticeId } = await this.unitOfWork.run(async (manager) => {
       await precondition?.(manager);
       const at = await this.users.changePassword(user.id, passwordHash, manager);
+      await this.outbox.cancelResets(user.email, at, manager);
       await this.resetTokens.revokeAllForUser(user.id, manager);
       await this.lockout.clear(user.email, manager);
       const id = await this.outbox.record(

@@ -125,6 +125,12 @@ export class OutboxService {
     return taken.length === 1 ? { ...request, claimId } : null;
   }
 
+  /** Whether this claim still holds the row (not taken over, not cancelled). */
+  async isHeld(request: ClaimedRequest): Promise<boolean> {
+    const held = await this.settle([request], { claim_id: request.claimId });
+    return held.length === 1;
+  }
+
   /** Sent. False if the claim had been taken over (the row is someone else's now). */
   async markDone(request: ClaimedRequest, now = new Date()): Promise<boolean> {
     const done = await this.settle([request], {
@@ -182,6 +188,28 @@ export class OutboxService {
     return failed.length === 1;
   }
 
+  /**
+   * Withdraws the address's reset requests not yet sent, held ones included (the holder finds its
+   * claim gone): the owner has just shown they know the password, so the link would only be a risk.
+   */
+  async cancelResets(
+    email: string,
+    now = new Date(),
+    manager: EntityManager = this.requests.manager,
+  ): Promise<number> {
+    const sql = new RawSql(manager);
+    const at = (date: Date) => sql.date(PasswordResetRequest, 'createdAt', date);
+    const q = sql.params();
+    const rows = await sql.rows<{ id: string }>(
+      `UPDATE ${sql.table(PasswordResetRequest)} SET status = ${q.add(RequestStatus.Cancelled)}, ` +
+        `email = '', processed_at = ${q.add(at(now))}, claimed_until = NULL, claim_id = NULL ` +
+        `WHERE kind = ${q.add(RequestKind.PasswordReset)} AND email = ${q.add(email)} ` +
+        `AND status IN (${q.add(RequestStatus.Pending)}, ${q.add(RequestStatus.Processing)}) RETURNING id`,
+      q.values,
+    );
+    return rows.length;
+  }
+
   /** Hands held rows back untouched (on shutdown): due again at once, the attempt not counted. */
   async release(requests: ClaimedRequest[]): Promise<number> {
     const released = await this.settle(
@@ -200,10 +228,15 @@ export class OutboxService {
     return { pending, failed };
   }
 
-  /** Deletes settled rows (done, failed, throttled) settled before `before`; never a pending one. */
+  /** Deletes rows settled (done, failed, throttled, cancelled) before `before`; never a pending one. */
   async purgeSettled(before: Date): Promise<number> {
     const result = await this.requests.delete({
-      status: In([RequestStatus.Done, RequestStatus.Failed, RequestStatus.Throttled]),
+      status: In([
+        RequestStatus.Done,
+        RequestStatus.Failed,
+        RequestStatus.Throttled,
+        RequestStatus.Cancelled,
+      ]),
       processedAt: LessThanOrEqual(before),
     });
     return result.affected ?? 0;

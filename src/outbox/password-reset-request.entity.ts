@@ -17,8 +17,10 @@ export enum RequestStatus {
   Done = 'done',
   /** Gave up after the last attempt or once too old. */
   Failed = 'failed',
-  /** Inside the per-address cooldown: recorded, never sent. */
+  /** Inside the per-address cooldown or past the daily cap: recorded, never sent. */
   Throttled = 'throttled',
+  /** A reset request the owner made moot by logging in or changing the password before it went out. */
+  Cancelled = 'cancelled',
 }
 
 /**

@@ -28,6 +28,13 @@ function requests(app: TestApp) {
   return app.dataSource.getRepository(PasswordResetRequest);
 }
 
+/** The queue counts and mail status are operator details: behind HEALTH_TOKEN. */
+const HEALTH_TOKEN = 'health-token-for-the-delivery-tests';
+
+function healthDetails(app: TestApp) {
+  return app.http().get('/health/details').set('Authorization', `Bearer ${HEALTH_TOKEN}`);
+}
+
 describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
   let database: TestDatabase;
 
@@ -39,9 +46,90 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
     await database.drop();
   });
 
+  it('should send right after the answer, without waiting for the poller', async () => {
+    const smtp = await new SmtpTestServer().start();
+    // The poller runs once at start-up, then not for an hour: only the listener can send.
+    const app = await createTestApp({
+      database,
+      smtp,
+      env: { MAIL_POLL_INTERVAL_SECONDS: '3600' },
+    });
+    try {
+      const user = await registerUser(app);
+      await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+      await smtp.waitForMail(user.email, 1, 10_000);
+
+      const token = await app
+        .http()
+        .post('/auth/login')
+        .send({ email: user.email, password: user.password })
+        .then((response) => response.body.accessToken as string);
+      await app
+        .http()
+        .post('/auth/change-password')
+        .auth(token, { type: 'bearer' })
+        .send({ currentPassword: user.password, newPassword: 'quiet harbor mosaic drifts north' })
+        .expect(204);
+      // The password-changed notice too.
+      await smtp.waitForMail(user.email, 2, 10_000);
+    } finally {
+      await app.close();
+      await smtp.stop();
+    }
+  });
+
+  it.each(['login', 'change-password'] as const)(
+    'should not send a reset link requested before a successful %s',
+    async (step) => {
+      const smtp = new SmtpTestServer(await freePort());
+      const app = await createTestApp({ database, smtp });
+      try {
+        const user = await registerUser(app);
+        const signIn = () =>
+          app.http().post('/auth/login').send({ email: user.email, password: user.password });
+        const token =
+          step === 'change-password' ? ((await signIn()).body.accessToken as string) : '';
+        await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+        // SMTP is down: the request waits for a retry.
+        await eventually(async () => {
+          const [row] = await requests(app).findBy({ email: user.email });
+          expect(row.attempts).toBeGreaterThanOrEqual(1);
+          expect(row.status).toBe(RequestStatus.Pending);
+        });
+
+        if (step === 'login') {
+          await signIn().expect(200);
+        } else {
+          await app
+            .http()
+            .post('/auth/change-password')
+            .auth(token, { type: 'bearer' })
+            .send({
+              currentPassword: user.password,
+              newPassword: 'quiet harbor mosaic drifts north',
+            })
+            .expect(204);
+        }
+        await smtp.start();
+
+        // The owner proved they know the password: the link they asked for is no longer wanted.
+        await eventually(async () => {
+          expect(await requests(app).countBy({ status: RequestStatus.Cancelled })).toBe(1);
+        });
+        if (step === 'change-password') await smtp.waitForMail(user.email, 1);
+        await sleep(2_500);
+        const subjects = smtp.mailTo(user.email).map((mail) => mail.parsed.subject);
+        expect(subjects.filter((subject) => /reset your password/.test(subject ?? ''))).toEqual([]);
+      } finally {
+        await app.close();
+        await smtp.stop();
+      }
+    },
+  );
+
   it('should deliver exactly one email when the SMTP server comes back 20 s after the request', async () => {
     const smtp = new SmtpTestServer(await freePort());
-    const app = await createTestApp({ database, smtp });
+    const app = await createTestApp({ database, smtp, env: { HEALTH_TOKEN } });
     try {
       const user = await registerUser(app);
       const response = await app.http().post('/auth/forgot-password').send({ email: user.email });
@@ -54,7 +142,7 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
         expect(row.attempts).toBeGreaterThanOrEqual(1);
         expect(row.lastError).toMatch(/ECONNREFUSED|connect/i);
       });
-      const health = await app.http().get('/health').expect(200);
+      const health = await healthDetails(app).expect(200);
       expect(health.body.status).toBe('degraded');
       expect(health.body.details.mail.status).toBe('down');
       expect(health.body.details.outbox.pending).toBe(1);
@@ -70,7 +158,7 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
       });
       await sleep(1_500);
       expect(smtp.mailTo(user.email)).toHaveLength(1);
-      const after = await app.http().get('/health').expect(200);
+      const after = await healthDetails(app).expect(200);
       expect(after.body.status).toBe('ok');
       expect(after.body.details.outbox).toEqual({ status: 'up', pending: 0, failed: 0 });
     } finally {
@@ -162,7 +250,11 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
 
   it('should mark a request failed after the last attempt, recording the error without secrets', async () => {
     const smtp = new SmtpTestServer(await freePort());
-    const app = await createTestApp({ database, smtp, env: { MAIL_MAX_ATTEMPTS: '2' } });
+    const app = await createTestApp({
+      database,
+      smtp,
+      env: { MAIL_MAX_ATTEMPTS: '2', HEALTH_TOKEN },
+    });
     try {
       const user = await registerUser(app);
       await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
@@ -176,7 +268,7 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
       expect(row.lastError).toBeTruthy();
       expect(row.lastError).not.toContain(SmtpTestServer.PASSWORD);
       expect(app.logger.text()).toMatch(/Gave up on request .* after 2 attempts/);
-      const health = await app.http().get('/health').expect(200);
+      const health = await healthDetails(app).expect(200);
       expect(health.body.details.outbox).toEqual({ status: 'up', pending: 0, failed: 1 });
     } finally {
       await app.close();

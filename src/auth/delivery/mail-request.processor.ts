@@ -148,6 +148,14 @@ export class MailRequestProcessor {
       case RequestKind.PasswordReset: {
         if (!user) return;
         const { token, expiresAt } = await this.resetTokens.issue(user.id);
+        // A login or password change cancels the request and then ends the account's links. If it
+        // cancelled this one while the token was being issued, the token may have outlived that
+        // end: take it back and send nothing.
+        if (!(await this.outbox.isHeld(request))) {
+          await this.resetTokens.revokeAllForUser(user.id);
+          this.logger.log(`Reset request ${request.id} was withdrawn before it was sent`);
+          return;
+        }
         await this.mail.sendPasswordReset({
           to: user.email,
           link: this.links.resetLink(token),

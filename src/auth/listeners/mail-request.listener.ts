@@ -13,8 +13,14 @@ import { PASSWORD_CHANGED, PASSWORD_RESET_REQUESTED } from '../events/auth-event
 export class MailRequestListener {
   constructor(private readonly processor: MailRequestProcessor) {}
 
-  @OnEvent([PASSWORD_RESET_REQUESTED, PASSWORD_CHANGED], { async: true, promisify: true })
-  onRecorded(): Promise<void> {
+  // One decorator per name: given an array, the emitter would listen for one event named by all of them.
+  @OnEvent(PASSWORD_RESET_REQUESTED, { async: true, promisify: true })
+  onResetRequested(): Promise<void> {
+    return this.processor.wake();
+  }
+
+  @OnEvent(PASSWORD_CHANGED, { async: true, promisify: true })
+  onPasswordChanged(): Promise<void> {
     return this.processor.wake();
   }
 }

@@ -37,6 +37,7 @@ export class PasswordStrengthPool implements OnModuleDestroy {
   private readonly logger = new Logger(PasswordStrengthPool.name);
   private readonly pool: Piscina<StrengthTask, StrengthResult>;
   private readonly ready: Promise<void>;
+  private closing = false;
 
   constructor() {
     const threads = Math.max(1, Math.min(4, availableParallelism() - 1));
@@ -77,6 +78,8 @@ export class PasswordStrengthPool implements OnModuleDestroy {
         { signal: AbortSignal.timeout(WARM_UP_TIMEOUT_MS) },
       );
     } catch (error) {
+      // Closed while starting (an application stopped at once) is not a failure to start.
+      if (this.closing) return;
       this.logger.error(`The password strength threads did not start: ${(error as Error).message}`);
     }
   }
@@ -92,6 +95,7 @@ export class PasswordStrengthPool implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closing = true;
     await this.pool.destroy();
   }
 }
