@@ -1,10 +1,32 @@
-import type { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HttpException, HttpStatus } from '@nestjs/common';
+import type { TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
+import type { Redis } from 'ioredis';
+import { EventEmitter } from 'node:events';
 import type { MailService } from '../mail/mail.service';
 import type { OutboxService } from '../outbox/outbox.service';
-import { HealthController, MAIL_CHECK_TTL_MS } from './health.controller';
+import { ResilientThrottlerStorage } from '../throttling/resilient-throttler-storage';
+import { HealthController } from './health.controller';
+import { HealthService, MAIL_CHECK_TTL_MS } from './health.service';
 
-/** The database check and the queue counts are not under test here: they always answer. */
-function controllerWith(mailUp: () => boolean) {
+interface Parts {
+  mailUp?: () => boolean;
+  databaseUp?: boolean;
+  /** The throttler's storage: Redis-backed (`'up'`/`'down'`), in memory, or none registered. */
+  storage?: 'up' | 'down' | 'memory';
+}
+
+/** A Redis-backed storage over a connection that is ready (or not) and answers PING (or not). */
+function redisStorage(up: boolean): ThrottlerStorage {
+  const redis = Object.assign(new EventEmitter(), {
+    status: up ? 'ready' : 'reconnecting',
+    ping: () => Promise.resolve('PONG'),
+    disconnect: () => undefined,
+  });
+  return new ResilientThrottlerStorage(redis as unknown as Redis, { increment: jest.fn() });
+}
+
+function controllerWith({ mailUp = () => true, databaseUp = true, storage }: Parts = {}) {
   const mail = {
     verifications: 0,
     transportKind: 'smtp' as const,
@@ -13,53 +35,124 @@ function controllerWith(mailUp: () => boolean) {
       return Promise.resolve(mailUp());
     },
   };
-  const health = { check: () => Promise.resolve({ status: 'ok' }) };
-  const outbox = { counts: () => Promise.resolve({ pending: 2, failed: 1 }) };
-  const controller = new HealthController(
-    health as unknown as HealthCheckService,
-    {} as TypeOrmHealthIndicator,
+  const database = {
+    pingCheck: (key: string) => Promise.resolve({ [key]: { status: databaseUp ? 'up' : 'down' } }),
+  };
+  const outbox = { counts: jest.fn(() => Promise.resolve({ pending: 2, failed: 1 })) };
+  const throttlerStorage =
+    storage === undefined
+      ? undefined
+      : storage === 'memory'
+        ? new ThrottlerStorageService()
+        : redisStorage(storage === 'up');
+  const service = new HealthService(
+    database as unknown as TypeOrmHealthIndicator,
     mail as unknown as MailService,
     outbox as unknown as OutboxService,
+    throttlerStorage,
   );
-  return { controller, mail };
+  return { controller: new HealthController(service), mail, outbox };
+}
+
+/** The status and body of the HttpException `promise` rejects with. */
+async function refusal(promise: Promise<unknown>): Promise<{ status: number; body: unknown }> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof HttpException))
+    throw new Error(`Expected an HttpException, got ${String(error)}`);
+  return { status: error.getStatus(), body: error.getResponse() };
 }
 
 describe(HealthController.name, () => {
   afterEach(() => jest.restoreAllMocks());
 
-  it('should report ok with the queue counts when mail answers', async () => {
-    const { controller } = controllerWith(() => true);
-    await expect(controller.check()).resolves.toEqual({
-      status: 'ok',
-      details: {
-        database: { status: 'up' },
-        mail: { status: 'up', transport: 'smtp' },
-        outbox: { status: 'up', pending: 2, failed: 1 },
-      },
+  describe('check (public)', () => {
+    it('should answer only the status, and never look at the queue', async () => {
+      const { controller, outbox } = controllerWith();
+      await expect(controller.check()).resolves.toEqual({ status: 'ok' });
+      expect(outbox.counts).not.toHaveBeenCalled();
+    });
+
+    it('should answer degraded, not fail, when mail does not answer', async () => {
+      const { controller } = controllerWith({ mailUp: () => false });
+      await expect(controller.check()).resolves.toEqual({ status: 'degraded' });
+    });
+
+    it('should answer degraded when the per-IP limits cannot reach Redis', async () => {
+      const { controller } = controllerWith({ storage: 'down' });
+      await expect(controller.check()).resolves.toEqual({ status: 'degraded' });
+    });
+
+    it('should answer 503 with only { status: "error" } when the database is down', async () => {
+      const { controller } = controllerWith({ databaseUp: false });
+      await expect(refusal(controller.check())).resolves.toEqual({
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: { status: 'error' },
+      });
+    });
+
+    it('should check the SMTP server at most once per MAIL_CHECK_TTL_MS', async () => {
+      let now = 1_000_000;
+      jest.spyOn(Date, 'now').mockImplementation(() => now);
+      let up = false;
+      const { controller, mail } = controllerWith({ mailUp: () => up });
+
+      await controller.check();
+      up = true;
+      now += MAIL_CHECK_TTL_MS - 1;
+      expect((await controller.check()).status).toBe('degraded');
+      expect(mail.verifications).toBe(1);
+
+      now += 1;
+      expect((await controller.check()).status).toBe('ok');
+      expect(mail.verifications).toBe(2);
     });
   });
 
-  it('should report degraded, not fail, when mail does not answer', async () => {
-    const { controller } = controllerWith(() => false);
-    const report = await controller.check();
-    expect(report.status).toBe('degraded');
-    expect(report.details.mail.status).toBe('down');
-  });
+  describe('details (behind the token)', () => {
+    it('should report the database, mail with its transport, and the queue counts', async () => {
+      const { controller } = controllerWith();
+      await expect(controller.details()).resolves.toEqual({
+        status: 'ok',
+        details: {
+          database: { status: 'up' },
+          mail: { status: 'up', transport: 'smtp' },
+          outbox: { status: 'up', pending: 2, failed: 1 },
+        },
+      });
+    });
 
-  it('should check the SMTP server at most once per MAIL_CHECK_TTL_MS', async () => {
-    let now = 1_000_000;
-    jest.spyOn(Date, 'now').mockImplementation(() => now);
-    let up = false;
-    const { controller, mail } = controllerWith(() => up);
+    it.each([
+      ['up', 'ok'],
+      ['down', 'degraded'],
+    ] as const)('should report Redis %s when the limits use it', async (redis, status) => {
+      const { controller } = controllerWith({ storage: redis });
+      const report = await controller.details();
+      expect(report.status).toBe(status);
+      expect(report.details.redis).toEqual({ status: redis });
+    });
 
-    await controller.check();
-    up = true;
-    now += MAIL_CHECK_TTL_MS - 1;
-    expect((await controller.check()).status).toBe('degraded');
-    expect(mail.verifications).toBe(1);
+    it('should leave Redis out when the limits are kept in memory', async () => {
+      const { controller } = controllerWith({ storage: 'memory' });
+      expect((await controller.details()).details.redis).toBeUndefined();
+    });
 
-    now += 1;
-    expect((await controller.check()).status).toBe('ok');
-    expect(mail.verifications).toBe(2);
+    it('should answer 503 with the details when the database is down', async () => {
+      const { controller, outbox } = controllerWith({ databaseUp: false });
+      await expect(refusal(controller.details())).resolves.toEqual({
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: {
+          status: 'error',
+          details: {
+            database: { status: 'down' },
+            mail: { status: 'up', transport: 'smtp' },
+            outbox: { status: 'down' },
+          },
+        },
+      });
+      expect(outbox.counts).not.toHaveBeenCalled();
+    });
   });
 });

@@ -1,66 +1,65 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException, UseGuards } from '@nestjs/common';
 import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { MailService } from '../mail/mail.service';
-import { OutboxService } from '../outbox/outbox.service';
+import { ErrorResponseDto } from '../common/error-response.dto';
+import { HealthDetailsDto, HealthErrorDto, HealthStatusDto } from './dto/health-report.dto';
+import { HealthTokenGuard } from './health-token.guard';
+import { HealthService } from './health.service';
 
-/** The body of `GET /health`. */
-export interface HealthReport {
-  /** `ok`; `degraded` when mail cannot be sent right now (requests are still accepted and queued). */
-  status: 'ok' | 'degraded';
-  details: {
-    database: { status: 'up' };
-    mail: { status: 'up' | 'down'; transport: 'smtp' | 'dev-mailbox' };
-    outbox: { status: 'up'; pending: number; failed: number };
-  };
-}
-
-/** How long one SMTP check answers for: probes every few seconds must not each open an SMTP session. */
-export const MAIL_CHECK_TTL_MS = 10_000;
-
+/** `GET /health` for anyone (status only), `GET /health/details` for operators holding HEALTH_TOKEN. */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  private mailCheck?: { at: number; up: Promise<boolean> };
-
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
-    private readonly mail: MailService,
-    private readonly outbox: OutboxService,
-  ) {}
+  constructor(private readonly health: HealthService) {}
 
   /**
-   * 503 only when the database is down. A mail outage does not fail the check: forgot-password
-   * requests are recorded and sent once mail is back, so the instance should keep taking traffic.
+   * 503 only when the database is down. Terminus's 503 would list each check; this one, like the
+   * 200, carries the status alone.
    */
   @Get()
-  @ApiOperation({ summary: 'Database, mail transport and the queue of emails' })
-  @ApiOkResponse({ description: 'status is "ok", or "degraded" while mail cannot be sent' })
-  @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
-  async check(): Promise<HealthReport> {
-    await this.health.check([() => this.database.pingCheck('database', { timeout: 3000 })]);
-    const [mailUp, counts] = await Promise.all([this.mailTransportUp(), this.outbox.counts()]);
-    return {
-      status: mailUp ? 'ok' : 'degraded',
-      details: {
-        database: { status: 'up' },
-        mail: { status: mailUp ? 'up' : 'down', transport: this.mail.transportKind },
-        outbox: { status: 'up', ...counts },
-      },
-    };
+  @ApiOperation({
+    summary: 'Whether this instance can serve requests',
+    description:
+      'Public and unthrottled, for load balancers and orchestrators: the status only. ' +
+      'The parts and the email queue are at GET /health/details.',
+  })
+  @ApiOkResponse({ type: HealthStatusDto })
+  @ApiServiceUnavailableResponse({
+    type: HealthErrorDto,
+    description: 'The database does not answer',
+  })
+  async check(): Promise<HealthStatusDto> {
+    const status = await this.health.status();
+    if (status === 'error') throw new ServiceUnavailableException({ status });
+    return { status };
   }
-  /** The last SMTP check if it is recent, else a new one (shared by concurrent probes). */
-  private mailTransportUp(): Promise<boolean> {
-    const now = Date.now();
-    if (!this.mailCheck || now - this.mailCheck.at >= MAIL_CHECK_TTL_MS) {
-      this.mailCheck = { at: now, up: this.mail.verifyTransport() };
-    }
-    return this.mailCheck.up;
+
+  @Get('details')
+  @UseGuards(HealthTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Database, mail transport, Redis and the queue of emails, for operators',
+    description:
+      'Needs `Authorization: Bearer <HEALTH_TOKEN>` (the configured token, not an access token). ' +
+      'Answers 404 when HEALTH_TOKEN is not set. Same status codes as GET /health.',
+  })
+  @ApiOkResponse({ type: HealthDetailsDto })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing or wrong token' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'HEALTH_TOKEN is not set' })
+  @ApiServiceUnavailableResponse({
+    type: HealthDetailsDto,
+    description: 'The database does not answer',
+  })
+  async details(): Promise<HealthDetailsDto> {
+    const report = await this.health.report();
+    if (report.status === 'error') throw new ServiceUnavailableException(report);
+    return report;
   }
 }

@@ -1,0 +1,88 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { getStorageToken, type ThrottlerStorage } from '@nestjs/throttler';
+import { MailService } from '../mail/mail.service';
+import { OutboxService } from '../outbox/outbox.service';
+import { ResilientThrottlerStorage } from '../throttling/resilient-throttler-storage';
+import type { HealthComponentsDto, HealthDetailsDto } from './dto/health-report.dto';
+
+/** `ok`; `degraded` while mail cannot be sent or Redis is out (requests still served); `error`: no database. */
+export type HealthStatus = HealthDetailsDto['status'];
+
+/** How long one SMTP check answers for: probes every few seconds must not each open an SMTP session. */
+export const MAIL_CHECK_TTL_MS = 10_000;
+
+const DATABASE_PING_TIMEOUT_MS = 3_000;
+
+/**
+ * Checks what the service depends on. {@link status} is for anyone (load balancers, orchestrators)
+ * and reads nothing that depends on who has an account; {@link report} adds the parts and the queue
+ * counts for operators.
+ */
+@Injectable()
+export class HealthService {
+  private mailCheck?: { at: number; up: Promise<boolean> };
+  /** The per-IP limits' Redis connection, when they use one. */
+  private readonly redis?: ResilientThrottlerStorage;
+
+  constructor(
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly mail: MailService,
+    private readonly outbox: OutboxService,
+    // ThrottlerModule is global and exports its storage; a host without it simply has no Redis part.
+    @Optional() @Inject(getStorageToken()) throttlerStorage?: ThrottlerStorage,
+  ) {
+    if (throttlerStorage instanceof ResilientThrottlerStorage) this.redis = throttlerStorage;
+  }
+
+  /**
+   * A mail or Redis outage does not make this `error`: forgot-password requests are recorded and sent
+   * once mail is back, and the limits fall back to memory, so the instance should keep taking traffic.
+   * Redis is judged by its connection here, without a round trip, as this answers anyone.
+   */
+  async status(): Promise<HealthStatus> {
+    const [databaseUp, mailUp] = await Promise.all([this.databaseUp(), this.mailTransportUp()]);
+    return overall(databaseUp, mailUp && this.redis?.redisUp !== false);
+  }
+
+  /** The status with each part; the queue counts only when the database answers. */
+  async report(): Promise<HealthDetailsDto> {
+    const [databaseUp, mailUp, redisUp] = await Promise.all([
+      this.databaseUp(),
+      this.mailTransportUp(),
+      this.redis?.checkRedis(),
+    ]);
+    const details: HealthComponentsDto = {
+      database: { status: upOrDown(databaseUp) },
+      mail: { status: upOrDown(mailUp), transport: this.mail.transportKind },
+      outbox: databaseUp ? { status: 'up', ...(await this.outbox.counts()) } : { status: 'down' },
+    };
+    if (redisUp !== undefined) details.redis = { status: upOrDown(redisUp) };
+    return { status: overall(databaseUp, mailUp && redisUp !== false), details };
+  }
+
+  private async databaseUp(): Promise<boolean> {
+    const result = await this.database.pingCheck('database', {
+      timeout: DATABASE_PING_TIMEOUT_MS,
+    });
+    return result.database?.status === 'up';
+  }
+
+  /** The last SMTP check if it is recent, else a new one (shared by concurrent probes). */
+  private mailTransportUp(): Promise<boolean> {
+    const now = Date.now();
+    if (!this.mailCheck || now - this.mailCheck.at >= MAIL_CHECK_TTL_MS) {
+      this.mailCheck = { at: now, up: this.mail.verifyTransport() };
+    }
+    return this.mailCheck.up;
+  }
+}
+
+function overall(databaseUp: boolean, restUp: boolean): HealthStatus {
+  if (!databaseUp) return 'error';
+  return restUp ? 'ok' : 'degraded';
+}
+
+function upOrDown(up: boolean): 'up' | 'down' {
+  return up ? 'up' : 'down';
+}
