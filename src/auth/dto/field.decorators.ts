@@ -1,22 +1,49 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  IsNotEmpty,
+  IsString,
+  MaxLength,
+  MinLength,
+  ValidateBy,
+  ValidationArguments,
+} from 'class-validator';
+import { EMAIL_MAX_LENGTH, normalizeEmail } from '../../common/email-address';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password-policy.service';
 
-/** An email address, trimmed and lower-cased before validation (`" Alice@Example.COM "` → `alice@example.com`). */
+/**
+ * An email address in its normal form (`normalizeEmail`: NFC, trimmed, lower-cased, the domain in
+ * punycode); the 400 says why an address is refused.
+ */
 export const EmailField = (): PropertyDecorator =>
   applyDecorators(
     ApiProperty({
       example: 'alice@example.com',
-      maxLength: 254,
-      description: 'Trimmed and lower-cased',
+      maxLength: EMAIL_MAX_LENGTH,
+      description:
+        'NFC-normalised, trimmed and lower-cased, the domain stored in ASCII (punycode); ' +
+        'no quoted local parts, whitespace or control characters',
     }),
-    Transform(({ value }: { value: unknown }) =>
-      typeof value === 'string' ? value.trim().toLowerCase() : value,
-    ),
-    IsEmail({}, { message: 'email must be a valid email address' }),
-    MaxLength(254),
+    // An address that cannot be normalised stays as sent, so the validator below can say why.
+    Transform(({ value }: { value: unknown }) => {
+      if (typeof value !== 'string') return value;
+      const result = normalizeEmail(value);
+      return result.ok ? result.email : value;
+    }),
+    ValidateBy({
+      name: 'isNormalizableEmail',
+      validator: {
+        // A normal form normalises to itself, so the transformed value passes here.
+        validate: (value: unknown) => typeof value === 'string' && normalizeEmail(value).ok,
+        defaultMessage: (args?: ValidationArguments) => {
+          const value: unknown = args?.value;
+          const result = typeof value === 'string' ? normalizeEmail(value) : undefined;
+          const reason = result && !result.ok ? result.reason : 'must be a valid email address';
+          return `${args?.property ?? 'email'} ${reason}`;
+        },
+      },
+    }),
   );
 
 /** A password being set: its length is checked here, its strength by `PasswordPolicy`. */

@@ -1,19 +1,39 @@
 import { ArgumentsHost, Catch, HttpStatus } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
-/** What body-parser throws for a body it refuses (too large, malformed, wrong charset…). */
+/**
+ * What body-parser throws for a body it refuses (too large, malformed, wrong charset…). A body that
+ * fails to decompress comes with zlib's error wrapped as an exposed 400 but no `type`.
+ */
 interface BodyParserError {
   status: number;
-  type: string;
+  type?: string;
+  expose?: boolean;
   message: string;
 }
 
 function isBodyParserError(exception: unknown): exception is BodyParserError {
   if (typeof exception !== 'object' || exception === null) return false;
-  const { status, type } = exception as Partial<BodyParserError>;
-  return typeof status === 'number' && status >= 400 && status < 500 && typeof type === 'string';
+  const { status, type, expose } = exception as Partial<BodyParserError>;
+  return (
+    typeof status === 'number' &&
+    status >= 400 &&
+    status < 500 &&
+    (typeof type === 'string' || expose === true)
+  );
+}
+
+function messageOf(exception: BodyParserError, request: Request): string {
+  if (exception.status === (HttpStatus.PAYLOAD_TOO_LARGE as number)) {
+    return 'The request body is larger than 100 kB';
+  }
+  if (exception.type === undefined) {
+    const encoding = request.headers['content-encoding'] ?? 'none';
+    return `The request body could not be decompressed (Content-Encoding: ${encoding})`;
+  }
+  return exception.message;
 }
 
 /**
@@ -28,14 +48,12 @@ export class ClientErrorFilter extends BaseExceptionFilter {
       super.catch(exception, host);
       return;
     }
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
     response.status(exception.status).json({
       statusCode: exception.status,
       error: STATUS_CODES[exception.status] ?? 'Bad Request',
-      message:
-        exception.status === (HttpStatus.PAYLOAD_TOO_LARGE as number)
-          ? 'The request body is larger than 100 kB'
-          : exception.message,
+      message: messageOf(exception, http.getRequest<Request>()),
     });
   }
 }

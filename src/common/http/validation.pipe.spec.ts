@@ -14,6 +14,13 @@ class NoteDto {
 
 const BODY: ArgumentMetadata = { type: 'body', metatype: NoteDto };
 
+/** `[[[…]]]`, `levels` arrays deep, built without recursion. */
+function nestedArrays(levels: number): unknown[] {
+  let value: unknown[] = [];
+  for (let level = 1; level < levels; level++) value = [value];
+  return value;
+}
+
 /** The messages of the 400 the pipe throws, whether Nest made it a string or a list. */
 async function refusalOf(value: unknown, metadata = BODY): Promise<string[]> {
   const pipe = new StrictValidationPipe();
@@ -57,6 +64,33 @@ describe(StrictValidationPipe.name, () => {
     const body: unknown = JSON.parse('{"title":"Hello","meta":{"prototype":{"a":1}}}');
 
     await expect(refusalOf(body)).resolves.toEqual(['property prototype should not exist']);
+  });
+
+  it('should refuse a body nested 10,000 levels deep with a 400, not a stack overflow', async () => {
+    const body = { title: 'Hello', stars: nestedArrays(10_000) };
+
+    await expect(refusalOf(body)).resolves.toEqual([
+      'The request body is nested too deeply (at most 32 levels)',
+    ]);
+  });
+
+  it('should count the body itself as the first level', async () => {
+    // The body plus 31 arrays is 32 levels: allowed, and left to the DTO to refuse.
+    await expect(refusalOf({ title: 'Hello', stars: nestedArrays(31) })).resolves.toContain(
+      'stars must be an integer number',
+    );
+    await expect(refusalOf({ title: 'Hello', stars: nestedArrays(32) })).resolves.toEqual([
+      'The request body is nested too deeply (at most 32 levels)',
+    ]);
+  });
+
+  it('should find a prototype key in a wide body without recursion', async () => {
+    const meta = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, [{}]]));
+    const body: unknown = JSON.parse(
+      JSON.stringify({ title: 'Hello', meta }).replace('"k4999"', '"__proto__"'),
+    );
+
+    await expect(refusalOf(body)).resolves.toEqual(['property __proto__ should not exist']);
   });
 
   it('should refuse unknown fields', async () => {
