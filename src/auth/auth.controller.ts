@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Ip, Post, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -74,22 +74,31 @@ export class AuthController {
     type: ErrorResponseDto,
     description: 'Unknown email or wrong password (same answer)',
   })
-  login(@Body() body: LoginDto): Promise<AccessTokenResponseDto> {
-    return this.auth.login(body.email, body.password);
+  login(@Body() body: LoginDto, @Ip() clientIp: string): Promise<AccessTokenResponseDto> {
+    return this.auth.login(body.email, body.password, clientIp);
   }
 
   @Post('change-password')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @RateLimit('change-password')
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: 'Too many password changes or deletions from this IP; see Retry-After',
+  })
   @UseGuards(AccessTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Change the password; signs out every session and emails the owner' })
   @ApiNoContentResponse({ description: 'Changed. Sign in again.' })
   @ApiUnauthorizedResponse({
     type: ErrorResponseDto,
-    description: 'No valid token, or wrong current password',
+    description: 'No valid token, or wrong current password (which counts as a failed login)',
   })
-  async changePassword(@CurrentUser() user: User, @Body() body: ChangePasswordDto): Promise<void> {
-    await this.auth.changePassword(user, body.currentPassword, body.newPassword);
+  async changePassword(
+    @CurrentUser() user: User,
+    @Body() body: ChangePasswordDto,
+    @Ip() clientIp: string,
+  ): Promise<void> {
+    await this.auth.changePassword(user, body.currentPassword, body.newPassword, clientIp);
   }
 
   @Post('forgot-password')

@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { noStore } from '../common/http/no-store.middleware';
 import { authConfig } from '../config/auth.config';
 import { deliveryConfig } from '../config/delivery.config';
 import { resetConfig } from '../config/reset.config';
@@ -9,6 +10,7 @@ import { OutboxModule } from '../outbox/outbox.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
+import { AccountController } from './account.controller';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { MailRequestProcessor } from './delivery/mail-request.processor';
@@ -41,7 +43,7 @@ import { PasswordStrengthPool } from './strength/password-strength.pool';
     OutboxModule,
     ThrottlingModule,
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, AccountController],
   providers: [
     AuthService,
     PasswordResetService,
@@ -58,4 +60,8 @@ import { PasswordStrengthPool } from './strength/password-strength.pool';
   ],
   exports: [AuthService, PasswordResetService],
 })
-export class AuthModule {}
+export class AuthModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(noStore).forRoutes(AuthController, AccountController);
+  }
+}

@@ -1,4 +1,5 @@
 import { DomainError, DomainErrorCode } from '../common/domain-error';
+import type { OutboxService } from '../outbox/outbox.service';
 import type { LoginLockoutService } from '../throttling/login-lockout.service';
 import type { ResetTokensService } from '../tokens/reset-tokens.service';
 import type { AccessToken, AccessTokenService } from '../users/access-token.service';
@@ -11,6 +12,7 @@ import type { PasswordPolicy } from './password-policy.service';
 
 const EMAIL = 'alice@example.com';
 const PASSWORD = 'correct horse battery staple';
+const CLIENT_IP = '203.0.113.7';
 const STORED_HASH = '$argon2id$v=19$m=1024,p=1,t=2$b2xkc2FsdA$b2xkaGFzaA';
 const UPGRADED_HASH = '$argon2id$v=19$m=19456,p=1,t=2$bmV3c2FsdA$bmV3aGFzaA';
 
@@ -63,9 +65,10 @@ function authServiceFor({
   const policy = { assertAcceptable: jest.fn() };
   const passwordChanger = { change: jest.fn() };
   const lockout = {
-    attempt: jest.fn((_email: string) => Promise.resolve(!locked)),
-    clear: jest.fn((_email: string) => Promise.resolve()),
+    attempt: jest.fn((_email: string, _ip: string) => Promise.resolve(!locked)),
+    clearNetwork: jest.fn((_email: string, _ip: string) => Promise.resolve()),
   };
+  const outbox = { cancelResets: jest.fn((_email: string) => Promise.resolve(0)) };
   const service = new AuthService(
     users as unknown as UsersService,
     resetTokens as unknown as ResetTokensService,
@@ -74,12 +77,13 @@ function authServiceFor({
     policy as unknown as PasswordPolicy,
     passwordChanger as unknown as PasswordChanger,
     lockout as unknown as LoginLockoutService,
+    outbox as unknown as OutboxService,
   );
-  return { service, issued, users, resetTokens, accessTokens, hasher, lockout };
+  return { service, issued, users, resetTokens, accessTokens, hasher, lockout, outbox };
 }
 
 async function loginError(service: AuthService, password = PASSWORD): Promise<DomainError> {
-  const error: unknown = await service.login(EMAIL, password).then(
+  const error: unknown = await service.login(EMAIL, password, CLIENT_IP).then(
     () => {
       throw new Error('Expected the login to fail');
     },
@@ -124,7 +128,7 @@ describe(AuthService.name, () => {
     it('should check the password against the stored hash', async () => {
       const { service, hasher } = authServiceFor({ account: newUser() });
 
-      await service.login(EMAIL, PASSWORD);
+      await service.login(EMAIL, PASSWORD, CLIENT_IP);
 
       expect(hasher.verify).toHaveBeenCalledWith(STORED_HASH, PASSWORD);
       expect(hasher.verifyDummy).not.toHaveBeenCalled();
@@ -149,7 +153,7 @@ describe(AuthService.name, () => {
       const account = newUser();
       const { service, hasher, users } = authServiceFor({ account, needsRehash: true });
 
-      await service.login(EMAIL, PASSWORD);
+      await service.login(EMAIL, PASSWORD, CLIENT_IP);
 
       expect(hasher.needsRehash).toHaveBeenCalledWith(STORED_HASH);
       expect(hasher.hash).toHaveBeenCalledWith(PASSWORD);
@@ -159,33 +163,37 @@ describe(AuthService.name, () => {
     it('should keep the hash when it already uses the configured parameters', async () => {
       const { service, hasher, users } = authServiceFor({ account: newUser(), needsRehash: false });
 
-      await service.login(EMAIL, PASSWORD);
+      await service.login(EMAIL, PASSWORD, CLIENT_IP);
 
       expect(hasher.hash).not.toHaveBeenCalled();
       expect(users.rehash).not.toHaveBeenCalled();
     });
 
-    it("should revoke the account's reset tokens on success", async () => {
+    it("should withdraw unsent reset requests, then revoke the account's links, on success", async () => {
       const account = newUser();
-      const { service, resetTokens } = authServiceFor({ account });
+      const { service, resetTokens, outbox } = authServiceFor({ account });
 
-      await service.login(EMAIL, PASSWORD);
+      await service.login(EMAIL, PASSWORD, CLIENT_IP);
 
+      expect(outbox.cancelResets).toHaveBeenCalledWith(EMAIL);
       expect(resetTokens.revokeAllForUser).toHaveBeenCalledWith(account.id);
+      expect(outbox.cancelResets.mock.invocationCallOrder[0]).toBeLessThan(
+        resetTokens.revokeAllForUser.mock.invocationCallOrder[0],
+      );
     });
 
     it('should return the access token issued for the account', async () => {
       const account = newUser();
       const { service, accessTokens, issued } = authServiceFor({ account });
 
-      await expect(service.login(EMAIL, PASSWORD)).resolves.toBe(issued);
+      await expect(service.login(EMAIL, PASSWORD, CLIENT_IP)).resolves.toBe(issued);
       expect(accessTokens.issue).toHaveBeenCalledWith(account);
     });
 
     it('should look the account up by the email it was given', async () => {
       const { service, users } = authServiceFor({ account: newUser() });
 
-      await service.login(EMAIL, PASSWORD);
+      await service.login(EMAIL, PASSWORD, CLIENT_IP);
 
       expect(users.findByEmail).toHaveBeenCalledWith(EMAIL);
     });
@@ -197,8 +205,8 @@ describe(AuthService.name, () => {
       await loginError(unknown.service);
       await loginError(wrong.service);
 
-      expect(unknown.lockout.attempt).toHaveBeenCalledWith(EMAIL);
-      expect(wrong.lockout.attempt).toHaveBeenCalledWith(EMAIL);
+      expect(unknown.lockout.attempt).toHaveBeenCalledWith(EMAIL, CLIENT_IP);
+      expect(wrong.lockout.attempt).toHaveBeenCalledWith(EMAIL, CLIENT_IP);
       expect(wrong.lockout.attempt.mock.invocationCallOrder[0]).toBeLessThan(
         wrong.hasher.verify.mock.invocationCallOrder[0],
       );
@@ -221,12 +229,12 @@ describe(AuthService.name, () => {
       expect(accessTokens.issue).not.toHaveBeenCalled();
     });
 
-    it('should clear the count on success', async () => {
+    it("should clear the count of the client's network on success", async () => {
       const { service, lockout } = authServiceFor({ account: newUser() });
 
-      await service.login(EMAIL, PASSWORD);
+      await service.login(EMAIL, PASSWORD, CLIENT_IP);
 
-      expect(lockout.clear).toHaveBeenCalledWith(EMAIL);
+      expect(lockout.clearNetwork).toHaveBeenCalledWith(EMAIL, CLIENT_IP);
     });
   });
 });

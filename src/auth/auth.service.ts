@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
+import { OutboxService } from '../outbox/outbox.service';
 import { LoginLockoutService } from '../throttling/login-lockout.service';
 import { ResetTokensService } from '../tokens/reset-tokens.service';
 import { AccessToken, AccessTokenService } from '../users/access-token.service';
@@ -22,6 +23,7 @@ export class AuthService {
     private readonly policy: PasswordPolicy,
     private readonly passwordChanger: PasswordChanger,
     private readonly lockout: LoginLockoutService,
+    private readonly outbox: OutboxService,
   ) {}
 
   /** `email` must be normalised. */
@@ -32,10 +34,10 @@ export class AuthService {
 
   /**
    * Unknown email, wrong password and a locked address all fail alike, after the same argon2 work.
-   * Every attempt counts towards the address's lock, whether or not it has an account.
+   * Every attempt counts towards the address's locks, whether or not it has an account.
    */
-  async login(email: string, password: string): Promise<AccessToken> {
-    const allowed = await this.lockout.attempt(email);
+  async login(email: string, password: string, clientIp: string): Promise<AccessToken> {
+    const allowed = await this.lockout.attempt(email, clientIp);
     const user = allowed ? await this.users.findByEmail(email) : null;
     const valid = user
       ? await this.hasher.verify(user.passwordHash, password)
@@ -47,19 +49,44 @@ export class AuthService {
       // Old cost parameters: upgrade now, while the plain password is at hand.
       await this.users.rehash(user.id, await this.hasher.hash(password));
     }
-    await this.lockout.clear(email);
-    // The owner remembered the password: any outstanding reset link is no longer wanted.
+    await this.lockout.clearNetwork(email, clientIp);
+    // The owner remembered the password: a link not yet sent and any outstanding one are not
+    // wanted. Requests first, so a send racing this login finds its claim gone (see the processor).
+    await this.outbox.cancelResets(email);
     await this.resetTokens.revokeAllForUser(user.id);
     return this.accessTokens.issue(user);
   }
 
   /** Checks the current password, then changes it (see {@link PasswordChanger.change}). */
-  async changePassword(user: User, currentPassword: string, newPassword: string): Promise<void> {
-    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
-      throw new DomainError(DomainErrorCode.InvalidCredentials, 'Current password is incorrect');
-    }
+  async changePassword(
+    user: User,
+    currentPassword: string,
+    newPassword: string,
+    clientIp: string,
+  ): Promise<void> {
+    await this.confirmPassword(user, currentPassword, clientIp);
     await this.policy.assertAcceptable(newPassword, user.email);
     const hash = await this.hasher.hash(newPassword);
     await this.passwordChanger.change(user, hash, 'change');
+  }
+
+  /** Checks the current password, then deletes the account; its reset links go with it. */
+  async deleteAccount(user: User, password: string, clientIp: string): Promise<void> {
+    await this.confirmPassword(user, password, clientIp);
+    await this.users.delete(user.id);
+  }
+
+  /**
+   * A signed-in owner re-entering the password is a login attempt as far as guessing goes: it counts
+   * towards, and is refused by, the same locks. Otherwise a stolen session would be an unlimited
+   * password oracle.
+   */
+  private async confirmPassword(user: User, password: string, clientIp: string): Promise<void> {
+    const allowed = await this.lockout.attempt(user.email, clientIp);
+    const valid = await this.hasher.verify(user.passwordHash, password);
+    if (!allowed || !valid) {
+      throw new DomainError(DomainErrorCode.InvalidCredentials, 'Current password is incorrect');
+    }
+    await this.lockout.clearNetwork(user.email, clientIp);
   }
 }

@@ -4,36 +4,111 @@ import { InjectEntityManager } from '@nestjs/typeorm';
 import { EntityManager, IsNull, LessThanOrEqual, Or } from 'typeorm';
 import { throttleConfig } from '../config/throttle.config';
 import { RawSql } from '../database/raw-sql';
-import { addressKey } from './address-key';
+import { AddressKeys } from './address-keys';
+import { clientNetwork } from './client-network';
 import { LoginFailure } from './login-failure.entity';
 
+/** One of the two counts every login attempt goes into. */
+interface FailureCount {
+  keyHash: string;
+  max: number;
+  windowSeconds: number;
+}
+
 /**
- * Locks logins for an address after `LOGIN_MAX_FAILURES` failed attempts in the window, for known and
- * unknown addresses alike so that the lock reveals nothing. A successful login or a password reset
- * clears the count.
+ * Locks logins for an address after repeated failures, for known and unknown addresses alike so that
+ * the lock reveals nothing. Failures count twice: per address and client network (IPv4 /24, IPv6 /64)
+ * against `LOGIN_MAX_FAILURES`, and per address alone against the much higher
+ * `LOGIN_MAX_FAILURES_PER_ADDRESS`. So one attacker's network is locked out of an account long before
+ * its owner, elsewhere, is; only a distributed attack locks the address itself. A successful login
+ * clears its network's count; a password change or reset clears every count of the address.
  */
 @Injectable()
 export class LoginLockoutService {
   constructor(
     @InjectEntityManager() private readonly entityManager: EntityManager,
+    private readonly keys: AddressKeys,
     @Inject(throttleConfig.KEY) private readonly config: ConfigType<typeof throttleConfig>,
   ) {}
 
   /**
    * Counts a login attempt against the address before its password is checked, and says whether it
-   * may go on. Counting first, in one upsert, is what stops a burst of simultaneous guesses: each one
-   * gets its own number, and only the first `LOGIN_MAX_FAILURES` of a window are let through. The
-   * attempt that reaches the limit locks the address for the window; success clears it all.
+   * may go on. Counting first, in one upsert per count, is what stops a burst of simultaneous guesses:
+   * each gets its own number, and only the first ones of a window are let through. The attempt that
+   * reaches a limit locks for that count's window.
    */
-  async attempt(email: string, now = new Date()): Promise<boolean> {
+  async attempt(email: string, clientIp: string, now = new Date()): Promise<boolean> {
+    const addressKey = this.addressKey(email);
+    const verdicts = [];
+    for (const count of this.counts(email, clientIp)) {
+      verdicts.push(await this.count(count, addressKey, now));
+    }
+    return verdicts.every(Boolean);
+  }
+
+  async isLocked(email: string, clientIp: string, now = new Date()): Promise<boolean> {
+    const repo = this.entityManager.getRepository(LoginFailure);
+    for (const { keyHash } of this.counts(email, clientIp)) {
+      const row = await repo.findOneBy({ keyHash });
+      if (row?.lockedUntil != null && row.lockedUntil.getTime() > now.getTime()) return true;
+    }
+    return false;
+  }
+
+  /** After a successful login: forgets the failures from that client's network. */
+  async clearNetwork(email: string, clientIp: string): Promise<void> {
+    const [network] = this.counts(email, clientIp);
+    await this.entityManager.getRepository(LoginFailure).delete({ keyHash: network.keyHash });
+  }
+
+  /** After a password change or reset: forgets every count and lock of the address. */
+  async clear(email: string, manager = this.entityManager): Promise<void> {
+    await manager.getRepository(LoginFailure).delete({ addressKey: this.addressKey(email) });
+  }
+
+  /** Removes, in one statement, rows whose window and lock have both run out (the scheduled purge). */
+  async purgeExpired(now = new Date()): Promise<number> {
+    const longest = Math.max(
+      this.config.loginFailureWindowSeconds,
+      this.config.loginFailureWindowPerAddressSeconds,
+    );
+    const result = await this.entityManager.getRepository(LoginFailure).delete({
+      windowStartedAt: LessThanOrEqual(new Date(now.getTime() - longest * 1000)),
+      lockedUntil: Or(IsNull(), LessThanOrEqual(now)),
+    });
+    return result.affected ?? 0;
+  }
+
+  private addressKey(email: string): string {
+    return this.keys.of(email, 'login');
+  }
+
+  /** The network's count first: it is the one a successful login clears. */
+  private counts(email: string, clientIp: string): [FailureCount, FailureCount] {
+    return [
+      {
+        keyHash: this.keys.of(email, `login from ${clientNetwork(clientIp)}`),
+        max: this.config.loginMaxFailures,
+        windowSeconds: this.config.loginFailureWindowSeconds,
+      },
+      {
+        keyHash: this.addressKey(email),
+        max: this.config.loginMaxFailuresPerAddress,
+        windowSeconds: this.config.loginFailureWindowPerAddressSeconds,
+      },
+    ];
+  }
+
+  private async count(count: FailureCount, addressKey: string, now: Date): Promise<boolean> {
     const sql = new RawSql(this.entityManager);
     const table = sql.table(LoginFailure);
     const at = (date: Date) => sql.date(LoginFailure, 'windowStartedAt', date);
-    const windowStart = new Date(now.getTime() - this.config.loginFailureWindowSeconds * 1000);
+    const windowStart = new Date(now.getTime() - count.windowSeconds * 1000);
     const q = sql.params();
     // A count older than the window starts again at 1.
     const statement =
-      `INSERT INTO ${table} (key_hash, failures, window_started_at) VALUES (${q.add(addressKey(email))}, 1, ${q.add(at(now))}) ` +
+      `INSERT INTO ${table} (key_hash, address_key, failures, window_started_at) ` +
+      `VALUES (${q.add(count.keyHash)}, ${q.add(addressKey)}, 1, ${q.add(at(now))}) ` +
       `ON CONFLICT (key_hash) DO UPDATE SET ` +
       `failures = CASE WHEN ${table}.window_started_at <= ${q.add(at(windowStart))} THEN 1 ELSE ${table}.failures + 1 END, ` +
       `window_started_at = CASE WHEN ${table}.window_started_at <= ${q.add(at(windowStart))} ` +
@@ -46,40 +121,18 @@ export class LoginLockoutService {
     const lockedUntil = sql.readDate(LoginFailure, 'lockedUntil', row.locked_until);
     if (lockedUntil && lockedUntil.getTime() > now.getTime()) return false;
     const failures = Number(row.failures);
-    if (failures >= this.config.loginMaxFailures) await this.lock(email, now);
-    return failures <= this.config.loginMaxFailures;
+    if (failures >= count.max) await this.lock(count, now);
+    return failures <= count.max;
   }
 
-  async isLocked(email: string, now = new Date()): Promise<boolean> {
-    const row = await this.entityManager
-      .getRepository(LoginFailure)
-      .findOneBy({ keyHash: addressKey(email) });
-    return row?.lockedUntil != null && row.lockedUntil.getTime() > now.getTime();
-  }
-
-  /** Forgets the count and any lock (after a successful login or a reset). */
-  async clear(email: string, manager = this.entityManager): Promise<void> {
-    await manager.getRepository(LoginFailure).delete({ keyHash: addressKey(email) });
-  }
-
-  /** Removes, in one statement, rows whose window and lock have both run out (the scheduled purge). */
-  async purgeExpired(now = new Date()): Promise<number> {
-    const windowStart = new Date(now.getTime() - this.config.loginFailureWindowSeconds * 1000);
-    const result = await this.entityManager.getRepository(LoginFailure).delete({
-      windowStartedAt: LessThanOrEqual(windowStart),
-      lockedUntil: Or(IsNull(), LessThanOrEqual(now)),
-    });
-    return result.affected ?? 0;
-  }
-
-  /** Starts a lock for the window, unless one is running already. */
-  private async lock(email: string, now: Date): Promise<void> {
+  /** Starts a lock for the count's window, unless one is running already. */
+  private async lock(count: FailureCount, now: Date): Promise<void> {
     const sql = new RawSql(this.entityManager);
-    const until = new Date(now.getTime() + this.config.loginFailureWindowSeconds * 1000);
+    const until = new Date(now.getTime() + count.windowSeconds * 1000);
     const q = sql.params();
     await sql.rows(
       `UPDATE ${sql.table(LoginFailure)} SET locked_until = ${q.add(sql.date(LoginFailure, 'lockedUntil', until))} ` +
-        `WHERE key_hash = ${q.add(addressKey(email))} ` +
+        `WHERE key_hash = ${q.add(count.keyHash)} ` +
         `AND (locked_until IS NULL OR locked_until <= ${q.add(sql.date(LoginFailure, 'lockedUntil', now))})`,
       q.values,
     );

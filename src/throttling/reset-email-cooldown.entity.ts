@@ -1,6 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** Until when no other reset email may go to an address, keyed by the address's SHA-256. */
+/**
+ * Reset emails to one address: until when no other may go (the cooldown), and how many went in the
+ * 24 hours from `dayStartedAt` (the daily cap). Keyed by an HMAC of the address ({@link AddressKeys}).
+ */
 @Entity({ name: 'reset_email_cooldowns' })
 export class ResetEmailCooldown {
   @PrimaryColumn({ name: 'key_hash', type: 'varchar', length: 64 })
@@ -8,4 +11,10 @@ export class ResetEmailCooldown {
 
   @Column({ name: 'cooldown_until' })
   cooldownUntil: Date;
+
+  @Column({ name: 'day_started_at' })
+  dayStartedAt: Date;
+
+  @Column({ name: 'day_count', type: 'integer', default: 0 })
+  dayCount: number;
 }

@@ -1,10 +1,5 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import {
-  ThrottlerException,
-  ThrottlerGuard,
-  ThrottlerLimitDetail,
-  ThrottlerRequest,
-} from '@nestjs/throttler';
+import { ExecutionContext, HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerRequest } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { sha256Hex } from '../common/sha256';
 import { RATE_LIMIT_KEY } from './rate-limit.decorator';
@@ -39,6 +34,14 @@ export class RouteThrottlerGuard extends ThrottlerGuard {
   ): Promise<void> {
     const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
     context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(seconds));
-    throw new ThrottlerException(`Too many requests. Try again in ${seconds} seconds.`);
+    // The body has the shape of every other error answer.
+    throw new HttpException(
+      {
+        statusCode: HttpStatus.TOO_MANY_REQUESTS,
+        error: 'Too Many Requests',
+        message: `Too many requests. Try again in ${seconds} seconds.`,
+      },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
   }
 }

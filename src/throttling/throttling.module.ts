@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { authConfig } from '../config/auth.config';
 import { throttleConfig } from '../config/throttle.config';
+import { AddressKeys } from './address-keys';
 import { EmailCooldownService } from './email-cooldown.service';
 import { LoginFailure } from './login-failure.entity';
 import { LoginLockoutService } from './login-lockout.service';
@@ -15,8 +17,9 @@ import { ResetEmailCooldown } from './reset-email-cooldown.entity';
   imports: [
     TypeOrmModule.forFeature([LoginFailure, ResetEmailCooldown]),
     ConfigModule.forFeature(throttleConfig),
+    ConfigModule.forFeature(authConfig),
   ],
-  providers: [LoginLockoutService, EmailCooldownService],
+  providers: [AddressKeys, LoginLockoutService, EmailCooldownService],
   exports: [LoginLockoutService, EmailCooldownService],
 })
 export class ThrottlingModule {}

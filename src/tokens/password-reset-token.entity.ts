@@ -7,7 +7,8 @@ export class PasswordResetToken {
   @PrimaryColumn({ type: 'uuid' })
   id: string;
 
-  @Index()
+  /** One row per account: issuing a token replaces the account's previous one. */
+  @Index('uq_password_reset_tokens_user', { unique: true })
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 

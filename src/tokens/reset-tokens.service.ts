@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager, LessThanOrEqual, Repository } from 'typeorm';
 import { RawSql } from '../database/raw-sql';
 import { resetConfig } from '../config/reset.config';
-import { UnitOfWork } from '../database/unit-of-work';
 import { PasswordResetToken } from './password-reset-token.entity';
 import { generateResetToken, hashResetToken } from './reset-token';
 
@@ -27,26 +26,28 @@ export interface LiveResetToken {
 export class ResetTokensService {
   constructor(
     @InjectRepository(PasswordResetToken) private readonly tokens: Repository<PasswordResetToken>,
-    private readonly unitOfWork: UnitOfWork,
     @Inject(resetConfig.KEY) private readonly config: ConfigType<typeof resetConfig>,
   ) {}
 
-  /** Issues a token for the account and removes its older ones: one live link per account. */
-  issue(userId: string, now = new Date()): Promise<IssuedResetToken> {
+  /**
+   * Issues a token for the account, replacing its previous one in the same statement: the unique
+   * `user_id` makes "one live link per account" the database's rule, whatever runs concurrently.
+   */
+  async issue(userId: string, now = new Date()): Promise<IssuedResetToken> {
     const token = generateResetToken();
     const expiresAt = new Date(now.getTime() + this.config.tokenTtlMinutes * 60_000);
-    return this.unitOfWork.run(async (manager) => {
-      const repo = manager.getRepository(PasswordResetToken);
-      await repo.delete({ userId });
-      await repo.insert({
-        id: randomUUID(),
-        userId,
-        tokenHash: hashResetToken(token),
-        expiresAt,
-        createdAt: now,
-      });
-      return { token, expiresAt };
-    });
+    const sql = new RawSql(this.tokens.manager);
+    const at = (date: Date) => sql.date(PasswordResetToken, 'expiresAt', date);
+    const q = sql.params();
+    await sql.rows(
+      `INSERT INTO ${sql.table(PasswordResetToken)} (id, user_id, token_hash, expires_at, created_at) ` +
+        `VALUES (${q.add(randomUUID())}, ${q.add(userId)}, ${q.add(hashResetToken(token))}, ` +
+        `${q.add(at(expiresAt))}, ${q.add(at(now))}) ON CONFLICT (user_id) DO UPDATE SET ` +
+        `id = excluded.id, token_hash = excluded.token_hash, expires_at = excluded.expires_at, ` +
+        `created_at = excluded.created_at`,
+      q.values,
+    );
+    return { token, expiresAt };
   }
 
   /** Looks a token up without using it. Unknown and expired tokens both give `null`. */

@@ -1,7 +1,6 @@
-import { Controller, Delete, Get, HttpCode, HttpStatus, UseGuards } from '@nestjs/common';
+import { Controller, Get, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -12,7 +11,6 @@ import { AccessTokenGuard } from './access-token.guard';
 import { CurrentUser } from './current-user.decorator';
 import { UserResponseDto } from './dto/user-response.dto';
 import { User } from './user.entity';
-import { UsersService } from './users.service';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -23,20 +21,10 @@ import { UsersService } from './users.service';
 @UseGuards(AccessTokenGuard)
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
-
   @Get('me')
   @ApiOperation({ summary: 'The account behind the access token' })
   @ApiOkResponse({ type: UserResponseDto })
   me(@CurrentUser() user: User): UserResponseDto {
     return UserResponseDto.from(user);
-  }
-
-  @Delete('me')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete the account and its reset links' })
-  @ApiNoContentResponse({ description: 'Deleted' })
-  async deleteMe(@CurrentUser() user: User): Promise<void> {
-    await this.users.delete(user.id);
   }
 }

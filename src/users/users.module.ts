@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
+import { noStore } from '../common/http/no-store.middleware';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { authConfig } from '../config/auth.config';
@@ -27,4 +28,8 @@ import { UsersService } from './users.service';
   providers: [UsersService, AccessTokenService, AccessTokenGuard],
   exports: [UsersService, AccessTokenService, AccessTokenGuard],
 })
-export class UsersModule {}
+export class UsersModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(noStore).forRoutes(UsersController);
+  }
+}

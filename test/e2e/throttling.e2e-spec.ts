@@ -21,7 +21,8 @@ const REDIS_KEY_PREFIX = 'nest-password-reset:throttle:';
 /** One route under one of the named per-IP limits, and what it answers once past the throttle. */
 interface LimitedRoute {
   /** The prefix of its `<PREFIX>_LIMIT` and `<PREFIX>_WINDOW_SECONDS` variables. */
-  variable: 'FORGOT_PASSWORD' | 'LOGIN' | 'RESET_PASSWORD' | 'REGISTER';
+  variable: 'FORGOT_PASSWORD' | 'LOGIN' | 'RESET_PASSWORD' | 'REGISTER' | 'CHANGE_PASSWORD';
+  method?: 'post' | 'delete';
   path: string;
   /** A fresh body per call, so no other limit (per-address lock, duplicate email) interferes. */
   body: () => object;
@@ -66,6 +67,22 @@ const LIMITED_ROUTES: LimitedRoute[] = [
     status: 201,
     windowSeconds: 1200,
   },
+  // Signed-in routes: the per-IP limit comes before the token check, so even 401s count.
+  {
+    variable: 'CHANGE_PASSWORD',
+    path: '/auth/change-password',
+    body: () => ({ currentPassword: WRONG_PASSWORD, newPassword: OTHER_STRONG_PASSWORD }),
+    status: 401,
+    windowSeconds: 1500,
+  },
+  {
+    variable: 'CHANGE_PASSWORD',
+    method: 'delete',
+    path: '/users/me',
+    body: () => ({ password: WRONG_PASSWORD }),
+    status: 401,
+    windowSeconds: 1500,
+  },
 ];
 
 function route(path: string): LimitedRoute {
@@ -84,7 +101,7 @@ function limitEnv(limited: LimitedRoute, limit: number): Record<string, string> 
 
 function send(app: TestApp, limited: LimitedRoute, forwardedFor?: string): Promise<Response> {
   const headers = forwardedFor === undefined ? {} : { 'X-Forwarded-For': forwardedFor };
-  return app.http().post(limited.path).set(headers).send(limited.body());
+  return app.http()[limited.method ?? 'post'](limited.path).set(headers).send(limited.body());
 }
 
 /** Sends `count` requests one after the other and checks each got past the throttle. */
@@ -108,6 +125,8 @@ function expectThrottled(response: Response, windowSeconds: number): void {
   expect(seconds).toBeGreaterThanOrEqual(1);
   expect(seconds).toBeLessThanOrEqual(windowSeconds);
   expect(response.body.statusCode).toBe(429);
+  // The same shape as every other error answer.
+  expect(response.body.error).toBe('Too Many Requests');
   expect(response.body.message).toMatch(/try again in (\d+) seconds/i);
   expect(response.body.message).toContain(`${seconds} seconds`);
 }
@@ -195,11 +214,14 @@ describe('Per-IP limits over HTTP (sqlite)', () => {
       await expectPasses(app, login, 2);
       expectThrottled(await send(app, login), login.windowSeconds);
 
-      // Each of the others still has its whole allowance (forgot-password, reset + verify, register).
+      // Each of the others still has its whole allowance (forgot-password, reset + verify, register,
+      // change-password + delete).
       await expectPasses(app, route('/auth/forgot-password'), 2);
       await expectPasses(app, route('/auth/reset-password'), 1);
       await expectPasses(app, route('/auth/reset-password/verify'), 1);
       await expectPasses(app, route('/auth/register'), 2);
+      await expectPasses(app, route('/auth/change-password'), 1);
+      await expectPasses(app, route('/users/me'), 1);
       for (const limited of others)
         expectThrottled(await send(app, limited), limited.windowSeconds);
     });

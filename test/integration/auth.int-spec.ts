@@ -40,7 +40,7 @@ describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) =
     });
     const user = await users.create(email, oldHash);
 
-    await auth.login(email, STRONG_PASSWORD);
+    await auth.login(email, STRONG_PASSWORD, '127.0.0.1');
 
     const stored = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
     expect(stored.passwordHash).not.toBe(oldHash);
@@ -53,7 +53,7 @@ describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) =
   it('should not re-hash when the parameters are current', async () => {
     const email = newEmail();
     const user = await auth.register(email, STRONG_PASSWORD);
-    await auth.login(email, STRONG_PASSWORD);
+    await auth.login(email, STRONG_PASSWORD, '127.0.0.1');
     const stored = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
     expect(stored.passwordHash).toBe(user.passwordHash);
   });

@@ -1,6 +1,7 @@
 import type { ConfigType } from '@nestjs/config';
 import { throttleConfig } from '../../src/config/throttle.config';
-import { addressKey } from '../../src/throttling/address-key';
+import { AddressKeys } from '../../src/throttling/address-keys';
+import { clientNetwork } from '../../src/throttling/client-network';
 import { EmailCooldownService } from '../../src/throttling/email-cooldown.service';
 import { LoginFailure } from '../../src/throttling/login-failure.entity';
 import { LoginLockoutService } from '../../src/throttling/login-lockout.service';
@@ -9,6 +10,9 @@ import { createTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 
 const MAX_FAILURES = 5;
+const MAX_FAILURES_PER_ADDRESS = 12;
+const IP = '203.0.113.7';
+const DAY_MS = 24 * 3_600_000;
 const COOLDOWN_SECONDS = 60;
 /**
  * Every `now` in this file counts from here. It lies ahead of the wall clock so that the app's own
@@ -34,7 +38,9 @@ describe.each(databaseKinds())('Per-address limits on a real database (%s)', (ki
       database,
       env: {
         LOGIN_MAX_FAILURES: String(MAX_FAILURES),
+        LOGIN_MAX_FAILURES_PER_ADDRESS: String(MAX_FAILURES_PER_ADDRESS),
         RESET_EMAIL_COOLDOWN_SECONDS: String(COOLDOWN_SECONDS),
+        RESET_EMAIL_DAILY_LIMIT: '5',
       },
     });
     lockout = app.app.get(LoginLockoutService);
@@ -49,12 +55,14 @@ describe.each(databaseKinds())('Per-address limits on a real database (%s)', (ki
     await database?.drop();
   });
 
-  function failureRow(email: string): Promise<LoginFailure | null> {
-    return app.dataSource.getRepository(LoginFailure).findOneBy({ keyHash: addressKey(email) });
+  /** The count of `email`'s failures from {@link IP}'s network. */
+  function failureRow(email: string, ip = IP): Promise<LoginFailure | null> {
+    const keyHash = app.app.get(AddressKeys).of(email, `login from ${clientNetwork(ip)}`);
+    return app.dataSource.getRepository(LoginFailure).findOneBy({ keyHash });
   }
 
-  async function recordFailures(email: string, count: number, now: Date): Promise<void> {
-    for (let i = 0; i < count; i++) await lockout.attempt(email, now);
+  async function recordFailures(email: string, count: number, now: Date, ip = IP): Promise<void> {
+    for (let i = 0; i < count; i++) await lockout.attempt(email, ip, now);
   }
 
   describe(LoginLockoutService.name, () => {
@@ -64,107 +72,152 @@ describe.each(databaseKinds())('Per-address limits on a real database (%s)', (ki
 
     it('should not lock an address below the limit', async () => {
       const email = newEmail();
-      expect(await lockout.isLocked(email, at(0))).toBe(false);
+      expect(await lockout.isLocked(email, IP, at(0))).toBe(false);
       for (let i = 0; i < MAX_FAILURES - 1; i++) {
-        await lockout.attempt(email, at(i * SECOND));
-        expect(await lockout.isLocked(email, at(i * SECOND))).toBe(false);
+        await lockout.attempt(email, IP, at(i * SECOND));
+        expect(await lockout.isLocked(email, IP, at(i * SECOND))).toBe(false);
       }
-      expect(await lockout.isLocked(email, at(MAX_FAILURES * SECOND))).toBe(false);
+      expect(await lockout.isLocked(email, IP, at(MAX_FAILURES * SECOND))).toBe(false);
       expect((await failureRow(email))?.failures).toBe(MAX_FAILURES - 1);
     });
 
     it('should lock an address at the limit', async () => {
       const email = newEmail();
       await recordFailures(email, MAX_FAILURES - 1, at(0));
-      await lockout.attempt(email, at(10 * SECOND));
-      expect(await lockout.isLocked(email, at(10 * SECOND))).toBe(true);
+      await lockout.attempt(email, IP, at(10 * SECOND));
+      expect(await lockout.isLocked(email, IP, at(10 * SECOND))).toBe(true);
     });
 
     it('should keep the lock for the window from the failure that reached the limit', async () => {
       const email = newEmail();
       await recordFailures(email, MAX_FAILURES, at(0));
-      expect(await lockout.isLocked(email, at(windowMs - SECOND))).toBe(true);
-      expect(await lockout.isLocked(email, at(windowMs + SECOND))).toBe(false);
+      expect(await lockout.isLocked(email, IP, at(windowMs - SECOND))).toBe(true);
+      expect(await lockout.isLocked(email, IP, at(windowMs + SECOND))).toBe(false);
     });
 
     it('should not lock other addresses', async () => {
       const email = newEmail();
       const other = newEmail();
       await recordFailures(email, MAX_FAILURES, at(0));
-      expect(await lockout.isLocked(email, at(SECOND))).toBe(true);
-      expect(await lockout.isLocked(other, at(SECOND))).toBe(false);
+      expect(await lockout.isLocked(email, IP, at(SECOND))).toBe(true);
+      expect(await lockout.isLocked(other, IP, at(SECOND))).toBe(false);
     });
 
     it('should start a new count for a failure after the window has run out', async () => {
       const email = newEmail();
       await recordFailures(email, MAX_FAILURES - 1, at(0));
       const late = at(windowMs + SECOND);
-      await lockout.attempt(email, late);
+      await lockout.attempt(email, IP, late);
 
-      expect(await lockout.isLocked(email, at(windowMs + 2 * SECOND))).toBe(false);
+      expect(await lockout.isLocked(email, IP, at(windowMs + 2 * SECOND))).toBe(false);
       const row = await failureRow(email);
       expect(row?.failures).toBe(1);
       expect(row?.windowStartedAt.getTime()).toBe(late.getTime());
       // The new window needs the whole limit again.
       await recordFailures(email, MAX_FAILURES - 2, late);
-      expect(await lockout.isLocked(email, late)).toBe(false);
-      await lockout.attempt(email, late);
-      expect(await lockout.isLocked(email, late)).toBe(true);
+      expect(await lockout.isLocked(email, IP, late)).toBe(false);
+      await lockout.attempt(email, IP, late);
+      expect(await lockout.isLocked(email, IP, late)).toBe(true);
     });
 
     it('should remove the lock and the count on clear()', async () => {
       const email = newEmail();
       await recordFailures(email, MAX_FAILURES, at(0));
-      expect(await lockout.isLocked(email, at(SECOND))).toBe(true);
+      expect(await lockout.isLocked(email, IP, at(SECOND))).toBe(true);
 
       await lockout.clear(email);
 
-      expect(await lockout.isLocked(email, at(SECOND))).toBe(false);
+      expect(await lockout.isLocked(email, IP, at(SECOND))).toBe(false);
       expect(await failureRow(email)).toBeNull();
-      await lockout.attempt(email, at(2 * SECOND));
-      expect(await lockout.isLocked(email, at(2 * SECOND))).toBe(false);
+      await lockout.attempt(email, IP, at(2 * SECOND));
+      expect(await lockout.isLocked(email, IP, at(2 * SECOND))).toBe(false);
+    });
+
+    it('should lock an address from one network without locking it from another', async () => {
+      const email = newEmail();
+      await recordFailures(email, MAX_FAILURES, at(0));
+
+      expect(await lockout.isLocked(email, IP, at(SECOND))).toBe(true);
+      expect(await lockout.isLocked(email, '203.0.113.99', at(SECOND))).toBe(true);
+      expect(await lockout.isLocked(email, '198.51.100.1', at(SECOND))).toBe(false);
+      expect(await lockout.attempt(email, '198.51.100.1', at(SECOND))).toBe(true);
+    });
+
+    it('should lock the address from every network past LOGIN_MAX_FAILURES_PER_ADDRESS', async () => {
+      const email = newEmail();
+      for (let n = 0; n < MAX_FAILURES_PER_ADDRESS; n++) {
+        expect(await lockout.attempt(email, `10.${n}.0.1`, at(n * SECOND))).toBe(true);
+      }
+
+      expect(await lockout.attempt(email, '198.51.100.1', at(20 * SECOND))).toBe(false);
+      expect(await lockout.isLocked(email, '192.0.2.1', at(21 * SECOND))).toBe(true);
+    });
+
+    it("should clear only the network's count after a success there, and every count on clear()", async () => {
+      const email = newEmail();
+      await recordFailures(email, MAX_FAILURES - 1, at(0));
+      await recordFailures(email, MAX_FAILURES, at(0), '198.51.100.1');
+
+      await lockout.clearNetwork(email, IP);
+
+      expect(await failureRow(email)).toBeNull();
+      expect(await lockout.isLocked(email, '198.51.100.1', at(SECOND))).toBe(true);
+      await lockout.clear(email);
+      expect(await lockout.isLocked(email, '198.51.100.1', at(SECOND))).toBe(false);
+      expect(await app.dataSource.getRepository(LoginFailure).countBy({})).toBeGreaterThanOrEqual(
+        0,
+      );
+      const keys = app.app.get(AddressKeys);
+      expect(
+        await app.dataSource
+          .getRepository(LoginFailure)
+          .countBy({ addressKey: keys.of(email, 'login') }),
+      ).toBe(0);
     });
 
     it('should count every one of 10 concurrent failures', async () => {
       const email = newEmail();
-      await Promise.all(Array.from({ length: 10 }, () => lockout.attempt(email, at(0))));
+      await Promise.all(Array.from({ length: 10 }, () => lockout.attempt(email, IP, at(0))));
       expect((await failureRow(email))?.failures).toBe(10);
-      expect(await lockout.isLocked(email, at(SECOND))).toBe(true);
+      expect(await lockout.isLocked(email, IP, at(SECOND))).toBe(true);
     });
 
     it('should lock when concurrent failures cross the limit together', async () => {
       const email = newEmail();
-      await Promise.all(Array.from({ length: MAX_FAILURES }, () => lockout.attempt(email, at(0))));
-      expect(await lockout.isLocked(email, at(SECOND))).toBe(true);
+      await Promise.all(
+        Array.from({ length: MAX_FAILURES }, () => lockout.attempt(email, IP, at(0))),
+      );
+      expect(await lockout.isLocked(email, IP, at(SECOND))).toBe(true);
     });
 
     it('should purge rows whose window and lock have both run out, and keep the others', async () => {
       const unlocked = newEmail('unlocked');
-      await lockout.attempt(unlocked, at(0));
+      await lockout.attempt(unlocked, IP, at(0));
       const lockOver = newEmail('lock-over');
       await recordFailures(lockOver, MAX_FAILURES, at(0)); // locked until T0 + window
       const stillLocked = newEmail('still-locked');
-      await lockout.attempt(stillLocked, at(0));
+      await lockout.attempt(stillLocked, IP, at(0));
       // Same window (it began at T0), so this locks until T0 + 2 windows - 1 s.
       await recordFailures(stillLocked, MAX_FAILURES - 1, at(windowMs - SECOND));
       const recent = newEmail('recent');
-      await lockout.attempt(recent, at(windowMs - SECOND));
+      await lockout.attempt(recent, IP, at(windowMs - SECOND));
 
       const now = at(windowMs + SECOND);
-      expect(await lockout.isLocked(stillLocked, now)).toBe(true);
+      expect(await lockout.isLocked(stillLocked, IP, now)).toBe(true);
       const removed = await lockout.purgeExpired(now);
 
       expect(removed).toBeGreaterThanOrEqual(2);
       expect(await failureRow(unlocked)).toBeNull();
       expect(await failureRow(lockOver)).toBeNull();
       expect(await failureRow(stillLocked)).not.toBeNull();
-      expect(await lockout.isLocked(stillLocked, now)).toBe(true);
+      expect(await lockout.isLocked(stillLocked, IP, now)).toBe(true);
       expect(await failureRow(recent)).not.toBeNull();
     });
     it('should purge 70,000 run-out counts in one go', async () => {
       const old = new Date('2020-01-01T00:00:00Z');
       const rows = Array.from({ length: 70_000 }, (_, i) => ({
         keyHash: `f${i.toString(16).padStart(63, '0')}`,
+        addressKey: `a${i.toString(16).padStart(63, '0')}`,
         failures: 1,
         windowStartedAt: old,
         lockedUntil: null,
@@ -193,6 +246,20 @@ describe.each(databaseKinds())('Per-address limits on a real database (%s)', (ki
       const email = newEmail();
       expect(await cooldown.tryAcquire(email, at(0))).toBe(true);
       expect(await cooldown.tryAcquire(newEmail(), at(SECOND))).toBe(true);
+    });
+
+    it('should grant at most RESET_EMAIL_DAILY_LIMIT (5) emails per address in 24 hours', async () => {
+      const email = newEmail();
+      const spaced = (n: number) => at(n * (COOLDOWN_SECONDS + 1) * SECOND);
+      for (let n = 0; n < 5; n++) expect(await cooldown.tryAcquire(email, spaced(n))).toBe(true);
+
+      expect(await cooldown.tryAcquire(email, spaced(5))).toBe(false);
+      expect(await cooldown.tryAcquire(email, at(DAY_MS - SECOND))).toBe(false);
+      // The day counts from the first email; after it, a new day begins with this one.
+      expect(await cooldown.tryAcquire(email, at(DAY_MS + SECOND))).toBe(true);
+      expect(await cooldown.tryAcquire(email, at(DAY_MS + (COOLDOWN_SECONDS + 2) * SECOND))).toBe(
+        true,
+      );
     });
 
     it('should grant exactly one of 10 concurrent requests for one address', async () => {

@@ -336,18 +336,32 @@ describe.each(databaseKinds())(`${PurgeTask.name} (%s)`, (kind) => {
     const lockout = app.app.get(LoginLockoutService);
     const now = new Date();
     const cooldowns = app.dataSource.getRepository(ResetEmailCooldown);
+    const ago = (ms: number) => new Date(now.getTime() - ms);
     await cooldowns.insert([
-      { keyHash: 'a'.repeat(64), cooldownUntil: new Date(now.getTime() - 1000) },
-      { keyHash: 'b'.repeat(64), cooldownUntil: new Date(now.getTime() + 60_000) },
+      // Cooldown and day both over: gone.
+      {
+        keyHash: 'a'.repeat(64),
+        cooldownUntil: ago(1000),
+        dayStartedAt: ago(25 * HOUR),
+        dayCount: 5,
+      },
+      // Cooldown running: kept.
+      { keyHash: 'b'.repeat(64), cooldownUntil: ago(-60_000), dayStartedAt: ago(0), dayCount: 1 },
+      // Cooldown over but the day's cap still counts: kept.
+      { keyHash: 'c'.repeat(64), cooldownUntil: ago(1000), dayStartedAt: ago(HOUR), dayCount: 5 },
     ]);
-    await lockout.attempt('stale@example.com', new Date(now.getTime() - 2 * HOUR));
-    await lockout.attempt('fresh@example.com', now);
+    // Each attempt counts per address and per address and network: two rows each.
+    await lockout.attempt('stale@example.com', '203.0.113.7', ago(2 * HOUR));
+    await lockout.attempt('fresh@example.com', '203.0.113.7', now);
 
     const result = await app.app.get(PurgeTask).purge(now);
 
     expect(result.cooldowns).toBe(1);
-    expect(result.loginFailures).toBe(1);
-    expect((await cooldowns.find()).map((c) => c.keyHash)).toEqual(['b'.repeat(64)]);
-    expect(await app.dataSource.getRepository(LoginFailure).count()).toBe(1);
+    expect(result.loginFailures).toBe(2);
+    expect((await cooldowns.find()).map((c) => c.keyHash).sort()).toEqual([
+      'b'.repeat(64),
+      'c'.repeat(64),
+    ]);
+    expect(await app.dataSource.getRepository(LoginFailure).count()).toBe(2);
   });
 });

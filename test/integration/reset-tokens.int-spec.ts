@@ -50,6 +50,35 @@ describe.each(databaseKinds())(`${ResetTokensService.name} (%s)`, (kind) => {
     expect(await tokens.findLive(second.token)).toMatchObject({ userId: user.id });
   });
 
+  it('should leave exactly one live token after 20 concurrent issues for one account', async () => {
+    const user = await newUser();
+
+    const issued = await Promise.all(Array.from({ length: 20 }, () => tokens.issue(user.id)));
+
+    const rows = await app.dataSource.getRepository(PasswordResetToken).findBy({ userId: user.id });
+    expect(rows).toHaveLength(1);
+    const live = await Promise.all(issued.map((one) => tokens.findLive(one.token)));
+    expect(live.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('should refuse a second token row for one account in the database itself', async () => {
+    const user = await newUser();
+    await tokens.issue(user.id);
+    const row = (id: string, hash: string) => ({
+      id,
+      userId: user.id,
+      tokenHash: hash,
+      expiresAt: new Date(Date.now() + 60_000),
+      createdAt: new Date(),
+    });
+
+    await expect(
+      app.dataSource
+        .getRepository(PasswordResetToken)
+        .insert(row('0b0b0b0b-0000-4000-8000-000000000001', 'e'.repeat(64))),
+    ).rejects.toThrow(/unique|UNIQUE/);
+  });
+
   it('should not find a token once it has expired', async () => {
     const user = await newUser();
     const issued = await tokens.issue(user.id);

@@ -51,8 +51,8 @@ interface MatchDictionaryClass {
 }
 
 /** The library's class; its file has no typings of its own for a CommonJS require. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const MatchDictionary =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('@zxcvbn-ts/core/dist/matcher/dictionary/matching.cjs') as MatchDictionaryClass;
 
 /** The library's own pass, kept for the cases this one does not cover and for the equivalence test. */
