@@ -1,6 +1,7 @@
 import type { LogLevel } from '@nestjs/common';
 import { registerAs } from '@nestjs/config';
 import { LOG_LEVELS, loadEnvironment, NodeEnvironment } from './environment';
+import { Secret } from './secret';
 
 /** HTTP-level settings of the service. */
 export interface AppConfig {
@@ -9,6 +10,10 @@ export interface AppConfig {
   isProduction: boolean;
   /** The levels the logger prints. */
   logLevels: LogLevel[];
+  /** Serve Swagger UI at /docs and the document at /docs-json. */
+  swaggerEnabled: boolean;
+  /** Bearer token of `GET /health/details`; unset: the route answers 404. */
+  healthToken?: Secret;
 }
 
 export const appConfig = registerAs('app', (): AppConfig => {
@@ -21,5 +26,7 @@ export const appConfig = registerAs('app', (): AppConfig => {
     port: env.PORT,
     isProduction,
     logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(noisiest) + 1),
+    swaggerEnabled: env.SWAGGER_ENABLED ?? !isProduction,
+    healthToken: env.HEALTH_TOKEN === undefined ? undefined : new Secret(env.HEALTH_TOKEN),
   };
 });

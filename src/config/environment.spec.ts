@@ -137,6 +137,57 @@ describe(parseEnvironment.name, () => {
     expect(error.message).not.toContain('JWT_SECRET');
   });
 
+  it('should refuse TRUST_PROXY=true in production, but take a hop count or addresses', () => {
+    expect(environmentErrorOf({ ...PRODUCTION, TRUST_PROXY: ' TRUE ' }).problems).toEqual([
+      expect.stringMatching(/^TRUST_PROXY=true trusts any forged X-Forwarded-For/),
+    ]);
+    expect(parseEnvironment({ ...PRODUCTION, TRUST_PROXY: '1' }).TRUST_PROXY).toBe('1');
+    expect(parseEnvironment({ ...PRODUCTION, TRUST_PROXY: '10.0.0.0/8' }).TRUST_PROXY).toBe(
+      '10.0.0.0/8',
+    );
+    expect(parseEnvironment({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe('true');
+  });
+
+  it('should refuse a FRONTEND_URL that is not https in production', () => {
+    expect(
+      environmentErrorOf({ ...PRODUCTION, FRONTEND_URL: 'http://app.example.com' }).problems,
+    ).toEqual([expect.stringMatching(/^FRONTEND_URL must be an https:\/\/ URL in production/)]);
+    expect(parseEnvironment({ FRONTEND_URL: 'http://localhost:3000' }).FRONTEND_URL).toBe(
+      'http://localhost:3000',
+    );
+  });
+
+  it('should refuse LOGIN_MAX_FAILURES_PER_ADDRESS below LOGIN_MAX_FAILURES or above 100000', () => {
+    expect(
+      environmentErrorOf({ LOGIN_MAX_FAILURES: '20', LOGIN_MAX_FAILURES_PER_ADDRESS: '19' })
+        .problems,
+    ).toEqual(['LOGIN_MAX_FAILURES_PER_ADDRESS must be at least LOGIN_MAX_FAILURES']);
+    expect(environmentErrorOf({ LOGIN_MAX_FAILURES_PER_ADDRESS: '100001' }).problems).toHaveLength(
+      1,
+    );
+    expect(
+      parseEnvironment({ LOGIN_MAX_FAILURES: '20', LOGIN_MAX_FAILURES_PER_ADDRESS: '20' })
+        .LOGIN_MAX_FAILURES_PER_ADDRESS,
+    ).toBe(20);
+  });
+
+  it('should refuse a claim timeout that one SMTP send could outlast', () => {
+    expect(
+      environmentErrorOf({ SMTP_TIMEOUT_SECONDS: '30', MAIL_CLAIM_TIMEOUT_SECONDS: '119' })
+        .problems,
+    ).toEqual([expect.stringMatching(/^MAIL_CLAIM_TIMEOUT_SECONDS must be at least 4 × /)]);
+    expect(
+      parseEnvironment({ SMTP_TIMEOUT_SECONDS: '30', MAIL_CLAIM_TIMEOUT_SECONDS: '120' })
+        .MAIL_CLAIM_TIMEOUT_SECONDS,
+    ).toBe(120);
+  });
+
+  it('should refuse a HEALTH_TOKEN shorter than 16 characters', () => {
+    expect(environmentErrorOf({ HEALTH_TOKEN: 'short' }).problems).toEqual([
+      'HEALTH_TOKEN must be at least 16 characters long',
+    ]);
+  });
+
   it('should refuse a JWT_SECRET shorter than 32 characters even outside production', () => {
     const error = environmentErrorOf({ NODE_ENV: 'development', JWT_SECRET: 'k'.repeat(31) });
 
@@ -199,6 +250,22 @@ describe('config namespaces', () => {
       Object.assign(process.env, PRODUCTION, { LOG_LEVEL: 'warn' });
 
       expect(appConfig().logLevels).toEqual(['fatal', 'error', 'warn']);
+    });
+
+    it('should serve Swagger outside production, and in production only when SWAGGER_ENABLED=true', () => {
+      expect(appConfig().swaggerEnabled).toBe(true);
+      Object.assign(process.env, PRODUCTION);
+      expect(appConfig().swaggerEnabled).toBe(false);
+      process.env.SWAGGER_ENABLED = 'true';
+      expect(appConfig().swaggerEnabled).toBe(true);
+    });
+
+    it('should hold HEALTH_TOKEN as a secret, and leave it unset by default', () => {
+      expect(appConfig().healthToken).toBeUndefined();
+      process.env.HEALTH_TOKEN = 'health-token-0123456789';
+      const token = appConfig().healthToken;
+      expect(token?.reveal()).toBe('health-token-0123456789');
+      expect(JSON.stringify(appConfig())).not.toContain('health-token-0123456789');
     });
 
     it('should refuse an unknown LOG_LEVEL', () => {
@@ -307,6 +374,23 @@ describe('config namespaces', () => {
         passwordReset: 'Your Acme reset link (Acme)',
         passwordChanged: 'Password changed',
       });
+    });
+
+    it('should require TLS for SMTP in production unless SMTP_SECURE, and honour SMTP_REQUIRE_TLS', () => {
+      const requireTls = (env: Record<string, string>): unknown => {
+        for (const name of ENVIRONMENT_KEYS) delete process.env[name];
+        Object.assign(process.env, env);
+        const { transport } = mailConfig();
+        return transport.kind === 'smtp' ? transport.requireTls : undefined;
+      };
+
+      expect(requireTls(PRODUCTION)).toBe(true);
+      expect(requireTls({ ...PRODUCTION, SMTP_SECURE: 'true' })).toBe(false);
+      expect(requireTls({ ...PRODUCTION, SMTP_REQUIRE_TLS: 'false' })).toBe(false);
+      expect(requireTls({ NODE_ENV: 'test', SMTP_HOST: 'smtp.example.com' })).toBe(false);
+      expect(
+        requireTls({ NODE_ENV: 'test', SMTP_HOST: 'smtp.example.com', SMTP_REQUIRE_TLS: 'true' }),
+      ).toBe(true);
     });
 
     it('should use the dev mailbox when SMTP_HOST is empty', () => {

@@ -13,7 +13,11 @@ import {
   MaxLength,
   Min,
   MinLength,
+  Validate,
   ValidateIf,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
   validateSync,
   ValidationError,
 } from 'class-validator';
@@ -29,6 +33,52 @@ const isProduction = (env: EnvironmentVariables): boolean => env.NODE_ENV === 'p
 /** Required in production; validated whenever it is set. */
 const requiredInProduction = (env: EnvironmentVariables, value: unknown): boolean =>
   isProduction(env) || value !== undefined;
+
+/** A rule that needs the other variables: `check(value, env)` says whether `value` is acceptable. */
+function crossCheck(
+  name: string,
+  check: (value: unknown, env: EnvironmentVariables) => boolean,
+  message: string,
+): new () => ValidatorConstraintInterface {
+  @ValidatorConstraint({ name })
+  class CrossCheck implements ValidatorConstraintInterface {
+    validate(value: unknown, args: ValidationArguments): boolean {
+      return check(value, args.object as EnvironmentVariables);
+    }
+    defaultMessage(): string {
+      return message;
+    }
+  }
+  return CrossCheck;
+}
+
+const HttpsInProduction = crossCheck(
+  'httpsInProduction',
+  (value, env) => !isProduction(env) || typeof value !== 'string' || /^https:\/\//i.test(value),
+  'FRONTEND_URL must be an https:// URL in production: reset links carry a secret',
+);
+
+const NoBlanketTrustInProduction = crossCheck(
+  'noBlanketTrustInProduction',
+  (value, env) =>
+    !isProduction(env) || typeof value !== 'string' || value.trim().toLowerCase() !== 'true',
+  'TRUST_PROXY=true trusts any forged X-Forwarded-For: in production give the number of proxy hops or their addresses',
+);
+
+/** Phases of one SMTP send that can each wait up to SMTP_TIMEOUT_SECONDS: connect, greet, log in, data. */
+export const SMTP_SEND_PHASES = 4;
+
+const OutlivesOneSend = crossCheck(
+  'outlivesOneSend',
+  (value, env) => typeof value === 'number' && value >= SMTP_SEND_PHASES * env.SMTP_TIMEOUT_SECONDS,
+  `MAIL_CLAIM_TIMEOUT_SECONDS must be at least ${SMTP_SEND_PHASES} × SMTP_TIMEOUT_SECONDS: a claim must outlive one send, or another instance could send the same email`,
+);
+
+const AtLeastLoginMaxFailures = crossCheck(
+  'atLeastLoginMaxFailures',
+  (value, env) => typeof value === 'number' && value >= env.LOGIN_MAX_FAILURES,
+  'LOGIN_MAX_FAILURES_PER_ADDRESS must be at least LOGIN_MAX_FAILURES',
+);
 
 // Reads the raw value: implicit conversion would already have turned "false" into true.
 const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }): unknown => {
@@ -105,6 +155,7 @@ export class EnvironmentVariables {
     { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
     { message: 'FRONTEND_URL must be an absolute http(s) URL (and is required in production)' },
   )
+  @Validate(HttpsInProduction)
   FRONTEND_URL?: string;
 
   @Matches(/^\/[^#?\s]*$/, {
@@ -130,6 +181,21 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean({ message: 'SMTP_SECURE must be true or false' })
   SMTP_SECURE: boolean = false;
+
+  /**
+   * Refuse to send (or log in) without STARTTLS. Default: true in production unless SMTP_SECURE is
+   * (implicit TLS from the first byte), false elsewhere.
+   */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'SMTP_REQUIRE_TLS must be true or false' })
+  SMTP_REQUIRE_TLS?: boolean;
+
+  /** How long the SMTP server may take to accept a connection, greet, or answer a command. */
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  SMTP_TIMEOUT_SECONDS: number = 10;
 
   /** SMTP connections kept open and reused for sending. */
   @IsInt()
@@ -192,8 +258,8 @@ export class EnvironmentVariables {
   MAIL_POLL_INTERVAL_SECONDS: number = 5;
 
   @IsInt()
-  @Min(1)
   @Max(86400)
+  @Validate(OutlivesOneSend)
   MAIL_CLAIM_TIMEOUT_SECONDS: number = 120;
 
   @IsInt()
@@ -240,16 +306,60 @@ export class EnvironmentVariables {
   @Max(86400)
   RESET_EMAIL_COOLDOWN_SECONDS: number = 60;
 
+  /** Reset emails per address per 24 hours (0: no cap). */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  RESET_EMAIL_DAILY_LIMIT: number = 5;
+
+  @IsInt()
+  @Min(1)
+  CHANGE_PASSWORD_LIMIT: number = 10;
+
+  @IsInt()
+  @Min(1)
+  CHANGE_PASSWORD_WINDOW_SECONDS: number = 900;
+
+  /** Failed logins per address from one client network (IPv4 /24, IPv6 /64) before a lock. */
   @IsInt()
   @Min(1)
   @Max(1000)
   LOGIN_MAX_FAILURES: number = 10;
 
-  /** Express `trust proxy`: true, false, a hop count, or addresses/subnets (comma-separated). */
+  @IsInt()
+  @Min(1)
+  @Max(7 * 86400)
+  LOGIN_FAILURE_WINDOW_SECONDS: number = 900;
+
+  /** Failed logins per address from anywhere before a lock: far above what one network may try. */
+  @IsInt()
+  @Max(100_000)
+  @Validate(AtLeastLoginMaxFailures)
+  LOGIN_MAX_FAILURES_PER_ADDRESS: number = 100;
+
+  @IsInt()
+  @Min(1)
+  @Max(7 * 86400)
+  LOGIN_FAILURE_WINDOW_PER_ADDRESS_SECONDS: number = 900;
+
+  /** Express `trust proxy`: a hop count, or addresses/subnets (comma-separated); `true` outside production. */
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @Validate(NoBlanketTrustInProduction)
   TRUST_PROXY?: string;
+
+  /** Bearer token for `GET /health/details`; without it that route does not exist. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'HEALTH_TOKEN must be at least 16 characters long' })
+  HEALTH_TOKEN?: string;
+
+  /** Swagger UI and /docs-json: on outside production, off in production unless set to true. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'SWAGGER_ENABLED must be true or false' })
+  SWAGGER_ENABLED?: boolean;
 
   @IsOptional()
   @Matches(/^rediss?:\/\/.+/, {

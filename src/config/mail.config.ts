@@ -16,8 +16,12 @@ export interface MailConfig {
         host: string;
         port: number;
         secure: boolean;
+        /** Never send or authenticate without TLS (STARTTLS when not `secure`). */
+        requireTls: boolean;
         /** Connections kept open and reused. */
         poolSize: number;
+        /** Longest wait for a connection, the greeting, or the answer to a command. */
+        timeoutMs: number;
         user?: string;
         password?: Secret;
       }
@@ -59,7 +63,9 @@ export const mailConfig = registerAs('mail', (): MailConfig => {
           host: env.SMTP_HOST,
           port: env.SMTP_PORT,
           secure: env.SMTP_SECURE,
+          requireTls: env.SMTP_REQUIRE_TLS ?? (env.NODE_ENV === 'production' && !env.SMTP_SECURE),
           poolSize: env.SMTP_POOL_SIZE,
+          timeoutMs: env.SMTP_TIMEOUT_SECONDS * 1000,
           user: env.SMTP_USER,
           password: env.SMTP_PASSWORD === undefined ? undefined : new Secret(env.SMTP_PASSWORD),
         }

@@ -14,6 +14,8 @@ export function buildMailerOptions(config: MailConfig): MailerOptions {
           host: config.transport.host,
           port: config.transport.port,
           secure: config.transport.secure,
+          // Without it nodemailer falls back to plaintext when a server offers no STARTTLS.
+          requireTLS: config.transport.requireTls,
           // Reuse logged-in connections: a new connection and AUTH per message cost more than the message.
           pool: true,
           maxConnections: config.transport.poolSize,
@@ -21,9 +23,10 @@ export function buildMailerOptions(config: MailConfig): MailerOptions {
             config.transport.user !== undefined
               ? { user: config.transport.user, pass: config.transport.password?.reveal() ?? '' }
               : undefined,
-          connectionTimeout: 10_000,
-          greetingTimeout: 10_000,
-          socketTimeout: 20_000,
+          // A claim on a queued email must outlive these (checked at start-up, SMTP_SEND_PHASES).
+          connectionTimeout: config.transport.timeoutMs,
+          greetingTimeout: config.transport.timeoutMs,
+          socketTimeout: config.transport.timeoutMs,
         }
       : new DevMailboxTransport(config.transport.dir);
   return {

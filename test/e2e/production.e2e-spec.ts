@@ -174,7 +174,8 @@ describe('The built service in production mode', () => {
         MAIL_POLL_INTERVAL_SECONDS: '1',
         MAIL_RETRY_BASE_SECONDS: '1',
         // A row the dead process had claimed is free again after this long.
-        MAIL_CLAIM_TIMEOUT_SECONDS: '2',
+        MAIL_CLAIM_TIMEOUT_SECONDS: '4',
+        SMTP_TIMEOUT_SECONDS: '1',
         ...smtp.env(),
       };
       const firstOutput: Output = { text: '' };

@@ -19,6 +19,8 @@ export class SmtpTestServer {
   static readonly PASSWORD = 'smtp-secret-Xq81-for-tests';
 
   readonly received: ReceivedMail[] = [];
+  /** Every AUTH command the server saw, accepted or not (to prove none was made without TLS). */
+  authAttempts = 0;
   private readonly waiters: (() => void)[] = [];
   private server?: SMTPServer;
 
@@ -38,6 +40,7 @@ export class SmtpTestServer {
       disabledCommands: ['STARTTLS'],
       logger: false,
       onAuth: (auth, _session, callback) => {
+        this.authAttempts++;
         if (auth.username === SmtpTestServer.USER && auth.password === SmtpTestServer.PASSWORD) {
           callback(null, { user: auth.username });
         } else {
@@ -114,6 +117,8 @@ export class SmtpTestServer {
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(this.port),
       SMTP_SECURE: 'false',
+      // This server offers no TLS at all; production would otherwise refuse to send to it.
+      SMTP_REQUIRE_TLS: 'false',
       SMTP_USER: SmtpTestServer.USER,
       SMTP_PASSWORD: SmtpTestServer.PASSWORD,
       MAIL_FROM: '"Test Product" <no-reply@test.example>',
