@@ -20,5 +20,11 @@ module.exports = {
       testRegex: 'test/integration/.*\\.int-spec\\.ts$',
     },
     { ...common, displayName: 'e2e', rootDir: '.', testRegex: 'test/e2e/.*\\.e2e-spec\\.ts$' },
+    {
+      ...common,
+      displayName: 'model',
+      rootDir: '.',
+      testRegex: 'test/model/.*\\.model-spec\\.ts$',
+    },
   ],
 };

@@ -1,0 +1,567 @@
+import fc, { Arbitrary, AsyncCommand } from 'fast-check';
+import { FORGOT_PASSWORD_MESSAGE } from '../../src/auth/auth.controller';
+import { OTHER_STRONG_PASSWORD } from '../support/factories';
+import { FRONTEND_URL } from '../support/test-app';
+import {
+  AccountLabel,
+  AddressModel,
+  changePassword,
+  deleteAccount,
+  describeLink,
+  endLinks,
+  GHOST,
+  Label,
+  LABELS,
+  LifecycleModel,
+  LinkChoice,
+  mailNewLink,
+  mintPassword,
+  pickLink,
+  WEAK_PASSWORD,
+  WRONG_PASSWORD,
+} from './lifecycle-model';
+import {
+  expectStatus,
+  expectThat,
+  LifecycleSystem,
+  ModelViolation,
+  NOTICE_SUBJECT,
+  RESET_SUBJECT,
+  RESET_TOKEN_TTL_MS,
+} from './lifecycle-system';
+
+type Model = LifecycleModel;
+type Real = LifecycleSystem;
+
+/** Why a link or session should be dead, for the failure message. */
+function because(state: { endedBy?: string }): string {
+  return state.endedBy ? `ended by ${state.endedBy}` : 'never live';
+}
+
+/**
+ * Every command acts, waits until the mail it caused has been delivered, then checks what must
+ * hold. The wait matters: the service issues a reset token after answering, so until the email is
+ * out, what the next login or reset does to links would depend on timing, not on the rules.
+ */
+abstract class LifecycleCommand implements AsyncCommand<Model, Real> {
+  /** The address whose links and sessions are checked afterwards. */
+  protected abstract readonly who: Label;
+
+  abstract check(m: Readonly<Model>): boolean;
+  /** The command as a line of the script a failure prints. */
+  abstract toString(): string;
+  protected abstract act(m: Model, r: Real): Promise<void>;
+
+  protected get step(): string {
+    return this.toString();
+  }
+
+  async run(m: Model, r: Real): Promise<void> {
+    r.trace.push(this.step);
+    try {
+      await this.act(m, r);
+      await r.settle();
+      checkMailboxes(m, r);
+      await checkLinks(m, r, this.who);
+      await checkSessions(m, r, this.who);
+    } catch (error) {
+      throw error instanceof ModelViolation ? error : new ModelViolation(r.trace, error);
+    }
+  }
+}
+
+/** Exactly the mail the model expects, for every address; none at all for one without an account. */
+function checkMailboxes(m: Model, r: Real): void {
+  for (const label of LABELS) {
+    const expected = m.addresses[label];
+    const subjects = r.mail(label).map((mail) => mail.parsed.subject);
+    const resets = subjects.filter((s) => s === RESET_SUBJECT).length;
+    const notices = subjects.filter((s) => s === NOTICE_SUBJECT).length;
+    expectThat(
+      resets === expected.resetMails &&
+        notices === expected.noticeMails &&
+        subjects.length === resets + notices,
+      `mailbox of ${label}: expected ${expected.resetMails} reset email(s) and ` +
+        `${expected.noticeMails} "password changed" notice(s), got ${JSON.stringify(subjects)}`,
+    );
+  }
+}
+
+/** Only the link the model holds live works; verifying does not use it up. */
+async function checkLinks(m: Model, r: Real, label: Label): Promise<void> {
+  const { links } = m.addresses[label];
+  for (const [index, link] of links.entries()) {
+    const response = await r
+      .http()
+      .post('/auth/reset-password/verify')
+      .send({ token: r.link(label, index) });
+    const what = `postcondition: verify link #${index + 1} of ${label}`;
+    if (link.live) {
+      expectStatus(response, 200, `${what} (the live link)`);
+      const expiresAt = new Date(response.body.expiresAt as string).getTime();
+      expectThat(
+        expiresAt > Date.now() && expiresAt <= Date.now() + RESET_TOKEN_TTL_MS,
+        `${what}: expiresAt ${response.body.expiresAt} is not within the token lifetime from now`,
+      );
+    } else {
+      expectStatus(response, 400, `${what} (${because(link)})`, 'INVALID_RESET_TOKEN');
+    }
+  }
+  const stored = await r.storedTokens(label);
+  expectThat(stored <= 1, `postcondition: ${label} has ${stored} reset tokens stored, at most 1`);
+}
+
+/** Sessions the model holds alive answer; every other one is refused. */
+async function checkSessions(m: Model, r: Real, label: Label): Promise<void> {
+  for (const [index, session] of m.addresses[label].sessions.entries()) {
+    const response = await r
+      .http()
+      .get('/users/me')
+      .auth(r.sessions[label][index], { type: 'bearer' });
+    const what = `postcondition: GET /users/me with session #${index + 1} of ${label}`;
+    if (session.alive) {
+      expectStatus(response, 200, what);
+      expectThat(
+        response.body.email === r.address[label] && response.body.id === r.userIds[label],
+        `${what}: answered for ${JSON.stringify(response.body)}`,
+      );
+    } else {
+      expectStatus(response, 401, `${what} (${because(session)})`, 'UNAUTHENTICATED');
+    }
+  }
+}
+
+export class Register extends LifecycleCommand {
+  constructor(protected readonly who: AccountLabel) {
+    super();
+  }
+  check(): boolean {
+    return true;
+  }
+  toString(): string {
+    return `register(${this.who})`;
+  }
+  protected async act(m: Model, r: Real): Promise<void> {
+    const address = m.addresses[this.who];
+    if (address.registered) {
+      const response = await r
+        .http()
+        .post('/auth/register')
+        .send({ email: r.address[this.who], password: OTHER_STRONG_PASSWORD });
+      expectStatus(response, 409, `${this.step} (the address has an account)`, 'EMAIL_TAKEN');
+      return;
+    }
+    const password = mintPassword(m);
+    const response = await r
+      .http()
+      .post('/auth/register')
+      .send({ email: r.address[this.who], password });
+    expectStatus(response, 201, this.step);
+    r.userIds[this.who] = response.body.id as string;
+    // The last account's password must not open the new one.
+    address.previousPassword = address.password;
+    address.password = password;
+    address.registered = true;
+  }
+}
+
+export class Forgot extends LifecycleCommand {
+  constructor(protected readonly who: Label) {
+    super();
+  }
+  check(): boolean {
+    return true;
+  }
+  toString(): string {
+    return `forgot(${this.who})`;
+  }
+  protected async act(m: Model, r: Real): Promise<void> {
+    const response = await r
+      .http()
+      .post('/auth/forgot-password')
+      .send({ email: r.address[this.who] });
+    expectStatus(response, 202, this.step);
+    expectThat(
+      JSON.stringify(response.body) === JSON.stringify({ message: FORGOT_PASSWORD_MESSAGE }),
+      `${this.step}: the answer must be the same for every address, got ${JSON.stringify(response.body)}`,
+    );
+    const address = m.addresses[this.who];
+    if (address.registered) mailNewLink(address, this.step);
+  }
+}
+
+/** Reads the address's mail as its owner would: the newest message, and the links in it. */
+class ReadMail extends LifecycleCommand {
+  constructor(protected readonly who: Label) {
+    super();
+  }
+  check(): boolean {
+    return true;
+  }
+  toString(): string {
+    return `readMail(${this.who})`;
+  }
+  protected act(m: Model, r: Real): Promise<void> {
+    const address = m.addresses[this.who];
+    const mail = r.mail(this.who);
+    const newest = mail[mail.length - 1];
+    const expected = { reset: RESET_SUBJECT, notice: NOTICE_SUBJECT }[address.lastMail ?? 'reset'];
+    expectThat(
+      address.lastMail === undefined ? newest === undefined : newest?.parsed.subject === expected,
+      `${this.step}: expected the newest email to be ${address.lastMail ? `"${expected}"` : 'none'}, ` +
+        `got ${newest ? `"${newest.parsed.subject}"` : 'none'}`,
+    );
+    if (newest?.parsed.subject === NOTICE_SUBJECT) {
+      expectThat(
+        !/#token=/.test(newest.parsed.text ?? ''),
+        `${this.step}: a notice carries a token`,
+      );
+    }
+    const tokens = address.links.map((_, index) => r.link(this.who, index));
+    const prefix = `${FRONTEND_URL}/reset-password#token=`;
+    for (const token of tokens) {
+      expectThat(/^[A-Za-z0-9_-]{43}$/.test(token), `${this.step}: malformed token ${token}`);
+    }
+    expectThat(new Set(tokens).size === tokens.length, `${this.step}: a token was mailed twice`);
+    if (tokens.length > 0) {
+      const text = mail.filter((message) => message.parsed.subject === RESET_SUBJECT).at(-1)
+        ?.parsed.text;
+      expectThat(
+        !!text?.includes(`${prefix}${tokens[tokens.length - 1]}`),
+        `${this.step}: the newest reset email does not link to ${prefix}…`,
+      );
+    }
+    return Promise.resolve();
+  }
+}
+
+abstract class LinkCommand extends LifecycleCommand {
+  constructor(
+    protected readonly who: AccountLabel,
+    protected readonly choice: LinkChoice,
+  ) {
+    super();
+  }
+  check(m: Readonly<Model>): boolean {
+    return pickLink(m.addresses[this.who], this.choice) !== undefined;
+  }
+  protected index(m: Model): number {
+    return pickLink(m.addresses[this.who], this.choice)!;
+  }
+}
+
+class Verify extends LinkCommand {
+  toString(): string {
+    return `verify(${this.who}, ${describeLink(this.choice)})`;
+  }
+  protected async act(m: Model, r: Real): Promise<void> {
+    const index = this.index(m);
+    const link = m.addresses[this.who].links[index];
+    const response = await r
+      .http()
+      .post('/auth/reset-password/verify')
+      .send({ token: r.link(this.who, index) });
+    if (link.live) {
+      expectStatus(response, 200, `${this.step} (link #${index + 1} is live)`);
+    } else {
+      expectStatus(
+        response,
+        400,
+        `${this.step} (link #${index + 1} ${because(link)})`,
+        'INVALID_RESET_TOKEN',
+      );
+    }
+  }
+}
+
+class ResetWith extends LinkCommand {
+  constructor(
+    who: AccountLabel,
+    choice: LinkChoice,
+    private readonly password: 'good' | 'weak',
+  ) {
+    super(who, choice);
+  }
+  toString(): string {
+    return `resetWith(${this.who}, ${describeLink(this.choice)}, "${this.password}")`;
+  }
+  protected async act(m: Model, r: Real): Promise<void> {
+    const index = this.index(m);
+    const address = m.addresses[this.who];
+    const link = address.links[index];
+    const newPassword = this.password === 'good' ? mintPassword(m) : WEAK_PASSWORD;
+    const response = await r
+      .http()
+      .post('/auth/reset-password')
+      .send({ token: r.link(this.who, index), newPassword });
+    if (!link.live) {
+      expectStatus(
+        response,
+        400,
+        `${this.step} (link #${index + 1} ${because(link)})`,
+        'INVALID_RESET_TOKEN',
+      );
+    } else if (this.password === 'weak') {
+      // Refused before the token is touched: the link stays usable.
+      expectStatus(response, 400, `${this.step} (weak password)`, 'WEAK_PASSWORD');
+    } else {
+      expectStatus(response, 200, `${this.step} (link #${index + 1} is live)`);
+      changePassword(address, newPassword, this.step);
+    }
+  }
+}
+
+/** Two resets with one token at the same time: exactly one may win. */
+class ResetPair extends LinkCommand {
+  toString(): string {
+    return `resetPair(${this.who}, ${describeLink(this.choice)})`;
+  }
+  protected async act(m: Model, r: Real): Promise<void> {
+    const index = this.index(m);
+    const address = m.addresses[this.who];
+    const link = address.links[index];
+    const token = r.link(this.who, index);
+    const passwords = [mintPassword(m), mintPassword(m)];
+    const responses = await Promise.all(
+      passwords.map((newPassword) =>
+        r.http().post('/auth/reset-password').send({ token, newPassword }),
+      ),
+    );
+    const statuses = responses.map((response) => response.status);
+    if (!link.live) {
+      expectThat(
+        statuses.every((status) => status === 400),
+        `${this.step}: expected 400 and 400 (link #${index + 1} ${because(link)}), got ${statuses.join(' and ')}`,
+      );
+      return;
+    }
+    const winners = statuses.filter((status) => status === 200).length;
+    expectThat(
+      winners === 1 && statuses.includes(400),
+      `${this.step}: expected exactly one 200 and one 400, got ${statuses.join(' and ')}`,
+    );
+    changePassword(address, passwords[statuses.indexOf(200)], this.step);
+  }
+}
+
+export class Login extends LifecycleCommand {
+  constructor(
+    protected readonly who: Label,
+    private readonly password: 'current' | 'previous' | 'wrong',
+  ) {
+    super();
+  }
+  check(): boolean {
+    return true;
+  }
+  toString(): string {
+    return `login(${this.who}, "${this.password}")`;
+  }
+  private passwordFor(address: AddressModel): string {
+    if (this.password === 'current') return address.password ?? OTHER_STRONG_PASSWORD;
+    if (this.password === 'previous') return address.previousPassword ?? WRONG_PASSWORD;
+    return WRONG_PASSWORD;
+  }
+  protected async act(m: Model, r: Real): Promise<void> {
+    const address = m.addresses[this.who];
+    const response = await r
+      .http()
+      .post('/auth/login')
+      .send({ email: r.address[this.who], password: this.passwordFor(address) });
+    if (!address.registered || this.password !== 'current') {
+      expectStatus(
+        response,
+        401,
+        `${this.step} (${address.registered ? 'not the current password' : 'no account'})`,
+        'INVALID_CREDENTIALS',
+      );
+      return;
+    }
+    expectStatus(response, 200, this.step);
+    r.sessions[this.who].push(response.body.accessToken as string);
+    address.sessions.push({ alive: true });
+    // The owner remembered the password: outstanding reset links are no longer wanted.
+    endLinks(address, this.step);
+  }
+}
+
+/** Commands made with the newest access token of the address, live or not. */
+abstract class SessionCommand extends LifecycleCommand {
+  check(m: Readonly<Model>): boolean {
+    return m.addresses[this.who].sessions.length > 0;
+  }
+  protected newestSession(m: Model, r: Real): { alive: boolean; token: string; why: string } {
+    const sessions = m.addresses[this.who].sessions;
+    const session = sessions[sessions.length - 1];
+    return {
+      alive: session.alive,
+      token: r.sessions[this.who][sessions.length - 1],
+      why: `session #${sessions.length} ${session.alive ? 'is alive' : because(session)}`,
+    };
+  }
+}
+
+class ChangePassword extends SessionCommand {
+  constructor(
+    protected readonly who: AccountLabel,
+    private readonly current: 'right' | 'wrong',
+    private readonly next: 'good' | 'weak',
+  ) {
+    super();
+  }
+  toString(): string {
+    return `changePassword(${this.who}, "${this.current}", "${this.next}")`;
+  }
+  protected async act(m: Model, r: Real): Promise<void> {
+    const address = m.addresses[this.who];
+    const session = this.newestSession(m, r);
+    const newPassword = this.next === 'good' ? mintPassword(m) : WEAK_PASSWORD;
+    const currentPassword = this.current === 'right' ? address.password : WRONG_PASSWORD;
+    const response = await r
+      .http()
+      .post('/auth/change-password')
+      .auth(session.token, { type: 'bearer' })
+      .send({ currentPassword, newPassword });
+    if (!session.alive) {
+      expectStatus(response, 401, `${this.step} (${session.why})`, 'UNAUTHENTICATED');
+    } else if (this.current === 'wrong') {
+      expectStatus(response, 401, `${this.step} (wrong password)`, 'INVALID_CREDENTIALS');
+    } else if (this.next === 'weak') {
+      expectStatus(response, 400, `${this.step} (weak password)`, 'WEAK_PASSWORD');
+    } else {
+      expectStatus(response, 204, `${this.step} (${session.why})`);
+      changePassword(address, newPassword, this.step);
+    }
+  }
+}
+
+/** `DELETE /users/me` with the current password in the body (missing: no password field). */
+class DeleteAccount extends SessionCommand {
+  constructor(
+    protected readonly who: AccountLabel,
+    private readonly password: 'right' | 'wrong' | 'missing',
+  ) {
+    super();
+  }
+  toString(): string {
+    return `deleteAccount(${this.who}, "${this.password}")`;
+  }
+  protected async act(m: Model, r: Real): Promise<void> {
+    const address = m.addresses[this.who];
+    const session = this.newestSession(m, r);
+    const body = {
+      right: { password: address.password },
+      wrong: { password: WRONG_PASSWORD },
+      missing: {},
+    }[this.password];
+    const response = await r
+      .http()
+      .delete('/users/me')
+      .auth(session.token, { type: 'bearer' })
+      .send(body);
+    if (!session.alive) {
+      expectStatus(response, 401, `${this.step} (${session.why})`, 'UNAUTHENTICATED');
+      return;
+    }
+    if (this.password !== 'right') {
+      const [status, why] =
+        this.password === 'wrong' ? [401, 'wrong password'] : [400, 'no password'];
+      expectStatus(response, status, `${this.step} (${why})`);
+      return;
+    }
+    expectStatus(response, 204, this.step);
+    deleteAccount(address, this.step);
+    const login = await r
+      .http()
+      .post('/auth/login')
+      .send({ email: r.address[this.who], password: address.password });
+    expectStatus(login, 401, `${this.step}: then logging in with the password it had`);
+  }
+}
+
+/** The account's live link passes its expiry (moved in the database: real time cannot be faked). */
+class Expire extends LifecycleCommand {
+  constructor(protected readonly who: AccountLabel) {
+    super();
+  }
+  check(m: Readonly<Model>): boolean {
+    const address = m.addresses[this.who];
+    return address.registered && address.links.some((link) => link.live);
+  }
+  toString(): string {
+    return `expire(${this.who})`;
+  }
+  protected async act(m: Model, r: Real): Promise<void> {
+    await r.expireLinks(this.who);
+    endLinks(m.addresses[this.who], `${this.step} (expired)`);
+  }
+}
+
+/** One of `choices`, drawn in proportion to the weights; shrinks towards the first. */
+function weightedPick<T>(...choices: [T, number][]): Arbitrary<T> {
+  const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
+  return fc.integer({ min: 0, max: total - 1 }).map((n) => {
+    for (const [value, weight] of choices) {
+      if (n < weight) return value;
+      n -= weight;
+    }
+    throw new Error('unreachable');
+  });
+}
+
+/** `a` most often, so commands meet on one account; shrinks towards `a`. */
+const account = weightedPick<AccountLabel>(['a', 6], ['b', 2], ['c', 1]);
+const anyAddress = weightedPick<Label>(['a', 6], ['b', 2], ['c', 1], [GHOST, 1]);
+const linkChoice = weightedPick<LinkChoice>(
+  [{ kind: 'newest' }, 3],
+  [{ kind: 'older', back: 1 }, 1],
+  [{ kind: 'older', back: 2 }, 1],
+);
+const goodOrWeak = fc.constantFrom('good' as const, 'weak' as const);
+
+/** Every command, weighted towards the ones that create state the others act on. */
+export function lifecycleCommand(): Arbitrary<LifecycleCommand> {
+  const commands: [number, Arbitrary<LifecycleCommand>][] = [
+    [2, account.map((who) => new Register(who))],
+    [6, anyAddress.map((who) => new Forgot(who))],
+    [1, anyAddress.map((who) => new ReadMail(who))],
+    [2, fc.tuple(account, linkChoice).map(([who, choice]) => new Verify(who, choice))],
+    [
+      4,
+      fc
+        .tuple(account, linkChoice, goodOrWeak)
+        .map(([who, choice, password]) => new ResetWith(who, choice, password)),
+    ],
+    [1, fc.tuple(account, linkChoice).map(([who, choice]) => new ResetPair(who, choice))],
+    [
+      4,
+      fc
+        .tuple(
+          anyAddress,
+          weightedPick<'current' | 'previous' | 'wrong'>(
+            ['current', 2],
+            ['previous', 1],
+            ['wrong', 1],
+          ),
+        )
+        .map(([who, password]) => new Login(who, password)),
+    ],
+    [
+      3,
+      fc
+        .tuple(account, weightedPick<'right' | 'wrong'>(['right', 3], ['wrong', 1]), goodOrWeak)
+        .map(([who, current, next]) => new ChangePassword(who, current, next)),
+    ],
+    [
+      2,
+      fc
+        .tuple(
+          account,
+          weightedPick<'right' | 'wrong' | 'missing'>(['right', 2], ['wrong', 1], ['missing', 1]),
+        )
+        .map(([who, password]) => new DeleteAccount(who, password)),
+    ],
+    [1, account.map((who) => new Expire(who))],
+  ];
+  return fc.oneof(...commands.map(([weight, arbitrary]) => ({ weight, arbitrary })));
+}

@@ -1,0 +1,128 @@
+import { STRONG_PASSWORD } from '../support/factories';
+
+/** Addresses that may register; sequences favour the first, so commands meet on one account. */
+export const ACCOUNTS = ['a', 'b', 'c'] as const;
+/** An address that never registers: nothing may ever be mailed to it. */
+export const GHOST = 'z';
+
+export type AccountLabel = (typeof ACCOUNTS)[number];
+export type Label = AccountLabel | typeof GHOST;
+export const LABELS: readonly Label[] = [...ACCOUNTS, GHOST];
+
+/**
+ * A reset link the model knows was mailed. Links of an address are kept oldest first, in the order
+ * their emails arrived, and are never forgotten: a dead link must stay dead.
+ */
+export interface LinkState {
+  live: boolean;
+  /** The command that ended it, so a failure says which rule was broken. */
+  endedBy?: string;
+}
+
+/** An access token from a successful login, in the order the logins happened. */
+export interface SessionState {
+  alive: boolean;
+  endedBy?: string;
+}
+
+/** What must hold for one address across every account it ever had. */
+export interface AddressModel {
+  registered: boolean;
+  /** The password of the current account, or of the last one the address had. */
+  password?: string;
+  /** The password before the latest change, which must no longer work. */
+  previousPassword?: string;
+  links: LinkState[];
+  sessions: SessionState[];
+  /** Emails the SMTP server must have received for the address, by kind. */
+  resetMails: number;
+  noticeMails: number;
+  lastMail?: 'reset' | 'notice';
+}
+
+/** The reference model: small enough to be obviously right. */
+export interface LifecycleModel {
+  addresses: Record<Label, AddressModel>;
+  /** Passwords minted so far: every new password differs from every earlier one. */
+  passwordsMinted: number;
+}
+
+export function newModel(): LifecycleModel {
+  const address = (): AddressModel => ({
+    registered: false,
+    links: [],
+    sessions: [],
+    resetMails: 0,
+    noticeMails: 0,
+  });
+  return {
+    addresses: { a: address(), b: address(), c: address(), z: address() },
+    passwordsMinted: 0,
+  };
+}
+
+/**
+ * A strong password no earlier command used. Derived from the model alone, so replaying a sequence
+ * sends the same passwords.
+ */
+export function mintPassword(model: LifecycleModel): string {
+  model.passwordsMinted += 1;
+  return `${STRONG_PASSWORD} ${model.passwordsMinted}`;
+}
+
+/** Weak by zxcvbn's common-password list; the policy refuses it whatever the account. */
+export const WEAK_PASSWORD = 'password123';
+/** A password that is nobody's. */
+export const WRONG_PASSWORD = 'certainly not the password';
+
+/** Which of an address's links a command uses: the newest, or one `back` emails before it. */
+export type LinkChoice = { kind: 'newest' } | { kind: 'older'; back: number };
+
+export function describeLink(choice: LinkChoice): string {
+  return choice.kind === 'newest' ? 'newest' : `older(${choice.back})`;
+}
+
+/** Index into `links`, or undefined when the address has no such link yet. */
+export function pickLink(address: AddressModel, choice: LinkChoice): number | undefined {
+  const newest = address.links.length - 1;
+  if (choice.kind === 'newest') return newest >= 0 ? newest : undefined;
+  // An "older" link needs a newer one to exist; the oldest stands in when `back` reaches past it.
+  return newest >= 1 ? Math.max(0, newest - choice.back) : undefined;
+}
+
+export function endLinks(address: AddressModel, endedBy: string): void {
+  for (const link of address.links) {
+    if (link.live) Object.assign(link, { live: false, endedBy });
+  }
+}
+
+export function endSessions(address: AddressModel, endedBy: string): void {
+  for (const session of address.sessions) {
+    if (session.alive) Object.assign(session, { alive: false, endedBy });
+  }
+}
+
+/** A reset email went out: the new link is the only one that works. */
+export function mailNewLink(address: AddressModel, by: string): void {
+  endLinks(address, `${by} (a newer link)`);
+  address.links.push({ live: true });
+  address.resetMails += 1;
+  address.lastMail = 'reset';
+}
+
+/** A reset or change succeeded: links and sessions end, and the owner is told once. */
+export function changePassword(address: AddressModel, newPassword: string, by: string): void {
+  address.previousPassword = address.password;
+  address.password = newPassword;
+  endLinks(address, by);
+  endSessions(address, by);
+  address.noticeMails += 1;
+  address.lastMail = 'notice';
+}
+
+/** The account is gone; its links and sessions with it. The address may register again. */
+export function deleteAccount(address: AddressModel, by: string): void {
+  address.registered = false;
+  endLinks(address, by);
+  endSessions(address, by);
+}

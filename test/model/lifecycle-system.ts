@@ -1,0 +1,147 @@
+import type { Response } from 'supertest';
+import { MailRequestProcessor } from '../../src/auth/delivery/mail-request.processor';
+import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
+import { newEmail } from '../support/factories';
+import { extractResetToken, ReceivedMail } from '../support/smtp-test-server';
+import type { TestContext } from '../support/test-app';
+import { Label } from './lifecycle-model';
+
+export const RESET_SUBJECT = 'Test Product: reset your password';
+export const NOTICE_SUBJECT = 'Test Product: your password was changed';
+/** RESET_TOKEN_TTL_MINUTES, left at its default. */
+export const RESET_TOKEN_TTL_MS = 60 * 60_000;
+
+/** Long enough for a send retried after a hiccup (MAIL_RETRY_BASE_SECONDS is 1 in tests). */
+const SETTLE_TIMEOUT_MS = 5_000;
+const SETTLE_POLL_MS = 5;
+
+/**
+ * The real system for one command sequence: the shared app, fresh addresses, and what the sequence
+ * holds that only the service can give (account ids, access tokens, the links in the mailbox).
+ */
+export class LifecycleSystem {
+  /** Commands run so far, as a script to print when one fails. */
+  readonly trace: string[] = [];
+  readonly address: Record<Label, string>;
+  readonly userIds: Partial<Record<Label, string>> = {};
+  readonly sessions: Record<Label, string[]> = { a: [], b: [], c: [], z: [] };
+
+  constructor(private readonly ctx: TestContext) {
+    // Fresh per sequence, so one sequence's accounts and mail never reach the next.
+    this.address = { a: newEmail('a'), b: newEmail('b'), c: newEmail('c'), z: newEmail('z') };
+  }
+
+  http() {
+    return this.ctx.app.http();
+  }
+
+  get isPostgres(): boolean {
+    return this.ctx.database.kind === 'postgres';
+  }
+
+  mail(label: Label): ReceivedMail[] {
+    return this.ctx.smtp.mailTo(this.address[label]);
+  }
+
+  /** The raw token of the `index`-th reset email to the address, oldest first. */
+  link(label: Label, index: number): string {
+    const resets = this.mail(label).filter((mail) => mail.parsed.subject === RESET_SUBJECT);
+    const mail = resets[index];
+    if (!mail) throw new Error(`No reset email #${index + 1} to ${label} (${resets.length} came)`);
+    return extractResetToken(mail);
+  }
+
+  /**
+   * Waits until the service has handled every email request it accepted. Each request is a row
+   * before the answer goes out, and a row is settled only after the SMTP server took the message,
+   * so once none is pending the mailbox is complete and its counts can be compared exactly: no
+   * guessing how long to wait for mail that must not come.
+   *
+   * It does the poller's job rather than wait for its next tick: the listener that should send
+   * right after the answer is registered for no event today (`@OnEvent([a, b])` subscribes to the
+   * one namespaced event "a,b"), so without this every email would wait up to a poll interval.
+   */
+  async settle(): Promise<void> {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    for (;;) {
+      const rows: { n: number | string }[] = await this.ctx.app.dataSource.query(
+        `SELECT COUNT(*) AS n FROM password_reset_requests WHERE status IN ('pending', 'processing')`,
+      );
+      const pending = Number(rows[0].n);
+      if (pending === 0) return;
+      if (Date.now() > deadline) {
+        throw new Error(`${pending} email request(s) still queued after ${SETTLE_TIMEOUT_MS} ms`);
+      }
+      await this.processor.wake();
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    }
+  }
+
+  private get processor(): MailRequestProcessor {
+    return this.ctx.app.app.get(MailRequestProcessor);
+  }
+
+  /**
+   * Moves the account's reset tokens past their expiry. Real time cannot be faked: the app's timers
+   * and poller run for real. The date is bound the way the driver stores it, because SQLite keeps
+   * dates as UTC text and compares them as text.
+   */
+  async expireLinks(label: Label): Promise<void> {
+    const userId = this.userIds[label];
+    if (!userId) throw new Error(`${label} has no account id`);
+    const { dataSource } = this.ctx.app;
+    const column = dataSource
+      .getMetadata(PasswordResetToken)
+      .findColumnWithPropertyName('expiresAt')!;
+    const past = dataSource.driver.preparePersistentValue(new Date(Date.now() - 1_000), column);
+    const [at, user] = this.isPostgres ? ['$1', '$2'] : ['?', '?'];
+    await dataSource.query(
+      `UPDATE password_reset_tokens SET expires_at = ${at} WHERE user_id = ${user}`,
+      [past, userId],
+    );
+  }
+
+  /** Reset tokens stored for the account, live or expired. */
+  async storedTokens(label: Label): Promise<number> {
+    const userId = this.userIds[label];
+    if (!userId) return 0;
+    const rows: { n: number | string }[] = await this.ctx.app.dataSource.query(
+      `SELECT COUNT(*) AS n FROM password_reset_tokens WHERE user_id = ${this.isPostgres ? '$1' : '?'}`,
+      [userId],
+    );
+    return Number(rows[0].n);
+  }
+}
+
+/** Fails with what was expected and why, and what came back; `code` is the domain error's. */
+export function expectStatus(
+  response: Response,
+  expected: number,
+  what: string,
+  code?: string,
+): void {
+  if (response.status !== expected || (code !== undefined && response.body.code !== code)) {
+    throw new Error(
+      `${what}: expected ${expected}${code ? ` ${code}` : ''}, ` +
+        `got ${response.status} ${JSON.stringify(response.body)}`,
+    );
+  }
+}
+
+export function expectThat(condition: boolean, message: string): void {
+  if (!condition) throw new Error(message);
+}
+
+/** A failure with the script that led to it, numbered, the failing step marked. */
+export class ModelViolation extends Error {
+  constructor(trace: readonly string[], cause: unknown) {
+    const script = trace
+      .map(
+        (step, i) => `${i === trace.length - 1 ? '→' : ' '} ${String(i + 1).padStart(2)}. ${step}`,
+      )
+      .join('\n');
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`after this script:\n${script}\n${reason}`);
+    this.name = 'ModelViolation';
+  }
+}
