@@ -5,8 +5,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app.config';
 import { configureApp } from './common/http/configure-app';
+import { lowerThreadPoolPriority } from './common/process/thread-pool-priority';
 
 async function bootstrap(): Promise<void> {
+  // Before anything else can start libuv's thread pool: argon2 runs there, below the event loop.
+  await lowerThreadPoolPriority();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
     bodyParser: false,
     // Held until the configured logger is in place, then printed through it.

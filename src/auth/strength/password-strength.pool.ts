@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { DomainError, DomainErrorCode } from '../../common/domain-error';
+import { BACKGROUND_NICE } from '../../common/process/thread-pool-priority';
 import type { StrengthResult, StrengthTask } from './password-strength.types';
 
 /** A check that has not finished by then is abandoned and its thread replaced. */
@@ -50,6 +51,8 @@ export class PasswordStrengthPool implements OnModuleDestroy {
       // Loading the dictionaries takes a few hundred milliseconds: keep the threads.
       idleTimeout: Number.MAX_SAFE_INTEGER,
       maxQueue: 'auto',
+      // Below the event loop, like argon2's threads (see lowerThreadPoolPriority).
+      niceIncrement: BACKGROUND_NICE,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_LIMIT_MB },
     });
     this.ready = this.warmUp();
