@@ -1,4 +1,4 @@
-// Three projects: unit specs next to the code, integration and e2e specs under test/.
+// Projects: unit specs next to the code; integration, e2e, model and embedding specs under test/.
 // tsconfig sets isolatedModules, so ts-jest transpiles only; `npm run typecheck` does the type checking.
 const transform = { '^.+\\.ts$': ['ts-jest', {}] };
 const common = {
@@ -25,6 +25,12 @@ module.exports = {
       displayName: 'model',
       rootDir: '.',
       testRegex: 'test/model/.*\\.model-spec\\.ts$',
+    },
+    {
+      ...common,
+      displayName: 'embedding',
+      rootDir: '.',
+      testRegex: 'test/embedding/.*\\.embedding-spec\\.ts$',
     },
   ],
 };

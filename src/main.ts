@@ -2,9 +2,9 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppModule } from './app.module';
-import type { AppConfig } from './config/app.config';
-import { configureApp } from './common/http/configure-app';
+import { AppModule } from './app/app.module';
+import type { AppConfig } from './app/config/app.config';
+import { configureApp } from './app/http/configure-app';
 import { lowerThreadPoolPriority } from './common/process/thread-pool-priority';
 
 async function bootstrap(): Promise<void> {

@@ -1,63 +1,204 @@
 import type { ISendMailOptions, MailerService } from '@nestjs-modules/mailer';
-import { defaultTemplatesDir, MailConfig } from '../config/mail.config';
+import Handlebars from 'handlebars';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PasswordResetModuleOptions, resolvePasswordResetOptions } from '../password-reset.options';
 import { MailService } from './mail.service';
 
-/** Records what would be handed to the mailer; the mailer itself is not under test here. */
+/** Records what is handed to the host's mailer; the mailer itself is not under test here. */
 class RecordingMailer {
   readonly sent: ISendMailOptions[] = [];
+
   sendMail(options: ISendMailOptions): Promise<void> {
     this.sent.push(options);
     return Promise.resolve();
   }
 }
 
-function config(overrides: Partial<MailConfig> = {}): MailConfig {
-  return {
-    appName: 'Acme',
-    from: 'no-reply@acme.example',
-    subjects: { passwordReset: 'Reset it, Acme', passwordChanged: 'Changed, Acme' },
-    templatesDir: defaultTemplatesDir(),
-    transport: { kind: 'dev-mailbox', dir: '/tmp/unused' },
-    ...overrides,
-  };
+const ACME: PasswordResetModuleOptions = {
+  frontendUrl: 'https://acme.example',
+  appName: 'Acme',
+  from: 'no-reply@acme.example',
+  subjects: {
+    passwordReset: 'Reset your {{appName}} password',
+    passwordChanged: '{{ appName }}: password changed',
+  },
+};
+
+function serviceWith(options: Partial<PasswordResetModuleOptions> = {}) {
+  const mailer = new RecordingMailer();
+  const settings = resolvePasswordResetOptions({ ...ACME, ...options }, false);
+  const service = new MailService(mailer as unknown as MailerService, settings);
+  return { service, mailer };
 }
 
+/** A part of the message, which the service renders as a string. */
+function asText(part: unknown): string {
+  expect(typeof part).toBe('string');
+  return part as string;
+}
+
+/** How Handlebars writes a value into HTML (it escapes `&` and `=`, among others). */
+const inHtml = (value: string): string => Handlebars.escapeExpression(value);
+
 describe(MailService.name, () => {
+  // `&` and `=` are escaped in HTML: the text part must still carry them byte for byte.
   const link = 'https://acme.example/reset-password#token=abc_DEF-123&x';
+  const when = new Date(Date.UTC(2030, 0, 2, 3, 4));
+  const whenText = 'Wednesday, 2 January 2030 at 03:04 UTC';
 
-  it('should send the reset email with the configured subject, the HTML template and a text part with the full link', async () => {
-    const mailer = new RecordingMailer();
-    const service = new MailService(mailer as unknown as MailerService, config());
-    const expiresAt = new Date(Date.UTC(2030, 0, 2, 3, 4));
+  describe('sendPasswordReset', () => {
+    it('should send one message to the address with the configured subject, its {{appName}} replaced', async () => {
+      const { service, mailer } = serviceWith();
 
-    await service.sendPasswordReset({ to: 'a@acme.example', link, expiresAt });
+      await service.sendPasswordReset({ to: 'a@acme.example', link, expiresAt: when });
 
-    expect(mailer.sent).toHaveLength(1);
-    const [mail] = mailer.sent;
-    expect(mail.to).toBe('a@acme.example');
-    expect(mail.subject).toBe('Reset it, Acme');
-    expect(mail.template).toBe('password-reset');
-    expect(mail.context).toMatchObject({ link, appName: 'Acme' });
-    // Text is not HTML-escaped: the link must survive byte for byte.
-    expect(mail.text).toContain(link);
-    expect(mail.text).toContain('Wednesday, 2 January 2030 at 03:04 UTC');
+      expect(mailer.sent).toHaveLength(1);
+      const [mail] = mailer.sent;
+      expect(mail.to).toBe('a@acme.example');
+      expect(mail.subject).toBe('Reset your Acme password');
+      expect(mail.from).toBe('no-reply@acme.example');
+      // The module renders both parts itself: nothing is left to the host's template adapter.
+      expect(mail).not.toHaveProperty('template');
+      expect(mail).not.toHaveProperty('context');
+    });
+
+    it('should render the HTML body inside the layout, with the app name as its header and the link', async () => {
+      const { service, mailer } = serviceWith();
+
+      await service.sendPasswordReset({ to: 'a@acme.example', link, expiresAt: when });
+
+      const html = asText(mailer.sent[0].html);
+      expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+      expect(html).toContain('<title>Reset your Acme password</title>');
+      expect(html).toMatch(/font-weight:bold; color:#1f2933;">Acme<\/td>/);
+      expect(html).toContain(`href="${inHtml(link)}"`);
+      expect(html).toContain('Reset your password</a>');
+      expect(html).toContain(`expires on <strong>${whenText}</strong>`);
+      // The body sits inside the layout once, as markup, not as escaped text.
+      expect(html.indexOf('<body')).toBeLessThan(html.indexOf('Someone asked to reset'));
+      expect(html).not.toContain('&lt;p');
+      expect(html).toContain('We will never ask you for your password by email.');
+    });
+
+    it('should put the full link, unescaped, and the expiry time into the text part', async () => {
+      const { service, mailer } = serviceWith();
+
+      await service.sendPasswordReset({ to: 'a@acme.example', link, expiresAt: when });
+
+      const text = asText(mailer.sent[0].text);
+      expect(text.startsWith('Acme\n')).toBe(true);
+      expect(text).toContain(`\n${link}\n`);
+      expect(text).toContain(`expires on ${whenText}`);
+      expect(text).not.toContain('<');
+    });
   });
 
-  it('should send the password-changed notice saying when and what to do if it was not them', async () => {
-    const mailer = new RecordingMailer();
-    const service = new MailService(mailer as unknown as MailerService, config());
+  describe('sendPasswordChanged', () => {
+    it('should say when the password changed and where to go if it was not them, in both parts', async () => {
+      const { service, mailer } = serviceWith();
+      const forgotPasswordUrl = 'https://acme.example/reset-password';
 
+      await service.sendPasswordChanged({
+        to: 'a@acme.example',
+        changedAt: when,
+        forgotPasswordUrl,
+      });
+
+      expect(mailer.sent).toHaveLength(1);
+      const [mail] = mailer.sent;
+      expect(mail.to).toBe('a@acme.example');
+      expect(mail.subject).toBe('Acme: password changed');
+      expect(mail.from).toBe('no-reply@acme.example');
+      const html = asText(mail.html);
+      expect(html).toContain('<title>Acme: password changed</title>');
+      expect(html).toMatch(/font-weight:bold; color:#1f2933;">Acme<\/td>/);
+      expect(html).toContain(`changed on <strong>${whenText}</strong>`);
+      expect(html).toContain(`href="${inHtml(forgotPasswordUrl)}"`);
+      const text = asText(mail.text);
+      expect(text).toContain(`changed on ${whenText}.`);
+      expect(text).toContain('If this was not you');
+      expect(text).toContain(forgotPasswordUrl);
+    });
+  });
+
+  it('should leave the sender to the host mailer when no `from` is configured', async () => {
+    const { service, mailer } = serviceWith({ from: undefined });
+
+    await service.sendPasswordReset({ to: 'a@acme.example', link, expiresAt: when });
     await service.sendPasswordChanged({
       to: 'a@acme.example',
-      changedAt: new Date(Date.UTC(2030, 0, 2, 3, 4)),
+      changedAt: when,
       forgotPasswordUrl: 'https://acme.example/reset-password',
     });
 
+    expect(mailer.sent).toHaveLength(2);
+    for (const mail of mailer.sent) expect(mail).not.toHaveProperty('from');
+  });
+
+  it('should use the default subjects with the app name when none are configured', async () => {
+    const { service, mailer } = serviceWith({ subjects: undefined });
+
+    await service.sendPasswordReset({ to: 'a@acme.example', link, expiresAt: when });
+    await service.sendPasswordChanged({
+      to: 'a@acme.example',
+      changedAt: when,
+      forgotPasswordUrl: 'https://acme.example/reset-password',
+    });
+
+    expect(mailer.sent.map((mail) => mail.subject)).toEqual([
+      'Acme: reset your password',
+      'Acme: your password was changed',
+    ]);
+  });
+
+  it('should escape the app name in the HTML part only', async () => {
+    const { service, mailer } = serviceWith({ appName: 'Tom & <Jerry>' });
+
+    await service.sendPasswordReset({ to: 'a@acme.example', link, expiresAt: when });
+
     const [mail] = mailer.sent;
-    expect(mail.subject).toBe('Changed, Acme');
-    expect(mail.template).toBe('password-changed');
-    expect(mail.text).toContain('changed on Wednesday, 2 January 2030 at 03:04 UTC');
-    expect(mail.text).toContain('If this was not you');
-    expect(mail.text).toContain('https://acme.example/reset-password');
+    expect(mail.subject).toBe('Reset your Tom & <Jerry> password');
+    expect(asText(mail.html)).toContain('>Tom &amp; &lt;Jerry&gt;</td>');
+    expect(asText(mail.html)).not.toContain('<Jerry>');
+    expect(asText(mail.text).startsWith('Tom & <Jerry>\n')).toBe(true);
+  });
+
+  describe('with a templates directory of its own', () => {
+    let dir: string;
+
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'mail-templates-'));
+      const files: Record<string, string> = {
+        'layout.hbs': '<main data-app="{{appName}}">{{body}}</main>',
+        'password-reset.hbs': '<a href="{{link}}">Reset at {{appName}}</a>',
+        'password-reset.text.hbs': 'Open {{link}}',
+        'password-changed.hbs': '<p>Changed {{changedAt}}</p>',
+        'password-changed.text.hbs': 'Changed {{changedAt}}',
+      };
+      for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+    });
+
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('should render from that directory, the body inside its layout', async () => {
+      const { service, mailer } = serviceWith({ templatesDir: dir });
+
+      await service.sendPasswordReset({ to: 'a@acme.example', link, expiresAt: when });
+      await service.sendPasswordChanged({
+        to: 'a@acme.example',
+        changedAt: when,
+        forgotPasswordUrl: 'https://acme.example/reset-password',
+      });
+
+      const [reset, changed] = mailer.sent;
+      expect(reset.html).toBe(
+        `<main data-app="Acme"><a href="${inHtml(link)}">Reset at Acme</a></main>`,
+      );
+      expect(reset.text).toBe(`Open ${link}`);
+      expect(changed.html).toBe(`<main data-app="Acme"><p>Changed ${whenText}</p></main>`);
+      expect(changed.text).toBe(`Changed ${whenText}`);
+    });
   });
 });

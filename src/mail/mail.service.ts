@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { MailerService } from '@nestjs-modules/mailer';
+import type { MailerService } from '@nestjs-modules/mailer';
 import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mailConfig } from '../config/mail.config';
+import { MAILER, PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
+import type { PasswordResetSettings } from '../password-reset.options';
 
 /** What the password-reset email needs to say. */
 export interface PasswordResetMail {
@@ -23,23 +23,31 @@ export interface PasswordChangedMail {
 
 type TemplateName = 'password-reset' | 'password-changed';
 
+interface CompiledEmail {
+  html: Handlebars.TemplateDelegate;
+  text: Handlebars.TemplateDelegate;
+}
+
 /**
- * Renders and sends the product's emails. It knows templates and addresses, nothing about accounts
- * or tokens. Every message is multipart/alternative: HTML through the mailer's Handlebars adapter, and
- * a plain-text part rendered here (the mailer's own text templates only substitute `{{key}}`).
+ * Renders and sends the module's emails. It renders both parts itself, from its own templates
+ * directory (a shared `layout.hbs` around each email's `.hbs` body, and a `.text.hbs` plain-text
+ * part), so it works with the host's `MailerModule` whatever its template settings are; the host's
+ * mailer only carries the finished message. It knows templates and addresses, nothing about accounts
+ * or tokens. Every message is multipart/alternative.
  */
 @Injectable()
 export class MailService {
   private readonly handlebars = Handlebars.create();
-  private readonly textTemplates = new Map<TemplateName, Handlebars.TemplateDelegate>();
+  private readonly compiled = new Map<TemplateName, CompiledEmail>();
+  private layout?: Handlebars.TemplateDelegate;
 
   constructor(
-    private readonly mailer: MailerService,
-    @Inject(mailConfig.KEY) private readonly config: ConfigType<typeof mailConfig>,
+    @Inject(MAILER) private readonly mailer: MailerService,
+    @Inject(PASSWORD_RESET_SETTINGS) private readonly settings: PasswordResetSettings,
   ) {}
 
   sendPasswordReset(mail: PasswordResetMail): Promise<void> {
-    return this.send('password-reset', mail.to, this.config.subjects.passwordReset, {
+    return this.send('password-reset', mail.to, this.settings.subjects.passwordReset, {
       link: mail.link,
       expiresAt: formatTime(mail.expiresAt),
       validForMinutes: Math.round((mail.expiresAt.getTime() - Date.now()) / 60_000),
@@ -47,28 +55,10 @@ export class MailService {
   }
 
   sendPasswordChanged(mail: PasswordChangedMail): Promise<void> {
-    return this.send('password-changed', mail.to, this.config.subjects.passwordChanged, {
+    return this.send('password-changed', mail.to, this.settings.subjects.passwordChanged, {
       changedAt: formatTime(mail.changedAt),
       forgotPasswordUrl: mail.forgotPasswordUrl,
     });
-  }
-
-  /** Whether the transport answers (SMTP `verify()`, or the dev mailbox folder is writable). */
-  async verifyTransport(timeoutMs = 5000): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>(
-      (resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)),
-    );
-    try {
-      return await Promise.race([this.mailer.verifyAllTransporters(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** Which kind of transport is configured, for `/health`. */
-  get transportKind(): 'smtp' | 'dev-mailbox' {
-    return this.config.transport.kind;
   }
 
   private async send(
@@ -77,25 +67,44 @@ export class MailService {
     subject: string,
     context: Record<string, unknown>,
   ): Promise<void> {
-    const fullContext = { ...context, appName: this.config.appName, subject };
+    const fullContext = { ...context, appName: this.settings.appName, subject };
+    const { html, text } = this.templates(template);
     await this.mailer.sendMail({
       to,
+      // Unset: the host mailer's `defaults.from`.
+      ...(this.settings.from ? { from: this.settings.from } : {}),
       subject,
-      template,
-      context: fullContext,
-      text: this.renderText(template, fullContext),
+      html: this.layoutTemplate()({
+        ...fullContext,
+        body: new Handlebars.SafeString(html(fullContext)),
+      }),
+      text: text(fullContext),
     });
   }
 
-  private renderText(template: TemplateName, context: Record<string, unknown>): string {
-    let compiled = this.textTemplates.get(template);
+  private templates(name: TemplateName): CompiledEmail {
+    let compiled = this.compiled.get(name);
     if (!compiled) {
-      const source = readFileSync(join(this.config.templatesDir, `${template}.text.hbs`), 'utf8');
-      // Plain text: nothing to escape, and escaping would mangle `&` in links.
-      compiled = this.handlebars.compile(source, { noEscape: true, strict: true });
-      this.textTemplates.set(template, compiled);
+      compiled = {
+        html: this.handlebars.compile(this.read(`${name}.hbs`), { strict: true }),
+        // Plain text: nothing to escape, and escaping would mangle `&` in links.
+        text: this.handlebars.compile(this.read(`${name}.text.hbs`), {
+          noEscape: true,
+          strict: true,
+        }),
+      };
+      this.compiled.set(name, compiled);
     }
-    return compiled(context);
+    return compiled;
+  }
+
+  private layoutTemplate(): Handlebars.TemplateDelegate {
+    this.layout ??= this.handlebars.compile(this.read('layout.hbs'), { strict: true });
+    return this.layout;
+  }
+
+  private read(file: string): string {
+    return readFileSync(join(this.settings.templatesDir, file), 'utf8');
   }
 }
 

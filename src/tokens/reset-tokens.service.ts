@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, LessThanOrEqual, Repository } from 'typeorm';
+import { EntityManager, LessThanOrEqual } from 'typeorm';
 import { RawSql } from '../database/raw-sql';
-import { resetConfig } from '../config/reset.config';
+import { UnitOfWork } from '../database/unit-of-work';
+import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
+import type { PasswordResetSettings } from '../password-reset.options';
 import { PasswordResetToken } from './password-reset-token.entity';
 import { generateResetToken, hashResetToken } from './reset-token';
 
@@ -25,8 +25,8 @@ export interface LiveResetToken {
 @Injectable()
 export class ResetTokensService {
   constructor(
-    @InjectRepository(PasswordResetToken) private readonly tokens: Repository<PasswordResetToken>,
-    @Inject(resetConfig.KEY) private readonly config: ConfigType<typeof resetConfig>,
+    private readonly db: UnitOfWork,
+    @Inject(PASSWORD_RESET_SETTINGS) private readonly settings: PasswordResetSettings,
   ) {}
 
   /**
@@ -35,24 +35,28 @@ export class ResetTokensService {
    */
   async issue(userId: string, now = new Date()): Promise<IssuedResetToken> {
     const token = generateResetToken();
-    const expiresAt = new Date(now.getTime() + this.config.tokenTtlMinutes * 60_000);
-    const sql = new RawSql(this.tokens.manager);
-    const at = (date: Date) => sql.date(PasswordResetToken, 'expiresAt', date);
-    const q = sql.params();
-    await sql.rows(
-      `INSERT INTO ${sql.table(PasswordResetToken)} (id, user_id, token_hash, expires_at, created_at) ` +
-        `VALUES (${q.add(randomUUID())}, ${q.add(userId)}, ${q.add(hashResetToken(token))}, ` +
-        `${q.add(at(expiresAt))}, ${q.add(at(now))}) ON CONFLICT (user_id) DO UPDATE SET ` +
-        `id = excluded.id, token_hash = excluded.token_hash, expires_at = excluded.expires_at, ` +
-        `created_at = excluded.created_at`,
-      q.values,
-    );
+    const expiresAt = new Date(now.getTime() + this.settings.tokenTtlMinutes * 60_000);
+    await this.db.run(async (manager) => {
+      const sql = new RawSql(manager);
+      const at = (date: Date) => sql.date(PasswordResetToken, 'expiresAt', date);
+      const q = sql.params();
+      await sql.rows(
+        `INSERT INTO ${sql.table(PasswordResetToken)} (id, user_id, token_hash, expires_at, created_at) ` +
+          `VALUES (${q.add(randomUUID())}, ${q.add(userId)}, ${q.add(hashResetToken(token))}, ` +
+          `${q.add(at(expiresAt))}, ${q.add(at(now))}) ON CONFLICT (user_id) DO UPDATE SET ` +
+          `id = excluded.id, token_hash = excluded.token_hash, expires_at = excluded.expires_at, ` +
+          `created_at = excluded.created_at`,
+        q.values,
+      );
+    });
     return { token, expiresAt };
   }
 
   /** Looks a token up without using it. Unknown and expired tokens both give `null`. */
   async findLive(token: string, now = new Date()): Promise<LiveResetToken | null> {
-    const row = await this.tokens.findOneBy({ tokenHash: hashResetToken(token) });
+    const row = await this.db.run((manager) =>
+      manager.getRepository(PasswordResetToken).findOneBy({ tokenHash: hashResetToken(token) }),
+    );
     if (!row || row.expiresAt.getTime() <= now.getTime()) return null;
     return { id: row.id, userId: row.userId, expiresAt: row.expiresAt };
   }
@@ -74,15 +78,14 @@ export class ResetTokensService {
 
   /** Removes expired tokens (the scheduled purge). Returns how many went. */
   async purgeExpired(now = new Date()): Promise<number> {
-    const result = await this.tokens.delete({ expiresAt: LessThanOrEqual(now) });
+    const result = await this.db.run((manager) =>
+      manager.getRepository(PasswordResetToken).delete({ expiresAt: LessThanOrEqual(now) }),
+    );
     return result.affected ?? 0;
   }
 
-  /** Ends every outstanding link of the account (after login, password change or reset). */
-  async revokeAllForUser(
-    userId: string,
-    manager: EntityManager = this.tokens.manager,
-  ): Promise<void> {
-    await manager.getRepository(PasswordResetToken).delete({ userId });
+  /** Ends every outstanding link of the account (after login, password change, reset, or its deletion). */
+  async revokeAllForUser(userId: string, manager?: EntityManager): Promise<void> {
+    await this.db.with(manager, (m) => m.getRepository(PasswordResetToken).delete({ userId }));
   }
 }

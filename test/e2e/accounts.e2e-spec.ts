@@ -1,5 +1,5 @@
 import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
-import { User } from '../../src/users/user.entity';
+import { UserAccount } from '../../src/accounts/user-account.entity';
 import {
   login,
   newEmail,
@@ -47,7 +47,9 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
 
     it('should store an argon2id hash at the configured cost, never the password', async () => {
       const user = await registerUser(ctx.app);
-      const stored = await ctx.app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+      const stored = await ctx.app.dataSource
+        .getRepository(UserAccount)
+        .findOneByOrFail({ id: user.id });
       expect(stored.passwordHash).toMatch(/^\$argon2id\$v=19\$m=1024,p=1,t=2\$/);
       expect(stored.passwordHash).not.toContain(user.password);
     });
@@ -376,7 +378,7 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
         .send({ password: user.password })
         .expect(204);
 
-      expect(await ctx.app.dataSource.getRepository(User).countBy({ id: user.id })).toBe(0);
+      expect(await ctx.app.dataSource.getRepository(UserAccount).countBy({ id: user.id })).toBe(0);
       expect(
         await ctx.app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id }),
       ).toBe(0);

@@ -1,7 +1,4 @@
-import {
-  PasswordResetRequest,
-  RequestStatus,
-} from '../../src/outbox/password-reset-request.entity';
+import { QueuedEmail, EmailStatus } from '../../src/email-queue/queued-email.entity';
 import { newEmail, registerUser } from '../support/factories';
 import { freePort } from '../support/free-port';
 import { SmtpTestServer } from '../support/smtp-test-server';
@@ -25,7 +22,7 @@ async function eventually(check: () => Promise<void>, timeoutMs = 15_000): Promi
 }
 
 function requests(app: TestApp) {
-  return app.dataSource.getRepository(PasswordResetRequest);
+  return app.dataSource.getRepository(QueuedEmail);
 }
 
 /** The queue counts and mail status are operator details: behind HEALTH_TOKEN. */
@@ -94,7 +91,7 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
         await eventually(async () => {
           const [row] = await requests(app).findBy({ email: user.email });
           expect(row.attempts).toBeGreaterThanOrEqual(1);
-          expect(row.status).toBe(RequestStatus.Pending);
+          expect(row.status).toBe(EmailStatus.Pending);
         });
 
         if (step === 'login') {
@@ -114,7 +111,7 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
 
         // The owner proved they know the password: the link they asked for is no longer wanted.
         await eventually(async () => {
-          expect(await requests(app).countBy({ status: RequestStatus.Cancelled })).toBe(1);
+          expect(await requests(app).countBy({ status: EmailStatus.Cancelled })).toBe(1);
         });
         if (step === 'change-password') await smtp.waitForMail(user.email, 1);
         await sleep(2_500);
@@ -138,7 +135,7 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
       // The first attempt has failed and a retry is scheduled; nothing is lost.
       await eventually(async () => {
         const [row] = await requests(app).findBy({ email: user.email });
-        expect(row.status).toBe(RequestStatus.Pending);
+        expect(row.status).toBe(EmailStatus.Pending);
         expect(row.attempts).toBeGreaterThanOrEqual(1);
         expect(row.lastError).toMatch(/ECONNREFUSED|connect/i);
       });
@@ -153,7 +150,7 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
       await smtp.waitForMail(user.email, 1, 45_000);
       await eventually(async () => {
         const [row] = await requests(app).findBy({ email: user.email });
-        expect(row.status).toBe(RequestStatus.Done);
+        expect(row.status).toBe(EmailStatus.Done);
         expect(row.processedAt).not.toBeNull();
       });
       await sleep(1_500);
@@ -186,7 +183,7 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
 
       await eventually(async () => {
         expect(smtp.received.length).toBeGreaterThanOrEqual(50);
-        expect(await requests(first).countBy({ status: RequestStatus.Done })).toBe(50);
+        expect(await requests(first).countBy({ status: EmailStatus.Done })).toBe(50);
       }, 60_000);
       await sleep(2_000);
       expect(smtp.received).toHaveLength(50);
@@ -221,12 +218,12 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
 
       await smtp.waitForMail(user.email);
       await eventually(async () => {
-        expect(await requests(app).countBy({ email: user.email, status: RequestStatus.Done })).toBe(
+        expect(await requests(app).countBy({ email: user.email, status: EmailStatus.Done })).toBe(
           1,
         );
         // The four turned away keep no address.
         expect(await requests(app).countBy({ email: user.email })).toBe(1);
-        expect(await requests(app).countBy({ email: '', status: RequestStatus.Throttled })).toBe(4);
+        expect(await requests(app).countBy({ email: '', status: EmailStatus.Throttled })).toBe(4);
       });
       await sleep(1_500);
       expect(smtp.mailTo(user.email)).toHaveLength(1);
@@ -236,10 +233,10 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
       await app.http().post('/auth/forgot-password').send({ email: unknown }).expect(202);
       await app.http().post('/auth/forgot-password').send({ email: unknown }).expect(202);
       await eventually(async () => {
-        expect(await requests(app).countBy({ email: '', status: RequestStatus.Throttled })).toBe(5);
+        expect(await requests(app).countBy({ email: '', status: EmailStatus.Throttled })).toBe(5);
         // Handled for lack of an account: done, and the address gone from that row too.
         expect(await requests(app).countBy({ email: unknown })).toBe(0);
-        expect(await requests(app).countBy({ email: '', status: RequestStatus.Done })).toBe(1);
+        expect(await requests(app).countBy({ email: '', status: EmailStatus.Done })).toBe(1);
       });
       expect(smtp.mailTo(unknown)).toHaveLength(0);
     } finally {
@@ -260,7 +257,7 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
       await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
       await eventually(async () => {
         const [row] = await requests(app).findBy({ email: user.email });
-        expect(row.status).toBe(RequestStatus.Failed);
+        expect(row.status).toBe(EmailStatus.Failed);
         expect(row.attempts).toBe(2);
         expect(row.processedAt).not.toBeNull();
       });
@@ -285,9 +282,9 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
       const outbox = requests(app);
       await outbox.insert({
         id: '00000000-0000-4000-8000-000000000001',
-        kind: 'password_reset' as PasswordResetRequest['kind'],
+        kind: 'password_reset' as QueuedEmail['kind'],
         email: user.email,
-        status: RequestStatus.Pending,
+        status: EmailStatus.Pending,
         attempts: 0,
         nextAttemptAt: ancient,
         claimedUntil: null,
@@ -298,7 +295,7 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
       });
       await eventually(async () => {
         const row = await outbox.findOneByOrFail({ id: '00000000-0000-4000-8000-000000000001' });
-        expect(row.status).toBe(RequestStatus.Failed);
+        expect(row.status).toBe(EmailStatus.Failed);
         expect(row.lastError).toMatch(/stale/);
         // Nobody will act on it, so the address is not kept.
         expect(row.email).toBe('');
@@ -315,12 +312,14 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
     const app = await createTestApp({ database, smtp });
     const user = await registerUser(app);
     await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
-    // Wait until the send is under way: the row is claimed, the server has not accepted yet.
-    await eventually(async () => {
-      const [row] = await requests(app).findBy({ email: user.email });
-      expect(row.status).toBe(RequestStatus.Processing);
+    // Wait until the send is under way: the message is on the wire, the server has not accepted it.
+    await eventually(() => {
+      expect(smtp.dataStarted).toBe(1);
+      return Promise.resolve();
     });
     expect(smtp.mailTo(user.email)).toHaveLength(0);
+    const [row] = await requests(app).findBy({ email: user.email });
+    expect(row.status).toBe(EmailStatus.Processing);
 
     await app.close();
 

@@ -1,5 +1,5 @@
 import type { Test } from 'supertest';
-import { PasswordResetRequest } from '../../src/outbox/password-reset-request.entity';
+import { QueuedEmail } from '../../src/email-queue/queued-email.entity';
 import { newEmail, registerUser } from '../support/factories';
 import { freePort } from '../support/free-port';
 import { SmtpTestServer } from '../support/smtp-test-server';
@@ -132,9 +132,7 @@ describe.each(databaseKinds())('GET /health and /health/details (%s)', (kind) =>
       await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
       // The known address's email failed once and waits for a retry: the queue now holds it.
       await eventually(async () => {
-        const [row] = await app.dataSource
-          .getRepository(PasswordResetRequest)
-          .findBy({ email: user.email });
+        const [row] = await app.dataSource.getRepository(QueuedEmail).findBy({ email: user.email });
         expect(row.attempts).toBeGreaterThanOrEqual(1);
       });
 

@@ -1,11 +1,7 @@
-import {
-  PasswordResetRequest,
-  RequestKind,
-  RequestStatus,
-} from '../../src/outbox/password-reset-request.entity';
+import { QueuedEmail, EmailKind, EmailStatus } from '../../src/email-queue/queued-email.entity';
 import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
 import { hashResetToken } from '../../src/tokens/reset-token';
-import { User } from '../../src/users/user.entity';
+import { UserAccount } from '../../src/accounts/user-account.entity';
 import {
   login,
   newEmail,
@@ -216,7 +212,9 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
   it('should bump token_version, delete every reset token and send a password-changed email after a reset', async () => {
     const user = await registerUser(ctx.app);
     const token = await requestResetToken(user.email);
-    const before = await ctx.app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+    const before = await ctx.app.dataSource
+      .getRepository(UserAccount)
+      .findOneByOrFail({ id: user.id });
 
     await ctx.app
       .http()
@@ -224,7 +222,9 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
       .send({ token, newPassword: OTHER_STRONG_PASSWORD })
       .expect(200);
 
-    const after = await ctx.app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+    const after = await ctx.app.dataSource
+      .getRepository(UserAccount)
+      .findOneByOrFail({ id: user.id });
     expect(after.tokenVersion).toBe(before.tokenVersion + 1);
     expect(after.passwordChangedAt.getTime()).toBeGreaterThan(before.passwordChangedAt.getTime());
     expect(
@@ -257,7 +257,9 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
 
     const winner = passwords[responses.findIndex((r) => r.status === 200)];
     await login(ctx.app, user.email, winner);
-    const stored = await ctx.app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+    const stored = await ctx.app.dataSource
+      .getRepository(UserAccount)
+      .findOneByOrFail({ id: user.id });
     expect(stored.tokenVersion).toBe(1);
 
     // The reset link and one password-changed notice; the 19 rolled-back resets sent nothing.
@@ -269,9 +271,9 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
     ]);
     // The notice is written in the reset's transaction: the rolled-back ones left no row behind.
     const notices = await ctx.app.dataSource
-      .getRepository(PasswordResetRequest)
-      .findBy({ email: user.email, kind: RequestKind.PasswordChanged });
-    expect(notices.map((n) => n.status)).toEqual([RequestStatus.Done]);
+      .getRepository(QueuedEmail)
+      .findBy({ email: user.email, kind: EmailKind.PasswordChanged });
+    expect(notices.map((n) => n.status)).toEqual([EmailStatus.Done]);
   });
 
   it('should never store the raw token, only its SHA-256', async () => {

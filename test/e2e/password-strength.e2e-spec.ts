@@ -1,4 +1,4 @@
-import { PasswordStrengthPool } from '../../src/auth/strength/password-strength.pool';
+import { PasswordStrengthPool } from '../../src/passwords/strength/password-strength.pool';
 import { newEmail, STRONG_PASSWORD } from '../support/factories';
 import { useTestApp } from '../support/test-app';
 

@@ -49,7 +49,7 @@ async function storedRequests(
   database: TestDatabase,
   email: string,
 ): Promise<{ status: string }[]> {
-  const sql = 'SELECT status FROM password_reset_requests WHERE email = ';
+  const sql = 'SELECT status FROM account_email_queue WHERE email = ';
   if (database.kind === 'sqlite') {
     const db = new Database(database.url.slice('sqlite:'.length), { readonly: true });
     try {

@@ -1,4 +1,4 @@
-import { PasswordResetRequest } from '../../src/outbox/password-reset-request.entity';
+import { QueuedEmail } from '../../src/email-queue/queued-email.entity';
 import { registerUser } from '../support/factories';
 import { SmtpTestServer } from '../support/smtp-test-server';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -44,9 +44,7 @@ describe('SMTP_REQUIRE_TLS against a server that offers no STARTTLS', () => {
     await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
 
     await eventually(async () => {
-      const [row] = await app.dataSource
-        .getRepository(PasswordResetRequest)
-        .findBy({ email: user.email });
+      const [row] = await app.dataSource.getRepository(QueuedEmail).findBy({ email: user.email });
       expect(row.attempts).toBeGreaterThanOrEqual(2);
       expect(row.lastError).toMatch(/STARTTLS|TLS/i);
       expect(row.status).not.toBe('done');

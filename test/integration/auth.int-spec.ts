@@ -1,9 +1,9 @@
 import * as argon2 from 'argon2';
-import { AuthService } from '../../src/auth/auth.service';
-import { PasswordResetService } from '../../src/auth/password-reset.service';
+import { AccountsService } from '../../src/accounts/accounts.service';
+import { PasswordResetService } from '../../src/reset/password-reset.service';
 import { ResetTokensService } from '../../src/tokens/reset-tokens.service';
-import { User } from '../../src/users/user.entity';
-import { UsersService } from '../../src/users/users.service';
+import { UserAccount } from '../../src/accounts/user-account.entity';
+import { UserAccountsService } from '../../src/accounts/user-accounts.service';
 import { newEmail, OTHER_STRONG_PASSWORD, STRONG_PASSWORD } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
@@ -11,17 +11,17 @@ import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test
 describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) => {
   let database: TestDatabase;
   let app: TestApp;
-  let auth: AuthService;
+  let auth: AccountsService;
   let reset: PasswordResetService;
-  let users: UsersService;
+  let users: UserAccountsService;
   let tokens: ResetTokensService;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     app = await createTestApp({ database });
-    auth = app.app.get(AuthService);
+    auth = app.app.get(AccountsService);
     reset = app.app.get(PasswordResetService);
-    users = app.app.get(UsersService);
+    users = app.app.get(UserAccountsService);
     tokens = app.app.get(ResetTokensService);
   });
 
@@ -42,7 +42,7 @@ describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) =
 
     await auth.login(email, STRONG_PASSWORD, '127.0.0.1');
 
-    const stored = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+    const stored = await app.dataSource.getRepository(UserAccount).findOneByOrFail({ id: user.id });
     expect(stored.passwordHash).not.toBe(oldHash);
     expect(stored.passwordHash).toMatch(/^\$argon2id\$v=19\$m=1024,p=1,t=2\$/);
     expect(await argon2.verify(stored.passwordHash, STRONG_PASSWORD)).toBe(true);
@@ -54,7 +54,7 @@ describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) =
     const email = newEmail();
     const user = await auth.register(email, STRONG_PASSWORD);
     await auth.login(email, STRONG_PASSWORD, '127.0.0.1');
-    const stored = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+    const stored = await app.dataSource.getRepository(UserAccount).findOneByOrFail({ id: user.id });
     expect(stored.passwordHash).toBe(user.passwordHash);
   });
 
@@ -69,7 +69,7 @@ describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) =
     expect(rejected).toHaveLength(19);
     for (const failure of rejected)
       expect(failure.reason).toMatchObject({ code: 'INVALID_RESET_TOKEN' });
-    const stored = await app.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
+    const stored = await app.dataSource.getRepository(UserAccount).findOneByOrFail({ id: user.id });
     expect(stored.tokenVersion).toBe(1);
   });
 

@@ -1,10 +1,10 @@
-import type { ConfigType } from '@nestjs/config';
-import { throttleConfig } from '../../src/config/throttle.config';
-import { AddressKeys } from '../../src/throttling/address-keys';
-import { clientNetwork } from '../../src/throttling/client-network';
-import { EmailCooldownService } from '../../src/throttling/email-cooldown.service';
-import { LoginFailure } from '../../src/throttling/login-failure.entity';
-import { LoginLockoutService } from '../../src/throttling/login-lockout.service';
+import { PASSWORD_RESET_SETTINGS } from '../../src/password-reset.constants';
+import type { PasswordResetSettings } from '../../src/password-reset.options';
+import { AddressKeys } from '../../src/limits/per-address/address-keys';
+import { clientNetwork } from '../../src/limits/per-address/client-network';
+import { EmailCooldownService } from '../../src/limits/per-address/email-cooldown.service';
+import { LoginFailure } from '../../src/limits/per-address/login-failure.entity';
+import { LoginLockoutService } from '../../src/limits/per-address/login-lockout.service';
 import { newEmail } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
@@ -46,7 +46,7 @@ describe.each(databaseKinds())('Per-address limits on a real database (%s)', (ki
     lockout = app.app.get(LoginLockoutService);
     cooldown = app.app.get(EmailCooldownService);
     windowMs =
-      app.app.get<ConfigType<typeof throttleConfig>>(throttleConfig.KEY).loginFailureWindowSeconds *
+      app.app.get<PasswordResetSettings>(PASSWORD_RESET_SETTINGS).loginFailureWindowSeconds *
       SECOND;
   });
 

@@ -1,28 +1,24 @@
-import { CronExpression, SchedulerRegistry } from '@nestjs/schedule';
-import { PurgeTask } from '../../src/auth/delivery/purge.task';
-import { ClaimedRequest, OutboxService } from '../../src/outbox/outbox.service';
-import {
-  PasswordResetRequest,
-  RequestKind,
-  RequestStatus,
-} from '../../src/outbox/password-reset-request.entity';
-import { LoginFailure } from '../../src/throttling/login-failure.entity';
-import { LoginLockoutService } from '../../src/throttling/login-lockout.service';
-import { ResetEmailCooldown } from '../../src/throttling/reset-email-cooldown.entity';
+import { EmailQueuePoller } from '../../src/email-queue/email-queue.poller';
+import { PURGE_INTERVAL_MS, PurgeTask } from '../../src/housekeeping/purge.task';
+import { ClaimedEmail, EmailQueueService } from '../../src/email-queue/email-queue.service';
+import { QueuedEmail, EmailKind, EmailStatus } from '../../src/email-queue/queued-email.entity';
+import { LoginFailure } from '../../src/limits/per-address/login-failure.entity';
+import { LoginLockoutService } from '../../src/limits/per-address/login-lockout.service';
+import { ResetEmailCooldown } from '../../src/limits/per-address/reset-email-cooldown.entity';
 import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
 import { ResetTokensService } from '../../src/tokens/reset-tokens.service';
-import { User } from '../../src/users/user.entity';
-import { UsersService } from '../../src/users/users.service';
+import { UserAccount } from '../../src/accounts/user-account.entity';
+import { UserAccountsService } from '../../src/accounts/user-accounts.service';
 import { newEmail } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 
 const HOUR = 3_600_000;
 
-describe.each(databaseKinds())(`${OutboxService.name} (%s)`, (kind) => {
+describe.each(databaseKinds())(`${EmailQueueService.name} (%s)`, (kind) => {
   let database: TestDatabase;
   let app: TestApp;
-  let outbox: OutboxService;
+  let outbox: EmailQueueService;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -31,7 +27,7 @@ describe.each(databaseKinds())(`${OutboxService.name} (%s)`, (kind) => {
       database,
       env: { MAIL_POLL_INTERVAL_SECONDS: '3600', MAIL_CLAIM_TIMEOUT_SECONDS: '60' },
     });
-    outbox = app.app.get(OutboxService);
+    outbox = app.app.get(EmailQueueService);
   });
 
   afterAll(async () => {
@@ -40,22 +36,22 @@ describe.each(databaseKinds())(`${OutboxService.name} (%s)`, (kind) => {
   });
 
   beforeEach(async () => {
-    await app.dataSource.getRepository(PasswordResetRequest).clear();
+    await app.dataSource.getRepository(QueuedEmail).clear();
   });
 
-  const repo = () => app.dataSource.getRepository(PasswordResetRequest);
+  const repo = () => app.dataSource.getRepository(QueuedEmail);
   // Rows recorded a second in the future are not due for the poller; tests pass their own `now`.
   const record = (
-    status: RequestStatus.Pending | RequestStatus.Throttled = RequestStatus.Pending,
+    status: EmailStatus.Pending | EmailStatus.Throttled = EmailStatus.Pending,
     at = new Date(Date.now() + 1000),
-  ) => outbox.record(RequestKind.PasswordReset, newEmail(), status, at);
+  ) => outbox.record(EmailKind.PasswordReset, newEmail(), status, at);
 
   it('should record a pending row with no token or link in it', async () => {
     const at = new Date(Date.now() + 1000);
-    const id = await record(RequestStatus.Pending, at);
+    const id = await record(EmailStatus.Pending, at);
     const row = await repo().findOneByOrFail({ id });
     expect(row).toMatchObject({
-      status: RequestStatus.Pending,
+      status: EmailStatus.Pending,
       attempts: 0,
       lastError: null,
       processedAt: null,
@@ -84,14 +80,14 @@ describe.each(databaseKinds())(`${OutboxService.name} (%s)`, (kind) => {
     const [a, b] = await Promise.all([outbox.claimDue(10, now), outbox.claimDue(10, now)]);
     expect([...a, ...b].map((claimed) => claimed.id)).toEqual([id]);
     const row = await repo().findOneByOrFail({ id });
-    expect(row.status).toBe(RequestStatus.Processing);
+    expect(row.status).toBe(EmailStatus.Processing);
     expect(row.attempts).toBe(1);
     expect(row.claimId).toBe([...a, ...b][0].claimId);
   });
 
   it('should not claim rows that are not due, settled or throttled', async () => {
-    const notDue = await record(RequestStatus.Pending, new Date(Date.now() + HOUR));
-    const throttled = await record(RequestStatus.Throttled);
+    const notDue = await record(EmailStatus.Pending, new Date(Date.now() + HOUR));
+    const throttled = await record(EmailStatus.Throttled);
     const claimed = await outbox.claimDue(10, new Date(Date.now() + 2000));
     expect(claimed.map((r) => r.id)).not.toContain(notDue);
     expect(claimed.map((r) => r.id)).not.toContain(throttled);
@@ -122,7 +118,7 @@ describe.each(databaseKinds())(`${OutboxService.name} (%s)`, (kind) => {
     const [retry, done, failed] = [await record(), await record(), await record()];
     const now = new Date(Date.now() + 2000);
     const claimed = new Map((await outbox.claimDue(10, now)).map((row) => [row.id, row]));
-    const held = (id: string): ClaimedRequest => claimed.get(id)!;
+    const held = (id: string): ClaimedEmail => claimed.get(id)!;
     await outbox.markRetry(
       held(retry),
       'Error: connect ECONNREFUSED',
@@ -164,13 +160,13 @@ describe.each(databaseKinds())(`${OutboxService.name} (%s)`, (kind) => {
     expect(await outbox.renewClaim(stale, t0)).toBeNull();
     expect(await outbox.release([stale])).toBe(0);
     expect(await repo().findOneByOrFail({ id })).toMatchObject({
-      status: RequestStatus.Processing,
+      status: EmailStatus.Processing,
       claimId: current.claimId,
       attempts: 2,
     });
 
     expect(await outbox.markDone(current, t0)).toBe(true);
-    expect((await repo().findOneByOrFail({ id })).status).toBe(RequestStatus.Done);
+    expect((await repo().findOneByOrFail({ id })).status).toBe(EmailStatus.Done);
   });
 
   it('should give a renewed claim a new fencing id, after which only it settles the row', async () => {
@@ -194,7 +190,7 @@ describe.each(databaseKinds())(`${OutboxService.name} (%s)`, (kind) => {
     expect(await outbox.release(claimed)).toBe(1);
 
     expect(await repo().findOneByOrFail({ id })).toMatchObject({
-      status: RequestStatus.Pending,
+      status: EmailStatus.Pending,
       attempts: 0,
       claimId: null,
     });
@@ -213,17 +209,17 @@ describe.each(databaseKinds())(`${OutboxService.name} (%s)`, (kind) => {
     );
 
     expect(await repo().findOneByOrFail({ id: unknown })).toMatchObject({
-      status: RequestStatus.Done,
+      status: EmailStatus.Done,
       email: '',
     });
     expect((await repo().findOneByOrFail({ id: known })).email).toContain('@');
   });
 
   it('should keep no address in a request turned away by the cooldown', async () => {
-    const id = await record(RequestStatus.Throttled);
+    const id = await record(EmailStatus.Throttled);
 
     expect(await repo().findOneByOrFail({ id })).toMatchObject({
-      status: RequestStatus.Throttled,
+      status: EmailStatus.Throttled,
       email: '',
     });
   });
@@ -262,35 +258,35 @@ describe.each(databaseKinds())(`${PurgeTask.name} (%s)`, (kind) => {
   });
 
   it('should remove settled requests older than PURGE_AFTER_HOURS and expired tokens, and nothing else', async () => {
-    const outbox = app.app.get(OutboxService);
-    const requests = app.dataSource.getRepository(PasswordResetRequest);
+    const outbox = app.app.get(EmailQueueService);
+    const requests = app.dataSource.getRepository(QueuedEmail);
     const tokens = app.app.get(ResetTokensService);
     const now = new Date(Date.now() + 10 * HOUR);
     const old = new Date(now.getTime() - 25 * HOUR);
     const recent = new Date(now.getTime() - 23 * HOUR);
 
-    const settle = async (status: RequestStatus, processedAt: Date) => {
+    const settle = async (status: EmailStatus, processedAt: Date) => {
       const id = await outbox.record(
-        RequestKind.PasswordReset,
+        EmailKind.PasswordReset,
         newEmail(),
-        RequestStatus.Pending,
+        EmailStatus.Pending,
         processedAt,
       );
       await requests.update({ id }, { status, processedAt });
       return id;
     };
-    const oldDone = await settle(RequestStatus.Done, old);
-    const oldFailed = await settle(RequestStatus.Failed, old);
-    const oldThrottled = await settle(RequestStatus.Throttled, old);
-    const recentDone = await settle(RequestStatus.Done, recent);
+    const oldDone = await settle(EmailStatus.Done, old);
+    const oldFailed = await settle(EmailStatus.Failed, old);
+    const oldThrottled = await settle(EmailStatus.Throttled, old);
+    const recentDone = await settle(EmailStatus.Done, recent);
     const oldPending = await outbox.record(
-      RequestKind.PasswordReset,
+      EmailKind.PasswordReset,
       newEmail(),
-      RequestStatus.Pending,
+      EmailStatus.Pending,
       old,
     );
 
-    const users = app.app.get(UsersService);
+    const users = app.app.get(UserAccountsService);
     const expiredOwner = await users.create(newEmail(), 'hash');
     const liveOwner = await users.create(newEmail(), 'hash');
     await tokens.issue(expiredOwner.id, new Date(now.getTime() - 2 * HOUR));
@@ -306,24 +302,22 @@ describe.each(databaseKinds())(`${PurgeTask.name} (%s)`, (kind) => {
     const tokenRows = await app.dataSource.getRepository(PasswordResetToken).find();
     expect(tokenRows.map((t) => t.userId)).toEqual([liveOwner.id]);
     expect(await tokens.findLive(live.token, new Date(now.getTime() - 60_000))).not.toBeNull();
-    expect(await app.dataSource.getRepository(User).countBy({})).toBeGreaterThanOrEqual(2);
+    expect(await app.dataSource.getRepository(UserAccount).countBy({})).toBeGreaterThanOrEqual(2);
   });
 
-  it('should be scheduled: the purge hourly, the outbox poll every MAIL_POLL_INTERVAL_SECONDS', () => {
-    const scheduler = app.app.get(SchedulerRegistry);
-    const purge = scheduler.getCronJob('nest-password-reset:purge');
-    expect(String(purge.cronTime.source)).toBe(CronExpression.EVERY_HOUR);
-    expect(purge.isActive).toBe(true);
-    expect(scheduler.getIntervals()).toContain('nest-password-reset:outbox-poll');
+  it('should schedule the purge hourly and the poll, without a scheduler module', () => {
+    expect(PURGE_INTERVAL_MS).toBe(3_600_000);
+    expect(app.app.get(PurgeTask).scheduled).toBe(true);
+    expect(app.app.get(EmailQueuePoller).scheduled).toBe(true);
   });
 
   it('should purge and log what it removed when the schedule fires', async () => {
-    const outbox = app.app.get(OutboxService);
-    const requests = app.dataSource.getRepository(PasswordResetRequest);
-    const id = await outbox.record(RequestKind.PasswordReset, newEmail(), RequestStatus.Pending);
+    const outbox = app.app.get(EmailQueueService);
+    const requests = app.dataSource.getRepository(QueuedEmail);
+    const id = await outbox.record(EmailKind.PasswordReset, newEmail(), EmailStatus.Pending);
     await requests.update(
       { id },
-      { status: RequestStatus.Done, processedAt: new Date(Date.now() - 25 * HOUR) },
+      { status: EmailStatus.Done, processedAt: new Date(Date.now() - 25 * HOUR) },
     );
 
     await app.app.get(PurgeTask).runScheduled();

@@ -2,7 +2,7 @@ import { UnitOfWork } from '../../src/database/unit-of-work';
 import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
 import { hashResetToken } from '../../src/tokens/reset-token';
 import { ResetTokensService } from '../../src/tokens/reset-tokens.service';
-import { UsersService } from '../../src/users/users.service';
+import { UserAccountsService } from '../../src/accounts/user-accounts.service';
 import { newEmail } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
@@ -11,14 +11,14 @@ describe.each(databaseKinds())(`${ResetTokensService.name} (%s)`, (kind) => {
   let database: TestDatabase;
   let app: TestApp;
   let tokens: ResetTokensService;
-  let users: UsersService;
+  let users: UserAccountsService;
   let unitOfWork: UnitOfWork;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     app = await createTestApp({ database });
     tokens = app.app.get(ResetTokensService);
-    users = app.app.get(UsersService);
+    users = app.app.get(UserAccountsService);
     unitOfWork = app.app.get(UnitOfWork);
   });
 
@@ -104,7 +104,7 @@ describe.each(databaseKinds())(`${ResetTokensService.name} (%s)`, (kind) => {
     const live = (await tokens.findLive(issued.token))!;
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
-        unitOfWork.run((manager) => tokens.consume(live.id, manager)),
+        unitOfWork.transaction((manager) => tokens.consume(live.id, manager)),
       ),
     );
     expect(results.filter((r) => r === user.id)).toHaveLength(1);
@@ -117,7 +117,7 @@ describe.each(databaseKinds())(`${ResetTokensService.name} (%s)`, (kind) => {
     const issued = await tokens.issue(user.id);
     const live = (await tokens.findLive(issued.token))!;
     await expect(
-      unitOfWork.run(async (manager) => {
+      unitOfWork.transaction(async (manager) => {
         await tokens.consume(live.id, manager);
         throw new Error('password update failed');
       }),

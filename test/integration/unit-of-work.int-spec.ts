@@ -1,12 +1,12 @@
 import { UnitOfWork } from '../../src/database/unit-of-work';
-import { User } from '../../src/users/user.entity';
-import { UsersService } from '../../src/users/users.service';
+import { UserAccount } from '../../src/accounts/user-account.entity';
+import { UserAccountsService } from '../../src/accounts/user-accounts.service';
 import { newEmail } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 
 /** A complete users row, written straight through a transaction's manager. */
-function userRow(id: string, email: string): User {
+function userRow(id: string, email: string): UserAccount {
   const now = new Date();
   return {
     id,
@@ -23,13 +23,13 @@ describe.each(databaseKinds())(`${UnitOfWork.name} (%s)`, (kind) => {
   let database: TestDatabase;
   let app: TestApp;
   let unitOfWork: UnitOfWork;
-  let users: UsersService;
+  let users: UserAccountsService;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     app = await createTestApp({ database });
     unitOfWork = app.app.get(UnitOfWork);
-    users = app.app.get(UsersService);
+    users = app.app.get(UserAccountsService);
   });
 
   afterAll(async () => {
@@ -44,7 +44,7 @@ describe.each(databaseKinds())(`${UnitOfWork.name} (%s)`, (kind) => {
     const open = new Promise<void>((resolve) => (opened = resolve));
     const email = newEmail('bystander');
 
-    const failing = unitOfWork.run(async (manager) => {
+    const failing = unitOfWork.transaction(async (manager) => {
       await manager.query('SELECT 1');
       opened();
       await paused;
@@ -64,9 +64,9 @@ describe.each(databaseKinds())(`${UnitOfWork.name} (%s)`, (kind) => {
   it('should roll back what the transaction itself wrote', async () => {
     const email = newEmail('inside');
     await expect(
-      unitOfWork.run(async (manager) => {
+      unitOfWork.transaction(async (manager) => {
         await manager
-          .getRepository(User)
+          .getRepository(UserAccount)
           .insert(userRow('00000000-0000-4000-8000-0000000000aa', email));
         throw new Error('roll back');
       }),
@@ -74,15 +74,21 @@ describe.each(databaseKinds())(`${UnitOfWork.name} (%s)`, (kind) => {
     expect(await users.findByEmail(email)).toBeNull();
   });
 
-  it('should run a transaction started inside another as part of it, without waiting for itself', async () => {
+  it("should run statements given the transaction's manager inside it, without waiting for itself", async () => {
     const email = newEmail('nested');
-    await unitOfWork.run(async () => {
-      await unitOfWork.run(async (inner) => {
-        await inner
-          .getRepository(User)
-          .insert(userRow('00000000-0000-4000-8000-0000000000bb', email));
-      });
+    await unitOfWork.transaction(async (manager) => {
+      await unitOfWork.with(manager, (inner) =>
+        inner
+          .getRepository(UserAccount)
+          .insert(userRow('00000000-0000-4000-8000-0000000000bb', email)),
+      );
     });
     expect(await users.findByEmail(email)).not.toBeNull();
+  });
+
+  it("should leave the host's connection alone: its query runner is TypeORM's own", () => {
+    // The module once patched the shared SQLite query runner; now it only queues its own statements.
+    const runner = app.dataSource.createQueryRunner();
+    expect(Object.prototype.hasOwnProperty.call(runner, 'query')).toBe(false);
   });
 });

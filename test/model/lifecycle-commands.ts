@@ -1,5 +1,5 @@
 import fc, { Arbitrary, AsyncCommand } from 'fast-check';
-import { FORGOT_PASSWORD_MESSAGE } from '../../src/auth/auth.controller';
+import { FORGOT_PASSWORD_MESSAGE } from '../../src/reset/password-reset.controller';
 import { OTHER_STRONG_PASSWORD } from '../support/factories';
 import { FRONTEND_URL } from '../support/test-app';
 import {

@@ -1,5 +1,5 @@
 import type { Response } from 'supertest';
-import { MailRequestProcessor } from '../../src/auth/delivery/mail-request.processor';
+import { EmailQueueProcessor } from '../../src/email-queue/email-queue.processor';
 import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
 import { newEmail } from '../support/factories';
 import { extractResetToken, ReceivedMail } from '../support/smtp-test-server';
@@ -65,7 +65,7 @@ export class LifecycleSystem {
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
     for (;;) {
       const rows: { n: number | string }[] = await this.ctx.app.dataSource.query(
-        `SELECT COUNT(*) AS n FROM password_reset_requests WHERE status IN ('pending', 'processing')`,
+        `SELECT COUNT(*) AS n FROM account_email_queue WHERE status IN ('pending', 'processing')`,
       );
       const pending = Number(rows[0].n);
       if (pending === 0) return;
@@ -77,8 +77,8 @@ export class LifecycleSystem {
     }
   }
 
-  private get processor(): MailRequestProcessor {
-    return this.ctx.app.app.get(MailRequestProcessor);
+  private get processor(): EmailQueueProcessor {
+    return this.ctx.app.app.get(EmailQueueProcessor);
   }
 
   /**

@@ -21,6 +21,8 @@ export class SmtpTestServer {
   readonly received: ReceivedMail[] = [];
   /** Every AUTH command the server saw, accepted or not (to prove none was made without TLS). */
   authAttempts = 0;
+  /** Messages whose data has started to arrive (a send under way), accepted or not yet. */
+  dataStarted = 0;
   private readonly waiters: (() => void)[] = [];
   private server?: SMTPServer;
 
@@ -48,6 +50,7 @@ export class SmtpTestServer {
         }
       },
       onData: (stream, session, callback) => {
+        this.dataStarted++;
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {

@@ -1,16 +1,11 @@
-import { InitialSchema1764100000000 } from './1764100000000-initial-schema';
-import { DurableDelivery1764200000000 } from './1764200000000-durable-delivery';
-import { OutboxClaimFencing1764300000000 } from './1764300000000-outbox-claim-fencing';
-import { NormalizeEmails1764400000000 } from './1764400000000-normalize-emails';
-import { PerAddressKeys1764500000000 } from './1764500000000-per-address-keys';
-import { OneTokenPerAccount1764600000000 } from './1764600000000-one-token-per-account';
+import { AccountSchema1765000000001 } from './1765000000001-account-schema';
+import { PasswordResetSchema1765000000000 } from './1765000000000-password-reset-schema';
 
-/** In order. Listed by class so the same list works from `src/` (tests) and `dist/`. */
-export const migrations = [
-  InitialSchema1764100000000,
-  DurableDelivery1764200000000,
-  OutboxClaimFencing1764300000000,
-  NormalizeEmails1764400000000,
-  PerAddressKeys1764500000000,
-  OneTokenPerAccount1764600000000,
-];
+/**
+ * The module's migrations, in order, listed by class so the same list works from the sources and
+ * from `dist/`. Append only: an applied migration never changes.
+ */
+export const passwordResetMigrations = [PasswordResetSchema1765000000000];
+
+/** The built-in accounts' migrations; they run after {@link passwordResetMigrations}. */
+export const accountMigrations = [AccountSchema1765000000001];

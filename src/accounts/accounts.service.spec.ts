@@ -1,0 +1,319 @@
+import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
+import type { EmailQueueService } from '../email-queue/email-queue.service';
+import type { LoginLockoutService } from '../limits/per-address/login-lockout.service';
+import type { ResetTokensService } from '../tokens/reset-tokens.service';
+import type { AccessToken, AccessTokenService } from './access-tokens/access-token.service';
+import { UserAccount } from './user-account.entity';
+import type { UserAccountsService } from './user-accounts.service';
+import { AccountsService } from './accounts.service';
+import type { PasswordChanger } from '../passwords/password-changer.service';
+import type { PasswordHasher } from '../passwords/password-hasher.service';
+import type { PasswordPolicy } from '../passwords/password-policy.service';
+
+const EMAIL = 'alice@example.com';
+const PASSWORD = 'correct horse battery staple';
+const CLIENT_IP = '203.0.113.7';
+const STORED_HASH = '$argon2id$v=19$m=1024,p=1,t=2$b2xkc2FsdA$b2xkaGFzaA';
+const UPGRADED_HASH = '$argon2id$v=19$m=19456,p=1,t=2$bmV3c2FsdA$bmV3aGFzaA';
+
+function newUser(): UserAccount {
+  const now = new Date('2025-01-01T00:00:00Z');
+  return Object.assign(new UserAccount(), {
+    id: '9d3f7a52-1e0b-4b8c-a6f4-2c5d8e1b7a90',
+    email: EMAIL,
+    passwordHash: STORED_HASH,
+    tokenVersion: 0,
+    createdAt: now,
+    updatedAt: now,
+    passwordChangedAt: now,
+  });
+}
+
+interface Scenario {
+  /** The account `findByEmail` finds, or `null` for an unknown address. */
+  account: UserAccount | null;
+  passwordMatches?: boolean;
+  needsRehash?: boolean;
+  /** Whether the address is locked after too many failures. */
+  locked?: boolean;
+}
+
+/** AccountsService over hand-written fakes that record how they were called. */
+function authServiceFor({
+  account,
+  passwordMatches = true,
+  needsRehash = false,
+  locked = false,
+}: Scenario) {
+  const issued: AccessToken = {
+    accessToken: 'signed.access.token',
+    tokenType: 'Bearer',
+    expiresIn: 900,
+  };
+  const users = {
+    findByEmail: jest.fn((_email: string) => Promise.resolve(account)),
+    rehash: jest.fn((_id: string, _hash: string) => Promise.resolve()),
+  };
+  const resetTokens = { revokeAllForUser: jest.fn((_userId: string) => Promise.resolve()) };
+  const accessTokens = { issue: jest.fn((_user: UserAccount) => Promise.resolve(issued)) };
+  const hasher = {
+    verify: jest.fn((_hash: string, _password: string) => Promise.resolve(passwordMatches)),
+    verifyDummy: jest.fn((_password: string) => Promise.resolve(false as const)),
+    needsRehash: jest.fn((_hash: string) => needsRehash),
+    hash: jest.fn((_password: string) => Promise.resolve(UPGRADED_HASH)),
+  };
+  const policy = {
+    assertAcceptable: jest.fn((_password: string, _email: string) => Promise.resolve()),
+  };
+  const passwordChanger = {
+    change: jest.fn((_user: UserAccount, _password: string, _via: 'reset' | 'change') =>
+      Promise.resolve(new Date()),
+    ),
+  };
+  const lockout = {
+    attempt: jest.fn((_email: string, _ip: string) => Promise.resolve(!locked)),
+    clearNetwork: jest.fn((_email: string, _ip: string) => Promise.resolve()),
+  };
+  const outbox = { cancelResets: jest.fn((_email: string) => Promise.resolve(0)) };
+  const service = new AccountsService(
+    users as unknown as UserAccountsService,
+    resetTokens as unknown as ResetTokensService,
+    accessTokens as unknown as AccessTokenService,
+    hasher as unknown as PasswordHasher,
+    policy as unknown as PasswordPolicy,
+    passwordChanger as unknown as PasswordChanger,
+    lockout as unknown as LoginLockoutService,
+    outbox as unknown as EmailQueueService,
+  );
+  return {
+    service,
+    issued,
+    users,
+    resetTokens,
+    accessTokens,
+    hasher,
+    policy,
+    passwordChanger,
+    lockout,
+    outbox,
+  };
+}
+
+async function loginError(
+  service: AccountsService,
+  password = PASSWORD,
+): Promise<PasswordResetError> {
+  const error: unknown = await service.login(EMAIL, password, CLIENT_IP).then(
+    () => {
+      throw new Error('Expected the login to fail');
+    },
+    (refusal: unknown) => refusal,
+  );
+  expect(error).toBeInstanceOf(PasswordResetError);
+  return error as PasswordResetError;
+}
+
+describe(AccountsService.name, () => {
+  describe('login', () => {
+    it('should spend a dummy verify for an unknown email', async () => {
+      const { service, hasher } = authServiceFor({ account: null });
+
+      await loginError(service);
+
+      expect(hasher.verifyDummy).toHaveBeenCalledWith(PASSWORD);
+      expect(hasher.verify).not.toHaveBeenCalled();
+    });
+
+    it('should refuse an unknown email with INVALID_CREDENTIALS', async () => {
+      const { service, accessTokens, resetTokens } = authServiceFor({ account: null });
+
+      const error = await loginError(service);
+
+      expect(error.code).toBe(PasswordResetErrorCode.InvalidCredentials);
+      expect(accessTokens.issue).not.toHaveBeenCalled();
+      expect(resetTokens.revokeAllForUser).not.toHaveBeenCalled();
+    });
+
+    it('should give an unknown email the same error as a wrong password', async () => {
+      const unknown = await loginError(authServiceFor({ account: null }).service);
+      const wrong = await loginError(
+        authServiceFor({ account: newUser(), passwordMatches: false }).service,
+      );
+
+      expect(wrong.code).toBe(PasswordResetErrorCode.InvalidCredentials);
+      expect(unknown.code).toBe(wrong.code);
+      expect(unknown.message).toBe(wrong.message);
+    });
+
+    it('should check the password against the stored hash', async () => {
+      const { service, hasher } = authServiceFor({ account: newUser() });
+
+      await service.login(EMAIL, PASSWORD, CLIENT_IP);
+
+      expect(hasher.verify).toHaveBeenCalledWith(STORED_HASH, PASSWORD);
+      expect(hasher.verifyDummy).not.toHaveBeenCalled();
+    });
+
+    it('should not issue a token, rehash or revoke links for a wrong password', async () => {
+      const { service, accessTokens, users, resetTokens } = authServiceFor({
+        account: newUser(),
+        passwordMatches: false,
+        needsRehash: true,
+      });
+
+      const error = await loginError(service, 'not the password');
+
+      expect(error.code).toBe(PasswordResetErrorCode.InvalidCredentials);
+      expect(accessTokens.issue).not.toHaveBeenCalled();
+      expect(users.rehash).not.toHaveBeenCalled();
+      expect(resetTokens.revokeAllForUser).not.toHaveBeenCalled();
+    });
+
+    it('should store a new hash when the old one used other parameters', async () => {
+      const account = newUser();
+      const { service, hasher, users } = authServiceFor({ account, needsRehash: true });
+
+      await service.login(EMAIL, PASSWORD, CLIENT_IP);
+
+      expect(hasher.needsRehash).toHaveBeenCalledWith(STORED_HASH);
+      expect(hasher.hash).toHaveBeenCalledWith(PASSWORD);
+      expect(users.rehash).toHaveBeenCalledWith(account.id, UPGRADED_HASH);
+    });
+
+    it('should keep the hash when it already uses the configured parameters', async () => {
+      const { service, hasher, users } = authServiceFor({ account: newUser(), needsRehash: false });
+
+      await service.login(EMAIL, PASSWORD, CLIENT_IP);
+
+      expect(hasher.hash).not.toHaveBeenCalled();
+      expect(users.rehash).not.toHaveBeenCalled();
+    });
+
+    it("should withdraw unsent reset requests, then revoke the account's links, on success", async () => {
+      const account = newUser();
+      const { service, resetTokens, outbox } = authServiceFor({ account });
+
+      await service.login(EMAIL, PASSWORD, CLIENT_IP);
+
+      expect(outbox.cancelResets).toHaveBeenCalledWith(EMAIL);
+      expect(resetTokens.revokeAllForUser).toHaveBeenCalledWith(account.id);
+      expect(outbox.cancelResets.mock.invocationCallOrder[0]).toBeLessThan(
+        resetTokens.revokeAllForUser.mock.invocationCallOrder[0],
+      );
+    });
+
+    it('should return the access token issued for the account', async () => {
+      const account = newUser();
+      const { service, accessTokens, issued } = authServiceFor({ account });
+
+      await expect(service.login(EMAIL, PASSWORD, CLIENT_IP)).resolves.toBe(issued);
+      expect(accessTokens.issue).toHaveBeenCalledWith(account);
+    });
+
+    it('should look the account up by the email it was given', async () => {
+      const { service, users } = authServiceFor({ account: newUser() });
+
+      await service.login(EMAIL, PASSWORD, CLIENT_IP);
+
+      expect(users.findByEmail).toHaveBeenCalledWith(EMAIL);
+    });
+
+    it('should count every attempt towards the address lock before checking it, for unknown and known addresses alike', async () => {
+      const unknown = authServiceFor({ account: null });
+      const wrong = authServiceFor({ account: newUser(), passwordMatches: false });
+
+      await loginError(unknown.service);
+      await loginError(wrong.service);
+
+      expect(unknown.lockout.attempt).toHaveBeenCalledWith(EMAIL, CLIENT_IP);
+      expect(wrong.lockout.attempt).toHaveBeenCalledWith(EMAIL, CLIENT_IP);
+      expect(wrong.lockout.attempt.mock.invocationCallOrder[0]).toBeLessThan(
+        wrong.hasher.verify.mock.invocationCallOrder[0],
+      );
+    });
+
+    it('should refuse a locked address with the same error even for the right password, after a dummy verify', async () => {
+      const { service, hasher, accessTokens, users } = authServiceFor({
+        account: newUser(),
+        locked: true,
+      });
+      const wrong = await loginError(
+        authServiceFor({ account: newUser(), passwordMatches: false }).service,
+      );
+
+      const error = await loginError(service);
+
+      expect(error.message).toBe(wrong.message);
+      expect(hasher.verifyDummy).toHaveBeenCalledWith(PASSWORD);
+      expect(users.findByEmail).not.toHaveBeenCalled();
+      expect(accessTokens.issue).not.toHaveBeenCalled();
+    });
+
+    it("should clear the count of the client's network on success", async () => {
+      const { service, lockout } = authServiceFor({ account: newUser() });
+
+      await service.login(EMAIL, PASSWORD, CLIENT_IP);
+
+      expect(lockout.clearNetwork).toHaveBeenCalledWith(EMAIL, CLIENT_IP);
+    });
+  });
+
+  describe('changePassword', () => {
+    const NEW_PASSWORD = 'violet tractor sings at midnight';
+
+    it('should confirm the current password, check the new one, and hand the plain new password to the changer', async () => {
+      const account = newUser();
+      const { service, hasher, policy, passwordChanger } = authServiceFor({ account });
+
+      await service.changePassword(account, PASSWORD, NEW_PASSWORD, CLIENT_IP);
+
+      expect(hasher.verify).toHaveBeenCalledWith(STORED_HASH, PASSWORD);
+      expect(policy.assertAcceptable).toHaveBeenCalledWith(NEW_PASSWORD, EMAIL);
+      expect(passwordChanger.change).toHaveBeenCalledTimes(1);
+      expect(passwordChanger.change).toHaveBeenCalledWith(account, NEW_PASSWORD, 'change');
+      expect(policy.assertAcceptable.mock.invocationCallOrder[0]).toBeLessThan(
+        passwordChanger.change.mock.invocationCallOrder[0],
+      );
+    });
+
+    it('should not hash the new password itself: the users port prepares it inside the changer', async () => {
+      const account = newUser();
+      const { service, hasher } = authServiceFor({ account });
+
+      await service.changePassword(account, PASSWORD, NEW_PASSWORD, CLIENT_IP);
+
+      expect(hasher.hash).not.toHaveBeenCalled();
+    });
+
+    it('should refuse a wrong current password and change nothing', async () => {
+      const account = newUser();
+      const { service, policy, passwordChanger, lockout } = authServiceFor({
+        account,
+        passwordMatches: false,
+      });
+
+      const error: unknown = await service
+        .changePassword(account, 'not the password', NEW_PASSWORD, CLIENT_IP)
+        .catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(PasswordResetError);
+      expect((error as PasswordResetError).code).toBe(PasswordResetErrorCode.InvalidCredentials);
+      expect(lockout.attempt).toHaveBeenCalledWith(EMAIL, CLIENT_IP);
+      expect(lockout.clearNetwork).not.toHaveBeenCalled();
+      expect(policy.assertAcceptable).not.toHaveBeenCalled();
+      expect(passwordChanger.change).not.toHaveBeenCalled();
+    });
+
+    it('should refuse even the right current password while the address is locked', async () => {
+      const account = newUser();
+      const { service, passwordChanger } = authServiceFor({ account, locked: true });
+
+      const error: unknown = await service
+        .changePassword(account, PASSWORD, NEW_PASSWORD, CLIENT_IP)
+        .catch((caught: unknown) => caught);
+
+      expect((error as PasswordResetError).code).toBe(PasswordResetErrorCode.InvalidCredentials);
+      expect(passwordChanger.change).not.toHaveBeenCalled();
+    });
+  });
+});

@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
+import { EmailQueueService } from '../email-queue/email-queue.service';
+import { LoginLockoutService } from '../limits/per-address/login-lockout.service';
+import { ResetTokensService } from '../tokens/reset-tokens.service';
+import { AccessToken, AccessTokenService } from './access-tokens/access-token.service';
+import { UserAccount } from './user-account.entity';
+import { UserAccountsService } from './user-accounts.service';
+import { PasswordChanger } from '../passwords/password-changer.service';
+import { PasswordHasher } from '../passwords/password-hasher.service';
+import { PasswordPolicy } from '../passwords/password-policy.service';
+
+const INVALID_CREDENTIALS = 'Email or password is incorrect';
+
+/** The built-in accounts: sign-up, sign-in, a signed-in password change and deletion. */
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly users: UserAccountsService,
+    private readonly resetTokens: ResetTokensService,
+    private readonly accessTokens: AccessTokenService,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly passwordChanger: PasswordChanger,
+    private readonly lockout: LoginLockoutService,
+    private readonly emails: EmailQueueService,
+  ) {}
+
+  /** `email` must be normalised. */
+  async register(email: string, password: string): Promise<UserAccount> {
+    await this.policy.assertAcceptable(password, email);
+    return this.users.create(email, await this.hasher.hash(password));
+  }
+
+  /**
+   * Unknown email, wrong password and a locked address all fail alike, after the same argon2 work.
+   * Every attempt counts towards the address's locks, whether or not it has an account.
+   */
+  async login(email: string, password: string, clientIp: string): Promise<AccessToken> {
+    const allowed = await this.lockout.attempt(email, clientIp);
+    const user = allowed ? await this.users.findByEmail(email) : null;
+    const valid = user
+      ? await this.hasher.verify(user.passwordHash, password)
+      : await this.hasher.verifyDummy(password);
+    if (!user || !valid)
+      throw new PasswordResetError(PasswordResetErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
+
+    if (this.hasher.needsRehash(user.passwordHash)) {
+      // Old cost parameters: upgrade now, while the plain password is at hand.
+      await this.users.rehash(user.id, await this.hasher.hash(password));
+    }
+    await this.lockout.clearNetwork(email, clientIp);
+    // The owner remembered the password: a link not yet sent and any outstanding one are not
+    // wanted. Requests first, so a send racing this login finds its claim gone (see the processor).
+    await this.emails.cancelResets(email);
+    await this.resetTokens.revokeAllForUser(user.id);
+    return this.accessTokens.issue(user);
+  }
+
+  /** Checks the current password, then changes it (see {@link PasswordChanger.change}). */
+  async changePassword(
+    user: UserAccount,
+    currentPassword: string,
+    newPassword: string,
+    clientIp: string,
+  ): Promise<void> {
+    await this.confirmPassword(user, currentPassword, clientIp);
+    await this.policy.assertAcceptable(newPassword, user.email);
+    await this.passwordChanger.change(user, newPassword, 'change');
+  }
+
+  /** Checks the current password, then deletes the account; its reset links go with it. */
+  async deleteAccount(user: UserAccount, password: string, clientIp: string): Promise<void> {
+    await this.confirmPassword(user, password, clientIp);
+    await this.users.delete(user.id);
+  }
+
+  /**
+   * A signed-in owner re-entering the password is a login attempt as far as guessing goes: it counts
+   * towards, and is refused by, the same locks. Otherwise a stolen session would be an unlimited
+   * password oracle.
+   */
+  private async confirmPassword(
+    user: UserAccount,
+    password: string,
+    clientIp: string,
+  ): Promise<void> {
+    const allowed = await this.lockout.attempt(user.email, clientIp);
+    const valid = await this.hasher.verify(user.passwordHash, password);
+    if (!allowed || !valid) {
+      throw new PasswordResetError(
+        PasswordResetErrorCode.InvalidCredentials,
+        'Current password is incorrect',
+      );
+    }
+    await this.lockout.clearNetwork(user.email, clientIp);
+  }
+}

@@ -1,0 +1,18 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { UserAccount } from '../user-account.entity';
+
+/** The public view of an account. */
+export class UserResponseDto {
+  @ApiProperty({ format: 'uuid', example: '3f1c2a7e-8d4b-4f6a-9c1e-2b7d5e8a9f01' })
+  id: string;
+
+  @ApiProperty({ example: 'alice@example.com' })
+  email: string;
+
+  @ApiProperty({ example: '2026-11-26T17:00:00.000Z' })
+  createdAt: string;
+
+  static from(user: UserAccount): UserResponseDto {
+    return { id: user.id, email: user.email, createdAt: user.createdAt.toISOString() };
+  }
+}

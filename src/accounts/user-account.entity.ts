@@ -1,0 +1,31 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * A built-in account, for hosts that have no users of their own. The password is only ever held as
+ * an argon2id hash.
+ */
+@Entity({ name: 'users' })
+export class UserAccount {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  /** Trimmed and lower-cased before it gets here. */
+  @Column({ type: 'varchar', length: 254, unique: true })
+  email: string;
+
+  @Column({ name: 'password_hash', type: 'varchar', length: 255 })
+  passwordHash: string;
+
+  /** Bumped on every password change; access tokens carry it and die when it moves on. */
+  @Column({ name: 'token_version', type: 'integer', default: 0 })
+  tokenVersion: number;
+
+  @Column({ name: 'created_at' })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at' })
+  updatedAt: Date;
+
+  @Column({ name: 'password_changed_at' })
+  passwordChangedAt: Date;
+}

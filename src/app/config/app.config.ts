@@ -1,0 +1,36 @@
+import type { LogLevel } from '@nestjs/common';
+import { registerAs } from '@nestjs/config';
+import { LOG_LEVELS, loadEnvironment, NodeEnvironment } from './environment';
+import { Secret } from '../../common/secret';
+import { parseTrustProxy } from './trust-proxy';
+
+/** HTTP-level settings of the service. */
+export interface AppConfig {
+  nodeEnv: NodeEnvironment;
+  port: number;
+  isProduction: boolean;
+  /** The levels the logger prints. */
+  logLevels: LogLevel[];
+  /** Serve Swagger UI at /docs and the document at /docs-json. */
+  swaggerEnabled: boolean;
+  /** Bearer token of `GET /health/details`; unset: the route answers 404. */
+  healthToken?: Secret;
+  /** Express `trust proxy`; `false` means the socket address is the client. */
+  trustProxy: boolean | number | string;
+}
+
+export const appConfig = registerAs('app', (): AppConfig => {
+  const env = loadEnvironment();
+  const isProduction = env.NODE_ENV === 'production';
+  // Per-request detail (debug) is for development; production logs what an operator acts on.
+  const noisiest = env.LOG_LEVEL ?? (isProduction ? 'log' : 'debug');
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    isProduction,
+    logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(noisiest) + 1),
+    swaggerEnabled: env.SWAGGER_ENABLED ?? !isProduction,
+    healthToken: env.HEALTH_TOKEN === undefined ? undefined : new Secret(env.HEALTH_TOKEN),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+  };
+});

@@ -1,0 +1,611 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { appConfig } from './app.config';
+import { databaseConfig, parseDatabaseUrl } from './database.config';
+import { ENVIRONMENT_KEYS, InvalidEnvironmentError, parseEnvironment } from './environment';
+import { mailConfig } from './mail.config';
+import { passwordResetOptionsFrom } from './password-reset-options';
+import { Secret } from '../../common/secret';
+import {
+  PasswordResetOptionsError,
+  PasswordResetSettings,
+  resolvePasswordResetOptions,
+  shippedTemplatesDir,
+} from '../../password-reset.options';
+
+/** A complete production environment; tests remove or change one part of it. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'k'.repeat(32),
+  FRONTEND_URL: 'https://app.example.com',
+  SMTP_HOST: 'smtp.example.com',
+  MAIL_FROM: '"Example" <no-reply@example.com>',
+};
+
+function errorThrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('Expected the call to throw');
+}
+
+/** The module's settings as the standalone service builds them from `raw`. */
+function settingsFrom(raw: Record<string, unknown>): PasswordResetSettings {
+  return resolvePasswordResetOptions(passwordResetOptionsFrom(parseEnvironment(raw)), true);
+}
+
+function environmentErrorOf(raw: Record<string, unknown>): InvalidEnvironmentError {
+  const error = errorThrownBy(() => parseEnvironment(raw));
+  expect(error).toBeInstanceOf(InvalidEnvironmentError);
+  return error as InvalidEnvironmentError;
+}
+
+describe(parseEnvironment.name, () => {
+  it('should apply the documented defaults to an empty environment', () => {
+    const env = parseEnvironment({});
+
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      DATABASE_URL: 'sqlite:data/app.sqlite',
+      JWT_EXPIRES_IN: '15m',
+      RESET_PASSWORD_PATH: '/reset-password',
+      RESET_TOKEN_TTL_MINUTES: 60,
+      SMTP_PORT: 587,
+      SMTP_SECURE: false,
+      MAIL_DEV_DIR: 'data/mailbox',
+      APP_NAME: 'Your account',
+      PASSWORD_MIN_SCORE: 3,
+      ARGON2_MEMORY_KIB: 19456,
+      ARGON2_TIME_COST: 2,
+      ARGON2_PARALLELISM: 1,
+    });
+    expect(env.JWT_SECRET).toBeUndefined();
+    expect(env.SMTP_HOST).toBeUndefined();
+  });
+
+  it('should convert numeric strings to numbers', () => {
+    const env = parseEnvironment({
+      PORT: '8080',
+      RESET_TOKEN_TTL_MINUTES: '30',
+      SMTP_PORT: '2525',
+      PASSWORD_MIN_SCORE: '4',
+      ARGON2_MEMORY_KIB: '65536',
+      ARGON2_TIME_COST: '3',
+      ARGON2_PARALLELISM: '4',
+    });
+
+    expect(env).toMatchObject({
+      PORT: 8080,
+      RESET_TOKEN_TTL_MINUTES: 30,
+      SMTP_PORT: 2525,
+      PASSWORD_MIN_SCORE: 4,
+      ARGON2_MEMORY_KIB: 65536,
+      ARGON2_TIME_COST: 3,
+      ARGON2_PARALLELISM: 4,
+    });
+  });
+
+  it('should refuse a number that is not an integer', () => {
+    expect(environmentErrorOf({ PORT: 'eighty' }).message).toContain('PORT');
+  });
+
+  it("should read SMTP_SECURE 'false' as false", () => {
+    expect(parseEnvironment({ SMTP_SECURE: 'false' }).SMTP_SECURE).toBe(false);
+  });
+
+  it("should read SMTP_SECURE 'true' as true", () => {
+    expect(parseEnvironment({ SMTP_SECURE: 'true' }).SMTP_SECURE).toBe(true);
+  });
+
+  it("should refuse SMTP_SECURE 'maybe'", () => {
+    expect(environmentErrorOf({ SMTP_SECURE: 'maybe' }).message).toContain(
+      'SMTP_SECURE must be true or false',
+    );
+  });
+
+  it('should ignore variables it does not know', () => {
+    const env = parseEnvironment({ HOME: '/root', PATH: '/usr/bin', SOMETHING_ELSE: 'x' });
+
+    expect(env).not.toHaveProperty('HOME');
+    expect(env).not.toHaveProperty('PATH');
+    expect(env).not.toHaveProperty('SOMETHING_ELSE');
+  });
+
+  it('should treat empty strings as unset', () => {
+    const env = parseEnvironment({ PORT: '', SMTP_HOST: '', SMTP_SECURE: '', APP_NAME: '' });
+
+    expect(env.PORT).toBe(3000);
+    expect(env.SMTP_HOST).toBeUndefined();
+    expect(env.SMTP_SECURE).toBe(false);
+    expect(env.APP_NAME).toBe('Your account');
+  });
+
+  it('should accept a complete production environment', () => {
+    const env = parseEnvironment(PRODUCTION);
+
+    expect(env).toMatchObject(PRODUCTION);
+  });
+
+  it('should name every missing production variable in one error', () => {
+    const error = environmentErrorOf({ NODE_ENV: 'production' });
+
+    for (const name of ['JWT_SECRET', 'FRONTEND_URL', 'SMTP_HOST', 'MAIL_FROM']) {
+      expect(error.message).toContain(name);
+      expect(error.problems.some((problem) => problem.includes(name))).toBe(true);
+    }
+  });
+
+  it('should count an empty production variable as missing', () => {
+    const error = environmentErrorOf({ ...PRODUCTION, SMTP_HOST: '' });
+
+    expect(error.message).toContain('SMTP_HOST');
+    expect(error.message).not.toContain('JWT_SECRET');
+  });
+
+  it('should refuse TRUST_PROXY=true in production, but take a hop count or addresses', () => {
+    expect(environmentErrorOf({ ...PRODUCTION, TRUST_PROXY: ' TRUE ' }).problems).toEqual([
+      expect.stringMatching(/^TRUST_PROXY=true trusts any forged X-Forwarded-For/),
+    ]);
+    expect(parseEnvironment({ ...PRODUCTION, TRUST_PROXY: '1' }).TRUST_PROXY).toBe('1');
+    expect(parseEnvironment({ ...PRODUCTION, TRUST_PROXY: '10.0.0.0/8' }).TRUST_PROXY).toBe(
+      '10.0.0.0/8',
+    );
+    expect(parseEnvironment({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe('true');
+  });
+
+  it('should refuse a FRONTEND_URL that is not https in production', () => {
+    expect(
+      environmentErrorOf({ ...PRODUCTION, FRONTEND_URL: 'http://app.example.com' }).problems,
+    ).toEqual([expect.stringMatching(/^FRONTEND_URL must be an https:\/\/ URL in production/)]);
+    expect(parseEnvironment({ FRONTEND_URL: 'http://localhost:3000' }).FRONTEND_URL).toBe(
+      'http://localhost:3000',
+    );
+  });
+
+  it('should refuse LOGIN_MAX_FAILURES_PER_ADDRESS below LOGIN_MAX_FAILURES or above 100000', () => {
+    expect(
+      environmentErrorOf({ LOGIN_MAX_FAILURES: '20', LOGIN_MAX_FAILURES_PER_ADDRESS: '19' })
+        .problems,
+    ).toEqual(['LOGIN_MAX_FAILURES_PER_ADDRESS must be at least LOGIN_MAX_FAILURES']);
+    expect(environmentErrorOf({ LOGIN_MAX_FAILURES_PER_ADDRESS: '100001' }).problems).toHaveLength(
+      1,
+    );
+    expect(
+      parseEnvironment({ LOGIN_MAX_FAILURES: '20', LOGIN_MAX_FAILURES_PER_ADDRESS: '20' })
+        .LOGIN_MAX_FAILURES_PER_ADDRESS,
+    ).toBe(20);
+  });
+
+  it('should refuse a claim timeout that one SMTP send could outlast', () => {
+    expect(
+      environmentErrorOf({ SMTP_TIMEOUT_SECONDS: '30', MAIL_CLAIM_TIMEOUT_SECONDS: '119' })
+        .problems,
+    ).toEqual([expect.stringMatching(/^MAIL_CLAIM_TIMEOUT_SECONDS must be at least 4 × /)]);
+    expect(
+      parseEnvironment({ SMTP_TIMEOUT_SECONDS: '30', MAIL_CLAIM_TIMEOUT_SECONDS: '120' })
+        .MAIL_CLAIM_TIMEOUT_SECONDS,
+    ).toBe(120);
+  });
+
+  it('should refuse a HEALTH_TOKEN shorter than 16 characters', () => {
+    expect(environmentErrorOf({ HEALTH_TOKEN: 'short' }).problems).toEqual([
+      'HEALTH_TOKEN must be at least 16 characters long',
+    ]);
+  });
+
+  it('should refuse a JWT_SECRET shorter than 32 characters even outside production', () => {
+    const error = environmentErrorOf({ NODE_ENV: 'development', JWT_SECRET: 'k'.repeat(31) });
+
+    expect(error.message).toContain('JWT_SECRET must be at least 32 characters long');
+  });
+
+  it('should accept a 32-character JWT_SECRET outside production', () => {
+    expect(parseEnvironment({ JWT_SECRET: 'k'.repeat(32) }).JWT_SECRET).toBe('k'.repeat(32));
+  });
+
+  it('should refuse a DATABASE_URL that is neither sqlite nor postgres', () => {
+    const error = environmentErrorOf({ DATABASE_URL: 'mysql://user:pass@localhost/app' });
+
+    expect(error.message).toContain('DATABASE_URL');
+  });
+
+  it('should accept sqlite and postgres DATABASE_URLs', () => {
+    for (const url of ['sqlite::memory:', 'postgres://u:p@db:5432/app', 'postgresql://db/app']) {
+      expect(parseEnvironment({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+    }
+  });
+});
+
+describe('config namespaces', () => {
+  let savedEnv: NodeJS.ProcessEnv;
+
+  beforeEach(() => {
+    savedEnv = process.env;
+    process.env = { ...savedEnv };
+    // Every variable the service reads is cleared, so the host's environment cannot leak in.
+    for (const name of ENVIRONMENT_KEYS) delete process.env[name];
+    process.env.NODE_ENV = 'test';
+  });
+
+  afterEach(() => {
+    process.env = savedEnv;
+    jest.restoreAllMocks();
+  });
+
+  describe('appConfig', () => {
+    it('should read the port and say whether it runs in production', () => {
+      Object.assign(process.env, PRODUCTION, { PORT: '8080' });
+
+      expect(appConfig()).toMatchObject({ nodeEnv: 'production', port: 8080, isProduction: true });
+    });
+
+    it('should not call a test run production', () => {
+      expect(appConfig().isProduction).toBe(false);
+    });
+
+    it('should log up to `log` in production and up to `debug` elsewhere', () => {
+      expect(appConfig().logLevels).toEqual(['fatal', 'error', 'warn', 'log', 'debug']);
+
+      Object.assign(process.env, PRODUCTION);
+
+      expect(appConfig().logLevels).toEqual(['fatal', 'error', 'warn', 'log']);
+    });
+
+    it('should log up to LOG_LEVEL when it is set', () => {
+      Object.assign(process.env, PRODUCTION, { LOG_LEVEL: 'warn' });
+
+      expect(appConfig().logLevels).toEqual(['fatal', 'error', 'warn']);
+    });
+
+    it('should serve Swagger outside production, and in production only when SWAGGER_ENABLED=true', () => {
+      expect(appConfig().swaggerEnabled).toBe(true);
+      Object.assign(process.env, PRODUCTION);
+      expect(appConfig().swaggerEnabled).toBe(false);
+      process.env.SWAGGER_ENABLED = 'true';
+      expect(appConfig().swaggerEnabled).toBe(true);
+    });
+
+    it('should hold HEALTH_TOKEN as a secret, and leave it unset by default', () => {
+      expect(appConfig().healthToken).toBeUndefined();
+      process.env.HEALTH_TOKEN = 'health-token-0123456789';
+      const token = appConfig().healthToken;
+      expect(token?.reveal()).toBe('health-token-0123456789');
+      expect(JSON.stringify(appConfig())).not.toContain('health-token-0123456789');
+    });
+
+    it('should read TRUST_PROXY as Express takes it, trusting no proxy by default', () => {
+      expect(appConfig().trustProxy).toBe(false);
+
+      process.env.TRUST_PROXY = '2';
+      expect(appConfig().trustProxy).toBe(2);
+
+      process.env.TRUST_PROXY = '10.0.0.0/8, 192.168.1.1';
+      expect(appConfig().trustProxy).toBe('10.0.0.0/8, 192.168.1.1');
+    });
+
+    it('should refuse an unknown LOG_LEVEL', () => {
+      expect(environmentErrorOf({ LOG_LEVEL: 'chatty' }).problems).toEqual([
+        'LOG_LEVEL must be one of fatal, error, warn, log, debug, verbose',
+      ]);
+    });
+  });
+
+  describe('databaseConfig', () => {
+    it('should default to the SQLite file data/app.sqlite with a 5 s busy timeout', () => {
+      expect(databaseConfig()).toEqual({
+        type: 'sqlite',
+        path: 'data/app.sqlite',
+        busyTimeoutMs: 5000,
+      });
+    });
+
+    it('should keep a postgres URL whole, with the default pool and timeouts', () => {
+      process.env.DATABASE_URL = 'postgres://u:p@db:5432/app';
+
+      expect(databaseConfig()).toEqual({
+        type: 'postgres',
+        url: 'postgres://u:p@db:5432/app',
+        poolSize: 10,
+        connectTimeoutMs: 5000,
+        statementTimeoutMs: 10000,
+      });
+    });
+
+    it('should take the pool size and timeouts from the environment', () => {
+      Object.assign(process.env, {
+        DATABASE_URL: 'postgres://u:p@db:5432/app',
+        DATABASE_POOL_SIZE: '25',
+        DATABASE_CONNECT_TIMEOUT_MS: '1500',
+        DATABASE_STATEMENT_TIMEOUT_MS: '30000',
+      });
+
+      expect(databaseConfig()).toMatchObject({
+        poolSize: 25,
+        connectTimeoutMs: 1500,
+        statementTimeoutMs: 30000,
+      });
+    });
+
+    it('should read sqlite::memory: as an in-memory database', () => {
+      const limits = { poolSize: 1, connectTimeoutMs: 1, statementTimeoutMs: 1, busyTimeoutMs: 7 };
+
+      expect(parseDatabaseUrl('sqlite::memory:', limits)).toEqual({
+        type: 'sqlite',
+        path: ':memory:',
+        busyTimeoutMs: 7,
+      });
+    });
+  });
+
+  it.each([
+    ['appConfig', appConfig],
+    ['databaseConfig', databaseConfig],
+    ['mailConfig', mailConfig],
+  ])('%s should refuse to build in production without the required variables', (_name, load) => {
+    process.env.NODE_ENV = 'production';
+
+    expect(() => load()).toThrow(InvalidEnvironmentError);
+  });
+
+  describe('mailConfig', () => {
+    it('should use the dev mailbox when SMTP_HOST is unset', () => {
+      process.env.MAIL_DEV_DIR = 'tmp/outbox';
+
+      const config = mailConfig();
+
+      expect(config.transport).toEqual({ kind: 'dev-mailbox', dir: resolve('tmp/outbox') });
+      expect(config.from).toBe('"Your account" <no-reply@localhost>');
+    });
+
+    it('should name APP_NAME in the default sender', () => {
+      process.env.APP_NAME = 'Acme';
+
+      expect(mailConfig().from).toBe('"Acme" <no-reply@localhost>');
+    });
+
+    it('should require TLS for SMTP in production unless SMTP_SECURE, and honour SMTP_REQUIRE_TLS', () => {
+      const requireTls = (env: Record<string, string>): unknown => {
+        for (const name of ENVIRONMENT_KEYS) delete process.env[name];
+        Object.assign(process.env, env);
+        const { transport } = mailConfig();
+        return transport.kind === 'smtp' ? transport.requireTls : undefined;
+      };
+
+      expect(requireTls(PRODUCTION)).toBe(true);
+      expect(requireTls({ ...PRODUCTION, SMTP_SECURE: 'true' })).toBe(false);
+      expect(requireTls({ ...PRODUCTION, SMTP_REQUIRE_TLS: 'false' })).toBe(false);
+      expect(requireTls({ NODE_ENV: 'test', SMTP_HOST: 'smtp.example.com' })).toBe(false);
+      expect(
+        requireTls({ NODE_ENV: 'test', SMTP_HOST: 'smtp.example.com', SMTP_REQUIRE_TLS: 'true' }),
+      ).toBe(true);
+    });
+
+    it('should use the dev mailbox when SMTP_HOST is empty', () => {
+      process.env.SMTP_HOST = '';
+
+      expect(mailConfig().transport.kind).toBe('dev-mailbox');
+    });
+
+    it('should use SMTP with the password held in a Secret when SMTP_HOST is set', () => {
+      Object.assign(process.env, {
+        SMTP_HOST: 'smtp.example.com',
+        SMTP_PORT: '465',
+        SMTP_SECURE: 'true',
+        SMTP_USER: 'mailer',
+        SMTP_PASSWORD: 'hunter2-smtp-password',
+        MAIL_FROM: 'Example <no-reply@example.com>',
+      });
+
+      const config = mailConfig();
+
+      expect(config.from).toBe('Example <no-reply@example.com>');
+      expect(config.transport).toMatchObject({
+        kind: 'smtp',
+        host: 'smtp.example.com',
+        port: 465,
+        secure: true,
+        poolSize: 5,
+        user: 'mailer',
+      });
+      const password = config.transport.kind === 'smtp' ? config.transport.password : undefined;
+      expect(password).toBeInstanceOf(Secret);
+      expect(password?.reveal()).toBe('hunter2-smtp-password');
+      expect(JSON.stringify(config)).not.toContain('hunter2-smtp-password');
+    });
+
+    it('should leave the SMTP password undefined when none is set', () => {
+      process.env.SMTP_HOST = 'smtp.example.com';
+
+      const { transport } = mailConfig();
+
+      expect(transport.kind).toBe('smtp');
+      expect(transport.kind === 'smtp' && transport.password).toBeUndefined();
+    });
+  });
+});
+
+describe(passwordResetOptionsFrom.name, () => {
+  it('should give options the module accepts, equal to its own defaults, for an empty environment', () => {
+    expect(settingsFrom({})).toEqual(
+      resolvePasswordResetOptions({ frontendUrl: 'http://localhost:3000' }, true),
+    );
+  });
+
+  it('should default the frontend URL to localhost on the service port', () => {
+    expect(passwordResetOptionsFrom(parseEnvironment({ PORT: '4321' }))).toMatchObject({
+      frontendUrl: 'http://localhost:4321',
+      resetPath: '/reset-password',
+      tokenTtlMinutes: 60,
+    });
+  });
+
+  it('should take the reset page and link lifetime from the environment', () => {
+    expect(
+      passwordResetOptionsFrom(
+        parseEnvironment({
+          FRONTEND_URL: 'https://app.example.com',
+          RESET_PASSWORD_PATH: '/account/new-password',
+          RESET_TOKEN_TTL_MINUTES: '30',
+        }),
+      ),
+    ).toMatchObject({
+      frontendUrl: 'https://app.example.com',
+      resetPath: '/account/new-password',
+      tokenTtlMinutes: 30,
+    });
+  });
+
+  it('should strip trailing slashes from FRONTEND_URL', () => {
+    expect(settingsFrom({ FRONTEND_URL: 'https://app.example.com/' }).frontendUrl).toBe(
+      'https://app.example.com',
+    );
+    expect(settingsFrom({ FRONTEND_URL: 'https://app.example.com/account//' }).frontendUrl).toBe(
+      'https://app.example.com/account',
+    );
+  });
+
+  it('should put APP_NAME into the default and the configured subject lines', () => {
+    expect(settingsFrom({ APP_NAME: 'Acme' })).toMatchObject({
+      appName: 'Acme',
+      subjects: {
+        passwordReset: 'Acme: reset your password',
+        passwordChanged: 'Acme: your password was changed',
+      },
+    });
+
+    expect(
+      settingsFrom({
+        APP_NAME: 'Acme',
+        MAIL_RESET_SUBJECT: 'Your {{ appName }} reset link ({{appName}})',
+        MAIL_CHANGED_SUBJECT: 'Password changed',
+      }).subjects,
+    ).toEqual({
+      passwordReset: 'Your Acme reset link (Acme)',
+      passwordChanged: 'Password changed',
+    });
+  });
+
+  it("should leave the sender to the mailer's defaults, which carry MAIL_FROM", () => {
+    const env = parseEnvironment({ MAIL_FROM: 'Example <no-reply@example.com>' });
+
+    expect(passwordResetOptionsFrom(env).from).toBeUndefined();
+  });
+
+  it('should use the shipped templates unless MAIL_TEMPLATES_DIR is set', () => {
+    expect(settingsFrom({}).templatesDir).toBe(shippedTemplatesDir());
+    expect(settingsFrom({ MAIL_TEMPLATES_DIR: shippedTemplatesDir() }).templatesDir).toBe(
+      shippedTemplatesDir(),
+    );
+  });
+
+  it('should refuse a templates directory without the templates', () => {
+    const emptyDir = mkdtempSync(join(tmpdir(), 'mail-templates-'));
+    try {
+      const options = passwordResetOptionsFrom(parseEnvironment({ MAIL_TEMPLATES_DIR: emptyDir }));
+      let refusal: unknown;
+      try {
+        resolvePasswordResetOptions(options, true);
+      } catch (error) {
+        refusal = error;
+      }
+
+      expect(refusal).toBeInstanceOf(PasswordResetOptionsError);
+      expect((refusal as PasswordResetOptionsError).problems).toEqual([
+        `templatesDir has no email templates (${emptyDir})`,
+      ]);
+    } finally {
+      rmSync(emptyDir, { recursive: true, force: true });
+    }
+  });
+
+  it('should pass JWT_SECRET on, and key per-address state with it', () => {
+    const settings = settingsFrom({ JWT_SECRET: 's'.repeat(40) });
+
+    expect(settings.jwt.secret?.reveal()).toBe('s'.repeat(40));
+    expect(settings.addressKeySecret?.reveal()).toBe('s'.repeat(40));
+  });
+
+  it('should leave the JWT secret unset without JWT_SECRET, for the module to make one per process', () => {
+    const settings = settingsFrom({});
+
+    expect(settings.jwt.secret).toBeUndefined();
+    expect(settings.addressKeySecret).toBeUndefined();
+  });
+
+  it('should read the token lifetime, password score and argon2 cost', () => {
+    const settings = settingsFrom({
+      JWT_EXPIRES_IN: '2h',
+      PASSWORD_MIN_SCORE: '2',
+      ARGON2_MEMORY_KIB: '1024',
+      ARGON2_TIME_COST: '3',
+      ARGON2_PARALLELISM: '2',
+    });
+
+    expect(settings).toMatchObject({
+      jwt: { expiresInSeconds: 7200 },
+      minPasswordScore: 2,
+      argon2: { memoryCost: 1024, timeCost: 3, parallelism: 2 },
+    });
+  });
+
+  it('should map every limit and delivery variable to its option', () => {
+    const options = passwordResetOptionsFrom(
+      parseEnvironment({
+        FORGOT_PASSWORD_LIMIT: '11',
+        FORGOT_PASSWORD_WINDOW_SECONDS: '111',
+        RESET_PASSWORD_LIMIT: '12',
+        RESET_PASSWORD_WINDOW_SECONDS: '112',
+        LOGIN_LIMIT: '13',
+        LOGIN_WINDOW_SECONDS: '113',
+        REGISTER_LIMIT: '14',
+        REGISTER_WINDOW_SECONDS: '114',
+        CHANGE_PASSWORD_LIMIT: '15',
+        CHANGE_PASSWORD_WINDOW_SECONDS: '115',
+        REDIS_URL: 'redis://cache:6379/2',
+        RESET_EMAIL_COOLDOWN_SECONDS: '16',
+        RESET_EMAIL_DAILY_LIMIT: '17',
+        LOGIN_MAX_FAILURES: '18',
+        LOGIN_FAILURE_WINDOW_SECONDS: '118',
+        LOGIN_MAX_FAILURES_PER_ADDRESS: '19',
+        LOGIN_FAILURE_WINDOW_PER_ADDRESS_SECONDS: '119',
+        MAIL_RETRY_BASE_SECONDS: '21',
+        MAIL_MAX_ATTEMPTS: '22',
+        MAIL_POLL_INTERVAL_SECONDS: '23',
+        MAIL_CLAIM_TIMEOUT_SECONDS: '240',
+        PURGE_AFTER_HOURS: '25',
+        SMTP_POOL_SIZE: '26',
+      }),
+    );
+
+    expect(options.limits).toEqual({
+      perIp: {
+        forgotPassword: { limit: 11, windowSeconds: 111 },
+        resetPassword: { limit: 12, windowSeconds: 112 },
+        login: { limit: 13, windowSeconds: 113 },
+        register: { limit: 14, windowSeconds: 114 },
+        changePassword: { limit: 15, windowSeconds: 115 },
+      },
+      redisUrl: 'redis://cache:6379/2',
+      resetEmailCooldownSeconds: 16,
+      resetEmailDailyLimit: 17,
+      loginMaxFailures: 18,
+      loginFailureWindowSeconds: 118,
+      loginMaxFailuresPerAddress: 19,
+      loginFailureWindowPerAddressSeconds: 119,
+    });
+    // One send per pooled SMTP connection.
+    expect(options.delivery).toEqual({
+      retryBaseSeconds: 21,
+      maxAttempts: 22,
+      pollIntervalSeconds: 23,
+      claimTimeoutSeconds: 240,
+      purgeAfterHours: 25,
+      concurrentSends: 26,
+    });
+    expect(() => resolvePasswordResetOptions(options, true)).not.toThrow();
+  });
+});

@@ -1,0 +1,434 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  getMetadataStorage,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  Validate,
+  ValidateIf,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+export const NODE_ENVIRONMENTS = ['development', 'production', 'test'] as const;
+export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
+
+/** From quietest to noisiest; a level includes every level before it. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+const isProduction = (env: EnvironmentVariables): boolean => env.NODE_ENV === 'production';
+/** Required in production; validated whenever it is set. */
+const requiredInProduction = (env: EnvironmentVariables, value: unknown): boolean =>
+  isProduction(env) || value !== undefined;
+
+/** A rule that needs the other variables: `check(value, env)` says whether `value` is acceptable. */
+function crossCheck(
+  name: string,
+  check: (value: unknown, env: EnvironmentVariables) => boolean,
+  message: string,
+): new () => ValidatorConstraintInterface {
+  @ValidatorConstraint({ name })
+  class CrossCheck implements ValidatorConstraintInterface {
+    validate(value: unknown, args: ValidationArguments): boolean {
+      return check(value, args.object as EnvironmentVariables);
+    }
+    defaultMessage(): string {
+      return message;
+    }
+  }
+  return CrossCheck;
+}
+
+const HttpsInProduction = crossCheck(
+  'httpsInProduction',
+  (value, env) => !isProduction(env) || typeof value !== 'string' || /^https:\/\//i.test(value),
+  'FRONTEND_URL must be an https:// URL in production: reset links carry a secret',
+);
+
+const NoBlanketTrustInProduction = crossCheck(
+  'noBlanketTrustInProduction',
+  (value, env) =>
+    !isProduction(env) || typeof value !== 'string' || value.trim().toLowerCase() !== 'true',
+  'TRUST_PROXY=true trusts any forged X-Forwarded-For: in production give the number of proxy hops or their addresses',
+);
+
+/** Phases of one SMTP send that can each wait up to SMTP_TIMEOUT_SECONDS: connect, greet, log in, data. */
+export const SMTP_SEND_PHASES = 4;
+
+const OutlivesOneSend = crossCheck(
+  'outlivesOneSend',
+  (value, env) => typeof value === 'number' && value >= SMTP_SEND_PHASES * env.SMTP_TIMEOUT_SECONDS,
+  `MAIL_CLAIM_TIMEOUT_SECONDS must be at least ${SMTP_SEND_PHASES} × SMTP_TIMEOUT_SECONDS: a claim must outlive one send, or another instance could send the same email`,
+);
+
+const AtLeastLoginMaxFailures = crossCheck(
+  'atLeastLoginMaxFailures',
+  (value, env) => typeof value === 'number' && value >= env.LOGIN_MAX_FAILURES,
+  'LOGIN_MAX_FAILURES_PER_ADDRESS must be at least LOGIN_MAX_FAILURES',
+);
+
+// Reads the raw value: implicit conversion would already have turned "false" into true.
+const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }): unknown => {
+  const value = obj[key];
+  if (typeof value !== 'string') return value;
+  const lowered = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(lowered)) return true;
+  if (['false', '0', 'no'].includes(lowered)) return false;
+  return value;
+};
+
+/**
+ * Every environment variable the service reads, with its default. Validated at start-up; the typed
+ * namespaces in this folder are built from the validated result. The explicit property types are
+ * needed: they feed emitDecoratorMetadata, which implicit conversion uses to turn "3000" into 3000.
+ */
+export class EnvironmentVariables {
+  @IsIn(NODE_ENVIRONMENTS)
+  NODE_ENV: NodeEnvironment = 'development';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  /** The noisiest level logged: `log` in production, `debug` elsewhere. */
+  @IsOptional()
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL?: LogLevelName;
+
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+    message:
+      'DATABASE_URL must be sqlite:<path>, sqlite::memory: or postgres://user:pass@host:port/db',
+  })
+  DATABASE_URL: string = 'sqlite:data/app.sqlite';
+
+  /** PostgreSQL: connections per instance. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DATABASE_POOL_SIZE: number = 10;
+
+  /** PostgreSQL: how long a query waits for a free connection (or a new one to open) before failing. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_CONNECT_TIMEOUT_MS: number = 5_000;
+
+  /** PostgreSQL: the server cancels a statement, or ends a transaction left idle, after this long. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS: number = 10_000;
+
+  /** SQLite: how long a write waits for another connection's lock before failing. */
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SQLITE_BUSY_TIMEOUT_MS: number = 5_000;
+
+  @ValidateIf(requiredInProduction)
+  @IsString({ message: 'JWT_SECRET is required in production' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
+  JWT_SECRET?: string;
+
+  @Matches(/^\d+(s|m|h|d)?$/, {
+    message:
+      'JWT_EXPIRES_IN must be a number of seconds or a duration such as 900s, 15m, 12h or 7d',
+  })
+  JWT_EXPIRES_IN: string = '15m';
+
+  @ValidateIf(requiredInProduction)
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'FRONTEND_URL must be an absolute http(s) URL (and is required in production)' },
+  )
+  @Validate(HttpsInProduction)
+  FRONTEND_URL?: string;
+
+  @Matches(/^\/[^#?\s]*$/, {
+    message: 'RESET_PASSWORD_PATH must start with / and hold no ?, # or spaces',
+  })
+  RESET_PASSWORD_PATH: string = '/reset-password';
+
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 60)
+  RESET_TOKEN_TTL_MINUTES: number = 60;
+
+  @ValidateIf(requiredInProduction)
+  @IsString({ message: 'SMTP_HOST is required in production' })
+  @IsNotEmpty()
+  SMTP_HOST?: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  SMTP_PORT: number = 587;
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'SMTP_SECURE must be true or false' })
+  SMTP_SECURE: boolean = false;
+
+  /**
+   * Refuse to send (or log in) without STARTTLS. Default: true in production unless SMTP_SECURE is
+   * (implicit TLS from the first byte), false elsewhere.
+   */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'SMTP_REQUIRE_TLS must be true or false' })
+  SMTP_REQUIRE_TLS?: boolean;
+
+  /** How long the SMTP server may take to accept a connection, greet, or answer a command. */
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  SMTP_TIMEOUT_SECONDS: number = 10;
+
+  /** SMTP connections kept open and reused for sending. */
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  SMTP_POOL_SIZE: number = 5;
+
+  @IsOptional()
+  @IsString()
+  SMTP_USER?: string;
+
+  @IsOptional()
+  @IsString()
+  SMTP_PASSWORD?: string;
+
+  @ValidateIf(requiredInProduction)
+  @IsString({ message: 'MAIL_FROM is required in production' })
+  @IsNotEmpty()
+  MAIL_FROM?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  MAIL_DEV_DIR: string = 'data/mailbox';
+
+  @IsOptional()
+  @IsString()
+  MAIL_TEMPLATES_DIR?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  APP_NAME: string = 'Your account';
+
+  /** `{{appName}}` is replaced by APP_NAME. */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  MAIL_RESET_SUBJECT: string = '{{appName}}: reset your password';
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  MAIL_CHANGED_SUBJECT: string = '{{appName}}: your password was changed';
+
+  // --- Durable delivery ---------------------------------------------------------------------
+
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  MAIL_RETRY_BASE_SECONDS: number = 5;
+
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  MAIL_MAX_ATTEMPTS: number = 8;
+
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  MAIL_POLL_INTERVAL_SECONDS: number = 5;
+
+  @IsInt()
+  @Max(86400)
+  @Validate(OutlivesOneSend)
+  MAIL_CLAIM_TIMEOUT_SECONDS: number = 120;
+
+  @IsInt()
+  @Min(1)
+  @Max(24 * 365)
+  PURGE_AFTER_HOURS: number = 24;
+
+  // --- Throttling ----------------------------------------------------------------------------
+
+  @IsInt()
+  @Min(1)
+  FORGOT_PASSWORD_LIMIT: number = 5;
+
+  @IsInt()
+  @Min(1)
+  FORGOT_PASSWORD_WINDOW_SECONDS: number = 900;
+
+  @IsInt()
+  @Min(1)
+  LOGIN_LIMIT: number = 10;
+
+  @IsInt()
+  @Min(1)
+  LOGIN_WINDOW_SECONDS: number = 900;
+
+  @IsInt()
+  @Min(1)
+  RESET_PASSWORD_LIMIT: number = 20;
+
+  @IsInt()
+  @Min(1)
+  RESET_PASSWORD_WINDOW_SECONDS: number = 900;
+
+  @IsInt()
+  @Min(1)
+  REGISTER_LIMIT: number = 10;
+
+  @IsInt()
+  @Min(1)
+  REGISTER_WINDOW_SECONDS: number = 3600;
+
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  RESET_EMAIL_COOLDOWN_SECONDS: number = 60;
+
+  /** Reset emails per address per 24 hours (0: no cap). */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  RESET_EMAIL_DAILY_LIMIT: number = 5;
+
+  @IsInt()
+  @Min(1)
+  CHANGE_PASSWORD_LIMIT: number = 10;
+
+  @IsInt()
+  @Min(1)
+  CHANGE_PASSWORD_WINDOW_SECONDS: number = 900;
+
+  /** Failed logins per address from one client network (IPv4 /24, IPv6 /64) before a lock. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_MAX_FAILURES: number = 10;
+
+  @IsInt()
+  @Min(1)
+  @Max(7 * 86400)
+  LOGIN_FAILURE_WINDOW_SECONDS: number = 900;
+
+  /** Failed logins per address from anywhere before a lock: far above what one network may try. */
+  @IsInt()
+  @Max(100_000)
+  @Validate(AtLeastLoginMaxFailures)
+  LOGIN_MAX_FAILURES_PER_ADDRESS: number = 100;
+
+  @IsInt()
+  @Min(1)
+  @Max(7 * 86400)
+  LOGIN_FAILURE_WINDOW_PER_ADDRESS_SECONDS: number = 900;
+
+  /** Express `trust proxy`: a hop count, or addresses/subnets (comma-separated); `true` outside production. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  @Validate(NoBlanketTrustInProduction)
+  TRUST_PROXY?: string;
+
+  /** Bearer token for `GET /health/details`; without it that route does not exist. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'HEALTH_TOKEN must be at least 16 characters long' })
+  HEALTH_TOKEN?: string;
+
+  /** Swagger UI and /docs-json: on outside production, off in production unless set to true. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'SWAGGER_ENABLED must be true or false' })
+  SWAGGER_ENABLED?: boolean;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, {
+    message: 'REDIS_URL must be redis://[user:pass@]host:port[/db] or rediss://…',
+  })
+  REDIS_URL?: string;
+
+  @IsInt()
+  @Min(0)
+  @Max(4)
+  PASSWORD_MIN_SCORE: number = 3;
+
+  @IsInt()
+  @Min(1024, { message: 'ARGON2_MEMORY_KIB must be at least 1024' })
+  @Max(4 * 1024 * 1024)
+  ARGON2_MEMORY_KIB: number = 19456;
+
+  @IsInt()
+  @Min(2, { message: 'ARGON2_TIME_COST must be at least 2' })
+  @Max(100)
+  ARGON2_TIME_COST: number = 2;
+
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  ARGON2_PARALLELISM: number = 1;
+}
+
+/** Thrown at start-up when the environment is not usable; the message names every problem. */
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'InvalidEnvironmentError';
+  }
+}
+
+/** Every variable the service reads: the decorated properties above, optional ones included. */
+export const ENVIRONMENT_KEYS: readonly string[] = [
+  ...new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(EnvironmentVariables, '', true, false)
+      .map((metadata) => metadata.propertyName),
+  ),
+];
+const KNOWN_KEYS = new Set(ENVIRONMENT_KEYS);
+
+function flatten(errors: ValidationError[]): string[] {
+  return errors.flatMap((error) => [
+    ...Object.values(error.constraints ?? {}),
+    ...flatten(error.children ?? []),
+  ]);
+}
+
+/**
+ * Parses and validates the variables this service knows (others are ignored). Empty strings count
+ * as unset, so `SMTP_HOST=` in a `.env` file means "no SMTP server".
+ */
+export function parseEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  const known: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (KNOWN_KEYS.has(key) && value !== undefined && value !== '') known[key] = value;
+  }
+  const env = plainToInstance(EnvironmentVariables, known, { enableImplicitConversion: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) throw new InvalidEnvironmentError(flatten(errors));
+  return env;
+}
+
+/** The validated `process.env` (the standalone service's configuration). */
+export function loadEnvironment(): EnvironmentVariables {
+  return parseEnvironment(process.env);
+}

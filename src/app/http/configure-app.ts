@@ -1,0 +1,49 @@
+import { ConfigService } from '@nestjs/config';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { isJsonContentType, jsonBodiesOnly } from '../../http/json-bodies-only.middleware';
+import type { AppConfig } from '../config/app.config';
+import { ClientErrorFilter } from './client-error.filter';
+
+/** The largest body any route accepts; bigger ones get a 413. */
+export const BODY_LIMIT = '100kb';
+
+/**
+ * The standalone host's HTTP stack, shared by `main.ts` and the e2e tests so both run the same one:
+ * what a host decides for all its routes (headers, proxies, body parsing, API docs). The module's
+ * own routes bring their validation, error mapping and limits with them. Create the app with
+ * `{ bodyParser: false }`: the JSON parser is registered here with our limit, and no other.
+ */
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
+  const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
+  app.disable('x-powered-by');
+  // helmet's defaults on every answer: a strict Content-Security-Policy (Swagger UI's assets are
+  // same-origin files), nosniff, no framing by other sites, HSTS, no Referer.
+  app.use(helmet());
+  // The client IP (for per-IP limits) is the socket's unless TRUST_PROXY names the proxies to believe.
+  app.set('trust proxy', config.trustProxy);
+  // Before any parser: a body that is not JSON is refused unread, on every route.
+  app.use(jsonBodiesOnly);
+  app.useBodyParser('json', { limit: BODY_LIMIT, type: isJsonContentType });
+  // Body-parser's refusals (413, malformed JSON) as the client errors they are, without a stack.
+  app.useGlobalFilters(new ClientErrorFilter(app.getHttpAdapter()));
+  app.enableShutdownHooks();
+
+  // Production does not advertise its API unless asked to (SWAGGER_ENABLED=true).
+  if (!config.swaggerEnabled) return app;
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('nest-password-reset')
+      .setDescription(
+        'Register, log in, forget your password, get a reset email, set a new one. ' +
+          'Log in, then press Authorize and paste the accessToken to call the Bearer routes.',
+      )
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  return app;
+}

@@ -1,0 +1,33 @@
+import type { MailerOptions } from '@nestjs-modules/mailer';
+import type { MailConfig } from '../config/mail.config';
+import { DevMailboxTransport } from './dev-mailbox.transport';
+
+/**
+ * Options for the standalone service's `MailerModule`: only a transport and a sender, no template
+ * settings (the module renders its own emails). This is the only place where the SMTP password is
+ * unwrapped.
+ */
+export function buildMailerOptions(config: MailConfig): MailerOptions {
+  const transport =
+    config.transport.kind === 'smtp'
+      ? {
+          host: config.transport.host,
+          port: config.transport.port,
+          secure: config.transport.secure,
+          // Without it nodemailer falls back to plaintext when a server offers no STARTTLS.
+          requireTLS: config.transport.requireTls,
+          // Reuse logged-in connections: a new connection and AUTH per message cost more than the message.
+          pool: true,
+          maxConnections: config.transport.poolSize,
+          auth:
+            config.transport.user !== undefined
+              ? { user: config.transport.user, pass: config.transport.password?.reveal() ?? '' }
+              : undefined,
+          // A claim on a queued email must outlive these (checked at start-up, SMTP_SEND_PHASES).
+          connectionTimeout: config.transport.timeoutMs,
+          greetingTimeout: config.transport.timeoutMs,
+          socketTimeout: config.transport.timeoutMs,
+        }
+      : new DevMailboxTransport(config.transport.dir);
+  return { transport, defaults: { from: config.from } };
+}

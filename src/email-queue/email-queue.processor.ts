@@ -1,0 +1,202 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConcurrencyLimit } from '../common/concurrency-limit';
+import { describeError } from '../common/describe-error';
+import { MailService } from '../mail/mail.service';
+import { ClaimedEmail, EmailQueueService } from './email-queue.service';
+import { EmailKind } from './queued-email.entity';
+import { ResetTokensService } from '../tokens/reset-tokens.service';
+import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
+import type { PasswordResetSettings } from '../password-reset.options';
+import { ResetLinks } from '../reset/reset-links';
+import { PasswordResetUsers, ResetUser } from '../users/password-reset-users';
+import { retryDelayMs } from './retry-policy';
+
+/** Rows claimed per statement; under load one claim, one lookup and one update serve many requests. */
+export const BATCH_SIZE = 50;
+
+/**
+ * Turns claimed requests into emails: resolves the accounts, issues tokens (so a raw token exists
+ * only now, never in the database), renders and sends, then settles each row. A failure is recorded
+ * without secrets and retried with backoff until the attempts or the token TTL run out.
+ *
+ * Work comes in rounds: each claims a batch of due rows, settles in one statement the requests for
+ * addresses with no account, and sends the rest, as many at once as there are SMTP connections. Each
+ * send first renews its row's claim (a fresh fencing id), so a slow batch never sends on a claim that
+ * ran out, and every status change is fenced by it.
+ */
+@Injectable()
+export class EmailQueueProcessor {
+  private readonly logger = new Logger(EmailQueueProcessor.name);
+  private readonly sends: ConcurrencyLimit;
+  private running?: Promise<void>;
+  private wanted = false;
+  private stopping = false;
+
+  constructor(
+    private readonly outbox: EmailQueueService,
+    private readonly users: PasswordResetUsers,
+    private readonly resetTokens: ResetTokensService,
+    private readonly links: ResetLinks,
+    private readonly mail: MailService,
+    @Inject(PASSWORD_RESET_SETTINGS) private readonly settings: PasswordResetSettings,
+  ) {
+    this.sends = new ConcurrencyLimit(settings.delivery.concurrentSends);
+  }
+
+  /**
+   * Processes whatever is due. Calls while a round runs fold into one more round, so a burst of
+   * requests costs a few claims, not one each. Never rejects: failures are logged, and the poller
+   * comes back.
+   */
+  wake(): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    this.wanted = true;
+    this.running ??= this.rounds();
+    return this.running;
+  }
+
+  /** Stops claiming and waits up to `timeoutMs` for sends under way; says whether they all finished. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    this.stopping = true;
+    if (!this.running) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>(
+      (resolve) => (timer = setTimeout(resolve, timeoutMs, false)),
+    );
+    const finished = await Promise.race([this.running.then(() => true), timeout]);
+    clearTimeout(timer);
+    return finished;
+  }
+
+  private async rounds(): Promise<void> {
+    try {
+      while (this.wanted && !this.stopping) {
+        this.wanted = false;
+        while (!this.stopping && (await this.processBatch()) === BATCH_SIZE);
+      }
+    } catch (error) {
+      this.logger.error(`Processing the email queue failed: ${describeError(error)}`);
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** One batch; returns how many rows it claimed. */
+  private async processBatch(): Promise<number> {
+    const batch = await this.outbox.claimDue(BATCH_SIZE);
+    if (batch.length === 0) return 0;
+    const now = new Date();
+
+    const resets = batch.filter((request) => request.kind === EmailKind.PasswordReset);
+    const stale = resets.filter((request) => this.isStale(request, now));
+    for (const request of stale) {
+      await this.outbox.markFailed(
+        request,
+        'Not sent in time: a link sent now would arrive stale',
+        now,
+        true,
+      );
+      this.logger.error(`Gave up on reset request ${request.id}: older than the token lifetime`);
+    }
+    const live = resets.filter((request) => !stale.includes(request));
+    const accounts = await this.users.findByEmails(live.map((request) => request.email));
+    const noAccount = live.filter((request) => !accounts.has(request.email));
+    if (noAccount.length > 0) {
+      await this.outbox.markNoAccount(noAccount, now);
+      this.logger.debug(
+        `${noAccount.length} reset requests for addresses with no account; nothing sent`,
+      );
+    }
+
+    const toSend = batch.filter(
+      (request) => request.kind === EmailKind.PasswordChanged || accounts.has(request.email),
+    );
+    await Promise.all(
+      toSend.map((request) =>
+        this.sends.run(() => this.sendOne(request, accounts.get(request.email))),
+      ),
+    );
+    return batch.length;
+  }
+
+  private async sendOne(request: ClaimedEmail, user: ResetUser | undefined): Promise<void> {
+    if (this.stopping) {
+      // Shutting down between rows: hand it back for the next instance, attempt not counted.
+      await this.outbox.release([request]);
+      return;
+    }
+    const held = await this.outbox.renewClaim(request);
+    if (!held) {
+      this.logger.warn(`Request ${request.id} was taken over by another instance; not sent here`);
+      return;
+    }
+    try {
+      await this.send(held, user);
+      if (!(await this.outbox.markDone(held))) {
+        this.logger.warn(`Request ${held.id} was sent but its claim had been taken over`);
+      }
+    } catch (error) {
+      await this.settleFailure(held, describeError(error), new Date());
+    }
+  }
+
+  private async send(request: ClaimedEmail, user: ResetUser | undefined): Promise<void> {
+    switch (request.kind) {
+      case EmailKind.PasswordReset: {
+        if (!user) return;
+        const { token, expiresAt } = await this.resetTokens.issue(user.id);
+        // A login or password change cancels the request and then ends the account's links. If it
+        // cancelled this one while the token was being issued, the token may have outlived that
+        // end: take it back and send nothing.
+        if (!(await this.outbox.isHeld(request))) {
+          await this.resetTokens.revokeAllForUser(user.id);
+          this.logger.log(`Reset request ${request.id} was withdrawn before it was sent`);
+          return;
+        }
+        await this.mail.sendPasswordReset({
+          to: user.email,
+          link: this.links.resetLink(token),
+          expiresAt,
+        });
+        this.logger.log(`Sent a reset link for request ${request.id} (account ${user.id})`);
+        return;
+      }
+      case EmailKind.PasswordChanged: {
+        await this.mail.sendPasswordChanged({
+          to: request.email,
+          changedAt: request.createdAt,
+          forgotPasswordUrl: this.links.pageUrl(),
+        });
+        this.logger.log(`Sent a password-changed notice for request ${request.id}`);
+        return;
+      }
+    }
+  }
+
+  private async settleFailure(request: ClaimedEmail, error: string, now: Date): Promise<void> {
+    try {
+      if (request.attempts >= this.settings.delivery.maxAttempts) {
+        await this.outbox.markFailed(request, error, now);
+        this.logger.error(
+          `Gave up on request ${request.id} after ${request.attempts} attempts: ${error}`,
+        );
+        return;
+      }
+      const delay = retryDelayMs(request.attempts, this.settings.delivery.retryBaseSeconds);
+      await this.outbox.markRetry(request, error, new Date(now.getTime() + delay));
+      this.logger.warn(
+        `Attempt ${request.attempts} for request ${request.id} failed (${error}); retrying in ${Math.round(delay / 1000)} s`,
+      );
+    } catch (settleError) {
+      // The claim runs out and another poll takes the row again.
+      this.logger.error(
+        `Could not record the failure of request ${request.id}: ${describeError(settleError)}`,
+      );
+    }
+  }
+
+  /** Older than a token lives: a link sent now would arrive for a request the person gave up on. */
+  private isStale(request: ClaimedEmail, now: Date): boolean {
+    return now.getTime() - request.createdAt.getTime() >= this.settings.tokenTtlMinutes * 60_000;
+  }
+}

@@ -1,0 +1,67 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** What a row asks to be sent. */
+export enum EmailKind {
+  /** Someone asked for a reset link; the account may not exist. */
+  PasswordReset = 'password_reset',
+  /** Tell an owner their password changed. */
+  PasswordChanged = 'password_changed',
+}
+
+export enum EmailStatus {
+  /** Waiting for its first or next attempt (`next_attempt_at`). */
+  Pending = 'pending',
+  /** Claimed by an instance until `claimed_until`. */
+  Processing = 'processing',
+  /** Handled: sent, or nothing to send (no such account). */
+  Done = 'done',
+  /** Gave up after the last attempt or once too old. */
+  Failed = 'failed',
+  /** Inside the per-address cooldown or past the daily cap: recorded, never sent. */
+  Throttled = 'throttled',
+  /** A reset request the owner made moot by logging in or changing the password before it went out. */
+  Cancelled = 'cancelled',
+}
+
+/**
+ * A durable request for an email: recorded before the HTTP answer, processed after it, retried until
+ * sent. It holds no token and no link; the token is issued when the email is built.
+ */
+@Entity({ name: 'account_email_queue' })
+export class QueuedEmail {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  kind: EmailKind;
+
+  /** Normalised address the email goes to. */
+  @Column({ type: 'varchar', length: 254 })
+  email: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: EmailStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  @Column({ name: 'next_attempt_at' })
+  nextAttemptAt: Date;
+
+  @Column({ name: 'claimed_until', type: Date, nullable: true })
+  claimedUntil: Date | null;
+
+  /** Id of the claim that holds the row; every status change checks it (a fencing token). */
+  @Column({ name: 'claim_id', type: 'varchar', length: 36, nullable: true })
+  claimId: string | null;
+
+  /** Why the last attempt failed; never holds a secret. */
+  @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
+  lastError: string | null;
+
+  @Column({ name: 'created_at' })
+  createdAt: Date;
+
+  @Column({ name: 'processed_at', type: Date, nullable: true })
+  processedAt: Date | null;
+}

@@ -1,0 +1,27 @@
+/**
+ * Codes of the failures the module reports. Its services throw {@link PasswordResetError}s with one of
+ * these and know nothing about HTTP; `PasswordResetErrorFilter`, which travels with the module's
+ * controllers, is the one place that maps them to status codes.
+ */
+export enum PasswordResetErrorCode {
+  EmailTaken = 'EMAIL_TAKEN',
+  InvalidCredentials = 'INVALID_CREDENTIALS',
+  Unauthenticated = 'UNAUTHENTICATED',
+  WeakPassword = 'WEAK_PASSWORD',
+  InvalidResetToken = 'INVALID_RESET_TOKEN',
+  /** An address that cannot be normalised (from code; the routes answer these with a validation 400). */
+  InvalidEmail = 'INVALID_EMAIL',
+  /** The service cannot do this right now (overloaded); the same request may succeed later. */
+  Busy = 'BUSY',
+}
+
+/** A failure a caller can act on. The message is safe to show: it never holds a secret. */
+export class PasswordResetError extends Error {
+  constructor(
+    readonly code: PasswordResetErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PasswordResetError';
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The module's events, namespaced for hosts. Payloads carry ids and times, never an address, a token,
+ * a password or a hash; hosts listen with `@OnEvent(PASSWORD_RESET_EVENTS.completed)`.
+ */
+export const PASSWORD_RESET_EVENTS = {
+  /** Someone asked for a reset link (for any well-formed address, with or without an account). */
+  requested: 'password-reset.requested',
+  /** A reset link was used and the account's password set; committed. */
+  completed: 'password-reset.completed',
+  /** An account's password changed, by a reset or by its signed-in owner; committed. */
+  passwordChanged: 'password-reset.password-changed',
+} as const;
+
+/** A reset was asked for and queued as email `requestId`. The account may not exist. */
+export class PasswordResetRequestedEvent {
+  constructor(
+    readonly requestId: string,
+    readonly requestedAt: Date,
+  ) {}
+}
+
+/** A reset completed: account `userId` has a new password, and its older links and sessions ended. */
+export class PasswordResetCompletedEvent {
+  constructor(
+    readonly userId: string,
+    readonly completedAt: Date,
+  ) {}
+}
+
+/** The password of account `userId` changed, by a reset or by its signed-in owner. */
+export class PasswordChangedEvent {
+  constructor(
+    readonly userId: string,
+    readonly changedAt: Date,
+    readonly via: 'reset' | 'change',
+  ) {}
+}
+
+/** Event name → payload class; the compiler checks every emit against it. */
+export interface PasswordResetEventMap {
+  [PASSWORD_RESET_EVENTS.requested]: PasswordResetRequestedEvent;
+  [PASSWORD_RESET_EVENTS.completed]: PasswordResetCompletedEvent;
+  [PASSWORD_RESET_EVENTS.passwordChanged]: PasswordChangedEvent;
+}
+
+export type PasswordResetEventName = keyof PasswordResetEventMap;

@@ -1,0 +1,25 @@
+/**
+ * nest-password-reset: the public entry. Everything a host imports is here; nothing else in the
+ * package is part of its contract.
+ */
+export { PasswordResetModule } from './password-reset.module';
+export type { PasswordResetModuleOptions, PerIpLimits, RateLimit } from './password-reset.options';
+export { PasswordResetOptionsError } from './password-reset.options';
+export { PasswordResetUsers } from './users/password-reset-users';
+export type { ResetUser } from './users/password-reset-users';
+export {
+  accountEntities,
+  accountMigrations,
+  passwordResetEntities,
+  passwordResetMigrations,
+} from './schema';
+export {
+  PASSWORD_RESET_EVENTS,
+  PasswordChangedEvent,
+  PasswordResetCompletedEvent,
+  PasswordResetRequestedEvent,
+} from './events/password-reset-events';
+export { PasswordResetError, PasswordResetErrorCode } from './errors/password-reset-error';
+export { PasswordResetService } from './reset/password-reset.service';
+export { PasswordResetHealth } from './password-reset.health';
+export type { EmailQueueCounts } from './email-queue/email-queue.service';

@@ -1,0 +1,201 @@
+import {
+  ConfigurableModuleBuilder,
+  DynamicModule,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  Provider,
+  Type,
+} from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { JwtService } from '@nestjs/jwt';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import { MailerService } from '@nestjs-modules/mailer';
+import { DataSource } from 'typeorm';
+import { AccessTokenGuard } from './accounts/access-tokens/access-token.guard';
+import {
+  AccessTokenService,
+  createJwtService,
+} from './accounts/access-tokens/access-token.service';
+import { AccountsController } from './accounts/accounts.controller';
+import { AccountsService } from './accounts/accounts.service';
+import { BuiltInResetUsers } from './accounts/built-in-reset-users';
+import { MeController } from './accounts/me.controller';
+import { UserAccountsService } from './accounts/user-accounts.service';
+import { UnitOfWork } from './database/unit-of-work';
+import { EmailQueueListener } from './email-queue/email-queue.listener';
+import { EmailQueuePoller } from './email-queue/email-queue.poller';
+import { EmailQueueProcessor } from './email-queue/email-queue.processor';
+import { EmailQueueService } from './email-queue/email-queue.service';
+import { PasswordResetErrorFilter } from './errors/password-reset-error.filter';
+import { PasswordResetEventsPublisher } from './events/password-reset-events.publisher';
+import { PurgeTask } from './housekeeping/purge.task';
+import { jsonBodiesOnly } from './http/json-bodies-only.middleware';
+import { noStore } from './http/no-store.middleware';
+import { StrictValidationPipe } from './http/validation.pipe';
+import { AddressKeys } from './limits/per-address/address-keys';
+import { EmailCooldownService } from './limits/per-address/email-cooldown.service';
+import { LoginLockoutService } from './limits/per-address/login-lockout.service';
+import { PerIpLimitGuard } from './limits/per-ip/per-ip-limit.guard';
+import { ResilientThrottlerStorage } from './limits/per-ip/resilient-throttler-storage';
+import { MailService } from './mail/mail.service';
+import {
+  EVENT_BUS,
+  MAILER,
+  PASSWORD_RESET_OPTIONS,
+  PASSWORD_RESET_SETTINGS,
+  PER_IP_STORAGE,
+} from './password-reset.constants';
+import { PasswordResetHealth } from './password-reset.health';
+import {
+  PasswordResetModuleOptions,
+  PasswordResetSettings,
+  resolvePasswordResetOptions,
+} from './password-reset.options';
+import { PasswordChanger } from './passwords/password-changer.service';
+import { PasswordHasher } from './passwords/password-hasher.service';
+import { PasswordPolicy } from './passwords/password-policy.service';
+import { PasswordStrengthPool } from './passwords/strength/password-strength.pool';
+import { PasswordResetController } from './reset/password-reset.controller';
+import { PasswordResetService } from './reset/password-reset.service';
+import { ResetLinks } from './reset/reset-links';
+import { passwordResetEntities } from './schema';
+import { ResetTokensService } from './tokens/reset-tokens.service';
+import { PasswordResetUsers } from './users/password-reset-users';
+
+/** What `forRoot`/`forRootAsync` take besides the options. */
+interface PasswordResetExtras {
+  /** The host's users (a class extending `PasswordResetUsers`); omit it for the built-in accounts. */
+  users?: Type<PasswordResetUsers>;
+}
+
+/** A host module the module cannot work without, and what to add when it is missing. */
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined || value === null) {
+    throw new Error(`PasswordResetModule needs ${what} in the host application`);
+  }
+  return value;
+}
+
+/** The parts every host gets, with its users or the built-in ones. */
+const CORE_PROVIDERS: Provider[] = [
+  {
+    provide: UnitOfWork,
+    inject: [{ token: DataSource, optional: true }],
+    useFactory: (dataSource?: DataSource) => {
+      const connection = required(
+        dataSource,
+        'a TypeORM connection: import TypeOrmModule.forRoot({ entities: [...passwordResetEntities], migrations: [...passwordResetMigrations] })',
+      );
+      const missing = passwordResetEntities.filter((entity) => !connection.hasMetadata(entity));
+      if (missing.length > 0) {
+        throw new Error(
+          `PasswordResetModule needs its entities on the host's TypeORM connection: add ...passwordResetEntities to its entities (missing ${missing.map((entity) => entity.name).join(', ')})`,
+        );
+      }
+      return new UnitOfWork(connection);
+    },
+  },
+  {
+    provide: EVENT_BUS,
+    inject: [{ token: EventEmitter2, optional: true }],
+    useFactory: (bus?: EventEmitter2) =>
+      required(bus, 'an event bus: import EventEmitterModule.forRoot() from @nestjs/event-emitter'),
+  },
+  {
+    provide: MAILER,
+    inject: [{ token: MailerService, optional: true }],
+    useFactory: (mailer?: MailerService) =>
+      required(
+        mailer,
+        'a mailer: import MailerModule.forRoot({ transport, defaults: { from } }) from @nestjs-modules/mailer',
+      ),
+  },
+  {
+    provide: PER_IP_STORAGE,
+    inject: [PASSWORD_RESET_SETTINGS],
+    useFactory: (settings: PasswordResetSettings) =>
+      settings.perIpStorage ??
+      (settings.redisUrl
+        ? ResilientThrottlerStorage.connect(settings.redisUrl)
+        : new ThrottlerStorageService()),
+  },
+  PasswordResetEventsPublisher,
+  ResetTokensService,
+  ResetLinks,
+  EmailQueueService,
+  EmailQueueProcessor,
+  EmailQueueListener,
+  EmailQueuePoller,
+  PurgeTask,
+  MailService,
+  PasswordHasher,
+  PasswordStrengthPool,
+  PasswordPolicy,
+  PasswordChanger,
+  PasswordResetService,
+  PasswordResetHealth,
+  AddressKeys,
+  EmailCooldownService,
+  LoginLockoutService,
+  PerIpLimitGuard,
+  StrictValidationPipe,
+  PasswordResetErrorFilter,
+];
+
+/** The built-in accounts: their table, sign-up, sign-in, access tokens and `users/me`. */
+const BUILT_IN_ACCOUNT_PROVIDERS: Provider[] = [
+  UserAccountsService,
+  AccountsService,
+  AccessTokenService,
+  AccessTokenGuard,
+  { provide: JwtService, inject: [PASSWORD_RESET_SETTINGS], useFactory: createJwtService },
+  { provide: PasswordResetUsers, useClass: BuiltInResetUsers },
+];
+
+const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<PasswordResetModuleOptions>({
+  optionsInjectionToken: PASSWORD_RESET_OPTIONS,
+})
+  .setClassMethodName('forRoot')
+  .setExtras<PasswordResetExtras>({ users: undefined }, (definition, { users }): DynamicModule => {
+    const builtIn = users === undefined;
+    return {
+      ...definition,
+      controllers: builtIn
+        ? [PasswordResetController, AccountsController, MeController]
+        : [PasswordResetController],
+      providers: [
+        ...(definition.providers ?? []),
+        {
+          provide: PASSWORD_RESET_SETTINGS,
+          inject: [PASSWORD_RESET_OPTIONS],
+          useFactory: (options: PasswordResetModuleOptions) =>
+            resolvePasswordResetOptions(options, builtIn),
+        },
+        ...CORE_PROVIDERS,
+        ...(builtIn
+          ? BUILT_IN_ACCOUNT_PROVIDERS
+          : [{ provide: PasswordResetUsers, useClass: users }]),
+      ],
+      exports: [PasswordResetService, PasswordResetHealth],
+    };
+  })
+  .build();
+
+/**
+ * Secure account recovery for a Nest application: `forgot-password`, the reset email and
+ * `reset-password`, with durable delivery, limits and events; with no `users`, also built-in accounts
+ * (register, login, change-password, `users/me`). It uses the host's TypeORM connection,
+ * `EventEmitterModule` and `MailerModule`, and needs nothing global: its controllers carry their own
+ * validation, error mapping and per-IP limits. Mount its routes under any prefix.
+ */
+@Module({})
+export class PasswordResetModule extends ConfigurableModuleClass implements NestModule {
+  /** `forRoot` and `forRootAsync` come from the builder; this adds the module's own middleware. */
+  configure(consumer: MiddlewareConsumer): void {
+    // JSON only on the module's routes (a form post from another site is a 415), and no caching.
+    consumer
+      .apply(jsonBodiesOnly, noStore)
+      .forRoutes(PasswordResetController, AccountsController, MeController);
+  }
+}

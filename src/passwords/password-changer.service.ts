@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
+import { EmailQueueService } from '../email-queue/email-queue.service';
+import { EmailKind, EmailStatus } from '../email-queue/queued-email.entity';
+import { PASSWORD_RESET_EVENTS, PasswordChangedEvent } from '../events/password-reset-events';
+import { PasswordResetEventsPublisher } from '../events/password-reset-events.publisher';
+import { LoginLockoutService } from '../limits/per-address/login-lockout.service';
+import { ResetTokensService } from '../tokens/reset-tokens.service';
+import { PasswordResetUsers, ResetUser } from '../users/password-reset-users';
+
+/** What every password change does, whether by reset or by the signed-in owner. */
+@Injectable()
+export class PasswordChanger {
+  constructor(
+    private readonly users: PasswordResetUsers,
+    private readonly resetTokens: ResetTokensService,
+    private readonly lockout: LoginLockoutService,
+    private readonly emails: EmailQueueService,
+    private readonly db: UnitOfWork,
+    private readonly events: PasswordResetEventsPublisher,
+  ) {}
+
+  /**
+   * In one transaction: runs `precondition` (a reset uses its token up there, so a failure leaves
+   * everything as it was), has the users port set the password (which ends the account's sessions),
+   * withdraws reset requests not yet sent and ends every reset link, lifts the login locks (the owner
+   * has proved themselves) and queues the notice email. Once committed, announces the change, which
+   * also sends the notice. Returns the time of the change.
+   */
+  async change(
+    user: ResetUser,
+    newPassword: string,
+    via: PasswordChangedEvent['via'],
+    precondition?: (manager: EntityManager) => Promise<void>,
+  ): Promise<Date> {
+    const prepared = await this.users.preparePassword(newPassword);
+    const changedAt = new Date();
+    await this.db.transaction(async (manager) => {
+      await precondition?.(manager);
+      await this.users.setPassword(user.id, prepared, manager);
+      await this.emails.cancelResets(user.email, changedAt, manager);
+      await this.resetTokens.revokeAllForUser(user.id, manager);
+      await this.lockout.clear(user.email, manager);
+      await this.emails.record(
+        EmailKind.PasswordChanged,
+        user.email,
+        EmailStatus.Pending,
+        changedAt,
+        manager,
+      );
+    });
+    this.events.publish(
+      PASSWORD_RESET_EVENTS.passwordChanged,
+      new PasswordChangedEvent(user.id, changedAt, via),
+    );
+    return changedAt;
+  }
+}

@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
+import type { PasswordResetSettings } from '../password-reset.options';
+import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
+import { PasswordStrengthPool } from './strength/password-strength.pool';
+
+/** Limits every password DTO applies before the policy runs. */
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+
+/**
+ * Strength, not composition: a password is refused when zxcvbn (offline common-password and English
+ * dictionaries, plus the account's own email) scores it below `PASSWORD_MIN_SCORE`. The scoring runs
+ * in worker threads ({@link PasswordStrengthPool}); this decides and explains.
+ */
+@Injectable()
+export class PasswordPolicy {
+  private readonly minScore: number;
+
+  constructor(
+    private readonly strength: PasswordStrengthPool,
+    @Inject(PASSWORD_RESET_SETTINGS) settings: PasswordResetSettings,
+  ) {
+    this.minScore = settings.minPasswordScore;
+  }
+
+  /** Throws a `WeakPassword` error whose message says why and how to do better. */
+  async assertAcceptable(password: string, email: string): Promise<void> {
+    // Length is checked by the DTOs; checked again here so no caller can skip it.
+    if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
+      throw new PasswordResetError(
+        PasswordResetErrorCode.WeakPassword,
+        `Password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long`,
+      );
+    }
+    const localPart = email.split('@')[0] ?? '';
+    const result = await this.strength.check({ password, userInputs: [email, localPart] });
+    if (result.score >= this.minScore) return;
+    const advice = [result.warning, ...result.suggestions].filter((text): text is string =>
+      Boolean(text),
+    );
+    // zxcvbn has no advice for passwords scoring 3 or more, which a stricter policy can still refuse.
+    if (advice.length === 0) advice.push('Add more words that are less common.');
+    throw new PasswordResetError(
+      PasswordResetErrorCode.WeakPassword,
+      ['Password is too easy to guess.', ...advice].join(' '),
+    );
+  }
+}

@@ -1,0 +1,342 @@
+import type { EntityManager } from 'typeorm';
+import type { UnitOfWork } from '../database/unit-of-work';
+import type { EmailQueueService } from '../email-queue/email-queue.service';
+import { EmailKind, EmailStatus } from '../email-queue/queued-email.entity';
+import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
+import {
+  PASSWORD_RESET_EVENTS,
+  PasswordResetCompletedEvent,
+  PasswordResetRequestedEvent,
+} from '../events/password-reset-events';
+import type { PasswordResetEventsPublisher } from '../events/password-reset-events.publisher';
+import type { EmailCooldownService } from '../limits/per-address/email-cooldown.service';
+import type { PasswordChanger } from '../passwords/password-changer.service';
+import type { PasswordPolicy } from '../passwords/password-policy.service';
+import type { LiveResetToken, ResetTokensService } from '../tokens/reset-tokens.service';
+import type { PasswordResetUsers, ResetUser } from '../users/password-reset-users';
+import { INVALID_RESET_TOKEN_MESSAGE, PasswordResetService } from './password-reset.service';
+
+/** Fails the test if the unit under test touches it at all. */
+const untouchable = <T>(name: string): T =>
+  new Proxy(
+    {},
+    {
+      get: (_target, property) => {
+        throw new Error(`${name}.${String(property)} must not be used here`);
+      },
+    },
+  ) as T;
+
+/** The transaction's manager: the unit under test only passes it on. */
+const manager = { name: 'transaction manager' } as unknown as EntityManager;
+
+const TOKEN = 'raw-reset-token-from-the-link';
+const NEW_PASSWORD = 'violet tractor sings at midnight';
+const USER: ResetUser = { id: 'user-42', email: 'alice@example.com' };
+const LIVE: LiveResetToken = {
+  id: 'token-row-7',
+  userId: USER.id,
+  expiresAt: new Date('2030-01-02T03:04:00Z'),
+};
+
+/** Records the events published, by name. */
+function eventsRecorder() {
+  const published: [string, unknown][] = [];
+  const events = {
+    publish: (name: string, event: unknown) => {
+      published.push([name, event]);
+    },
+  } as unknown as PasswordResetEventsPublisher;
+  return { events, published };
+}
+
+function requestServiceWith(cooldownAllows: boolean) {
+  const { events, published } = eventsRecorder();
+  const transactions: number[] = [];
+  const db = {
+    transaction: <T>(work: (m: EntityManager) => Promise<T>): Promise<T> => {
+      transactions.push(1);
+      return work(manager);
+    },
+  };
+  const emails = { record: jest.fn((..._args: unknown[]) => Promise.resolve('request-1')) };
+  const cooldown = {
+    tryAcquire: jest.fn((_email: string, _now: Date, _manager?: EntityManager) =>
+      Promise.resolve(cooldownAllows),
+    ),
+  };
+  const service = new PasswordResetService(
+    untouchable<PasswordResetUsers>('users'),
+    untouchable<ResetTokensService>('resetTokens'),
+    untouchable<PasswordPolicy>('policy'),
+    db as unknown as UnitOfWork,
+    events,
+    emails as unknown as EmailQueueService,
+    cooldown as unknown as EmailCooldownService,
+    untouchable<PasswordChanger>('passwordChanger'),
+  );
+  return { service, published, transactions, emails, cooldown };
+}
+
+interface ResetScenario {
+  /** The stored token `findLive` finds, or null for an unknown or expired one. */
+  live?: LiveResetToken | null;
+  /** The account behind it, or null when it was deleted since. */
+  user?: ResetUser | null;
+  /** What `consume` returns: null when a concurrent reset used the token first. */
+  consumed?: string | null;
+  /** The policy refuses the new password. */
+  weak?: boolean;
+}
+
+function resetServiceWith({
+  live = LIVE,
+  user = USER,
+  consumed = USER.id,
+  weak = false,
+}: ResetScenario = {}) {
+  const { events, published } = eventsRecorder();
+  const changedAt = new Date('2030-01-02T03:05:00Z');
+  const users = { findById: jest.fn((_id: string) => Promise.resolve(user)) };
+  const resetTokens = {
+    findLive: jest.fn((_token: string) => Promise.resolve(live)),
+    consume: jest.fn((_id: string, _manager: EntityManager) => Promise.resolve(consumed)),
+    revokeAllForUser: jest.fn((_userId: string, _manager?: EntityManager) => Promise.resolve()),
+  };
+  const policy = {
+    assertAcceptable: jest.fn((_password: string, _email: string) =>
+      weak
+        ? Promise.reject(new PasswordResetError(PasswordResetErrorCode.WeakPassword, 'Too easy'))
+        : Promise.resolve(),
+    ),
+  };
+  // Runs the precondition as the real one does, inside its (here imaginary) transaction.
+  const passwordChanger = {
+    change: jest.fn(
+      async (
+        _user: ResetUser,
+        _password: string,
+        _via: 'reset' | 'change',
+        precondition?: (m: EntityManager) => Promise<void>,
+      ) => {
+        await precondition?.(manager);
+        return changedAt;
+      },
+    ),
+  };
+  const service = new PasswordResetService(
+    users as unknown as PasswordResetUsers,
+    resetTokens as unknown as ResetTokensService,
+    policy as unknown as PasswordPolicy,
+    untouchable<UnitOfWork>('db'),
+    events,
+    untouchable<EmailQueueService>('emails'),
+    untouchable<EmailCooldownService>('cooldown'),
+    passwordChanger as unknown as PasswordChanger,
+  );
+  return { service, published, changedAt, users, resetTokens, policy, passwordChanger };
+}
+
+/** The error `promise` rejects with; fails the test if it resolves. */
+async function refusal(promise: Promise<unknown>): Promise<PasswordResetError> {
+  const error: unknown = await promise.then(
+    () => {
+      throw new Error('Expected a refusal');
+    },
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(PasswordResetError);
+  return error as PasswordResetError;
+}
+
+async function expectInvalidToken(promise: Promise<unknown>): Promise<void> {
+  const error = await refusal(promise);
+  expect(error.code).toBe(PasswordResetErrorCode.InvalidResetToken);
+  expect(error.message).toBe(INVALID_RESET_TOKEN_MESSAGE);
+}
+
+describe(PasswordResetService.name, () => {
+  describe('requestReset', () => {
+    it('should record the request and emit an event with its id: no lookup, no token, no mail in the request', async () => {
+      const { service, published, emails } = requestServiceWith(true);
+
+      await service.requestReset('someone@example.com');
+
+      expect(emails.record).toHaveBeenCalledTimes(1);
+      const [kind, email, status, now, usedManager] = emails.record.mock.calls[0];
+      expect([kind, email, status]).toEqual([
+        EmailKind.PasswordReset,
+        'someone@example.com',
+        EmailStatus.Pending,
+      ]);
+      expect(usedManager).toBe(manager);
+      expect(published).toEqual([
+        [
+          PASSWORD_RESET_EVENTS.requested,
+          new PasswordResetRequestedEvent('request-1', now as Date),
+        ],
+      ]);
+      expect(published[0][1]).toBeInstanceOf(PasswordResetRequestedEvent);
+    });
+
+    it('should take the cooldown and record the request in one transaction', async () => {
+      const { service, transactions, cooldown, emails } = requestServiceWith(true);
+
+      await service.requestReset('someone@example.com');
+
+      expect(transactions).toHaveLength(1);
+      expect(cooldown.tryAcquire).toHaveBeenCalledTimes(1);
+      const [email, now, usedManager] = cooldown.tryAcquire.mock.calls[0];
+      expect(email).toBe('someone@example.com');
+      expect(usedManager).toBe(manager);
+      // One moment for both: the cooldown and the row agree on when the request came.
+      expect(emails.record.mock.calls[0][3]).toBe(now);
+    });
+
+    it('should normalise the address before the cooldown and the queue see it', async () => {
+      const { service, cooldown, emails } = requestServiceWith(true);
+
+      await service.requestReset('  Someone@EXAMPLE.com ');
+
+      expect(cooldown.tryAcquire.mock.calls[0][0]).toBe('someone@example.com');
+      expect(emails.record.mock.calls[0][1]).toBe('someone@example.com');
+    });
+
+    it('should record a request inside the cooldown as throttled, and still emit the event', async () => {
+      const { service, published, emails } = requestServiceWith(false);
+
+      await service.requestReset('someone@example.com');
+
+      expect(emails.record.mock.calls[0][2]).toBe(EmailStatus.Throttled);
+      expect(published).toHaveLength(1);
+      expect(published[0][0]).toBe(PASSWORD_RESET_EVENTS.requested);
+    });
+
+    it.each(['not-an-email', 'a b@example.com', '"quoted"@example.com', ''])(
+      'should refuse the malformed address %p with INVALID_EMAIL, recording nothing',
+      async (address) => {
+        const { service, published, transactions, emails } = requestServiceWith(true);
+
+        const error = await refusal(service.requestReset(address));
+
+        expect(error.code).toBe(PasswordResetErrorCode.InvalidEmail);
+        expect(transactions).toHaveLength(0);
+        expect(emails.record).not.toHaveBeenCalled();
+        expect(published).toEqual([]);
+      },
+    );
+  });
+
+  describe('verify', () => {
+    it('should answer when a live token expires, without using it up', async () => {
+      const { service, resetTokens } = resetServiceWith();
+
+      await expect(service.verify(TOKEN)).resolves.toBe(LIVE.expiresAt);
+      expect(resetTokens.findLive).toHaveBeenCalledWith(TOKEN);
+      expect(resetTokens.consume).not.toHaveBeenCalled();
+    });
+
+    it('should refuse an unknown or expired token with the one invalid-link answer', async () => {
+      const { service } = resetServiceWith({ live: null });
+
+      await expectInvalidToken(service.verify(TOKEN));
+    });
+  });
+
+  describe('reset', () => {
+    it("should check the password against the account's address, then change it via the changer with the plain password", async () => {
+      const { service, policy, passwordChanger } = resetServiceWith();
+
+      await service.reset(TOKEN, NEW_PASSWORD);
+
+      expect(policy.assertAcceptable).toHaveBeenCalledWith(NEW_PASSWORD, USER.email);
+      expect(passwordChanger.change).toHaveBeenCalledTimes(1);
+      const [user, password, via] = passwordChanger.change.mock.calls[0];
+      expect(user).toBe(USER);
+      expect(password).toBe(NEW_PASSWORD);
+      expect(via).toBe('reset');
+      expect(policy.assertAcceptable.mock.invocationCallOrder[0]).toBeLessThan(
+        passwordChanger.change.mock.invocationCallOrder[0],
+      );
+    });
+
+    it("should use the token up inside the changer's transaction", async () => {
+      const { service, resetTokens } = resetServiceWith();
+
+      await service.reset(TOKEN, NEW_PASSWORD);
+
+      expect(resetTokens.consume).toHaveBeenCalledWith(LIVE.id, manager);
+    });
+
+    it('should publish PasswordResetCompletedEvent with the user id and the change time, and nothing else', async () => {
+      const { service, published, changedAt } = resetServiceWith();
+
+      await service.reset(TOKEN, NEW_PASSWORD);
+
+      expect(published).toHaveLength(1);
+      const [name, event] = published[0];
+      expect(name).toBe(PASSWORD_RESET_EVENTS.completed);
+      expect(event).toBeInstanceOf(PasswordResetCompletedEvent);
+      expect(event).toEqual(new PasswordResetCompletedEvent(USER.id, changedAt));
+      expect(Object.keys(event as object).sort()).toEqual(['completedAt', 'userId']);
+      const serialised = JSON.stringify(event);
+      for (const secret of [USER.email, TOKEN, NEW_PASSWORD]) {
+        expect(serialised).not.toContain(secret);
+      }
+    });
+
+    it('should refuse an unknown or expired token before looking at the password', async () => {
+      const { service, policy, passwordChanger, published } = resetServiceWith({ live: null });
+
+      await expectInvalidToken(service.reset(TOKEN, NEW_PASSWORD));
+
+      expect(policy.assertAcceptable).not.toHaveBeenCalled();
+      expect(passwordChanger.change).not.toHaveBeenCalled();
+      expect(published).toEqual([]);
+    });
+
+    it('should refuse a token whose account no longer exists', async () => {
+      const { service, users, passwordChanger, published } = resetServiceWith({ user: null });
+
+      await expectInvalidToken(service.reset(TOKEN, NEW_PASSWORD));
+
+      expect(users.findById).toHaveBeenCalledWith(LIVE.userId);
+      expect(passwordChanger.change).not.toHaveBeenCalled();
+      expect(published).toEqual([]);
+    });
+
+    it('should leave the token usable when the password is refused', async () => {
+      const { service, resetTokens, passwordChanger, published } = resetServiceWith({
+        weak: true,
+      });
+
+      const error = await refusal(service.reset(TOKEN, 'password123'));
+
+      expect(error.code).toBe(PasswordResetErrorCode.WeakPassword);
+      expect(passwordChanger.change).not.toHaveBeenCalled();
+      expect(resetTokens.consume).not.toHaveBeenCalled();
+      expect(published).toEqual([]);
+    });
+
+    it('should refuse, and announce nothing, when a concurrent reset used the token first', async () => {
+      const { service, published } = resetServiceWith({ consumed: null });
+
+      await expectInvalidToken(service.reset(TOKEN, NEW_PASSWORD));
+
+      expect(published).toEqual([]);
+    });
+  });
+
+  describe('forgetUser', () => {
+    it('should revoke every reset link of the account, and nothing else', async () => {
+      const { service, resetTokens, passwordChanger, published } = resetServiceWith();
+
+      await service.forgetUser('user-99');
+
+      expect(resetTokens.revokeAllForUser).toHaveBeenCalledTimes(1);
+      expect(resetTokens.revokeAllForUser).toHaveBeenCalledWith('user-99');
+      expect(passwordChanger.change).not.toHaveBeenCalled();
+      expect(published).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { normalizeEmail } from '../common/email-address';
+import { UnitOfWork } from '../database/unit-of-work';
+import { EmailQueueService } from '../email-queue/email-queue.service';
+import { EmailKind, EmailStatus } from '../email-queue/queued-email.entity';
+import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
+import {
+  PASSWORD_RESET_EVENTS,
+  PasswordResetCompletedEvent,
+  PasswordResetRequestedEvent,
+} from '../events/password-reset-events';
+import { PasswordResetEventsPublisher } from '../events/password-reset-events.publisher';
+import { EmailCooldownService } from '../limits/per-address/email-cooldown.service';
+import { PasswordChanger } from '../passwords/password-changer.service';
+import { PasswordPolicy } from '../passwords/password-policy.service';
+import { ResetTokensService } from '../tokens/reset-tokens.service';
+import { PasswordResetUsers } from '../users/password-reset-users';
+
+/** One answer for unknown, used and expired tokens, so none can be told apart. */
+export const INVALID_RESET_TOKEN_MESSAGE =
+  'This reset link is invalid or has expired. Request a new one.';
+
+function invalidToken(): PasswordResetError {
+  return new PasswordResetError(
+    PasswordResetErrorCode.InvalidResetToken,
+    INVALID_RESET_TOKEN_MESSAGE,
+  );
+}
+
+/**
+ * The forgot-password → email → new-password flow, for the module's routes and for hosts that call
+ * it from their own code. Failures are {@link PasswordResetError}s.
+ */
+@Injectable()
+export class PasswordResetService {
+  constructor(
+    private readonly users: PasswordResetUsers,
+    private readonly resetTokens: ResetTokensService,
+    private readonly policy: PasswordPolicy,
+    private readonly db: UnitOfWork,
+    private readonly events: PasswordResetEventsPublisher,
+    private readonly emails: EmailQueueService,
+    private readonly cooldown: EmailCooldownService,
+    private readonly passwordChanger: PasswordChanger,
+  ) {}
+
+  /**
+   * Asks for a reset link to be emailed to `email`, if it has an account. Does the same work for
+   * every address, known or not: records the request (as throttled inside the address's cooldown or
+   * past its daily cap) and emits an event. Looking up the account, issuing the token and sending the
+   * email happen afterwards, in the email queue. The address is normalised first.
+   */
+  async requestReset(email: string): Promise<void> {
+    const normalised = normalizeEmail(email);
+    if (!normalised.ok) {
+      throw new PasswordResetError(PasswordResetErrorCode.InvalidEmail, normalised.reason);
+    }
+    const now = new Date();
+    const requestId = await this.db.transaction(async (manager) => {
+      const allowed = await this.cooldown.tryAcquire(normalised.email, now, manager);
+      const status = allowed ? EmailStatus.Pending : EmailStatus.Throttled;
+      return this.emails.record(EmailKind.PasswordReset, normalised.email, status, now, manager);
+    });
+    this.events.publish(
+      PASSWORD_RESET_EVENTS.requested,
+      new PasswordResetRequestedEvent(requestId, now),
+    );
+  }
+
+  /** When the link's token expires; does not use it up. */
+  async verify(token: string): Promise<Date> {
+    const live = await this.resetTokens.findLive(token);
+    if (!live) throw invalidToken();
+    return live.expiresAt;
+  }
+
+  /**
+   * Checks the token without using it, checks the new password (a refused password leaves the link
+   * usable), and only then uses the token up and sets the password in one transaction. Every other
+   * link and session of the account ends; nobody is signed in.
+   */
+  async reset(token: string, newPassword: string): Promise<void> {
+    const live = await this.resetTokens.findLive(token);
+    if (!live) throw invalidToken();
+    const user = await this.users.findById(live.userId);
+    if (!user) throw invalidToken();
+
+    await this.policy.assertAcceptable(newPassword, user.email);
+    const completedAt = await this.passwordChanger.change(
+      user,
+      newPassword,
+      'reset',
+      async (manager) => {
+        // Of concurrent resets with one token, only the one that deletes the row goes on.
+        if ((await this.resetTokens.consume(live.id, manager)) === null) throw invalidToken();
+      },
+    );
+    this.events.publish(
+      PASSWORD_RESET_EVENTS.completed,
+      new PasswordResetCompletedEvent(user.id, completedAt),
+    );
+  }
+
+  /** Ends the account's reset links: for hosts that delete a user from their own table. */
+  async forgetUser(userId: string): Promise<void> {
+    await this.resetTokens.revokeAllForUser(userId);
+  }
+}

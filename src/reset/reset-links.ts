@@ -1,0 +1,21 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
+import type { PasswordResetSettings } from '../password-reset.options';
+
+/**
+ * Builds links from the options only, never from a request's Host or Forwarded headers. The token
+ * rides in the fragment, which browsers never send to a server nor put in a Referer.
+ */
+@Injectable()
+export class ResetLinks {
+  constructor(@Inject(PASSWORD_RESET_SETTINGS) private readonly settings: PasswordResetSettings) {}
+
+  resetLink(token: string): string {
+    return `${this.pageUrl()}#token=${token}`;
+  }
+
+  /** The reset page without a token, where someone can ask for a new link. */
+  pageUrl(): string {
+    return `${this.settings.frontendUrl}${this.settings.resetPath}`;
+  }
+}
