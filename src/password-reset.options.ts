@@ -42,6 +42,13 @@ export interface PasswordResetModuleOptions {
   subjects?: { passwordReset?: string; passwordChanged?: string };
   /** Sender of the emails (default: the `defaults.from` of the host's `MailerModule`). */
   from?: string;
+  /**
+   * Serve the reference reset page (HTML, one script, one stylesheet) at `resetPath`, under the host's
+   * prefix (default false: a host usually has its own front end).
+   */
+  resetPage?: boolean;
+  /** Where the reset page sends people to sign in once the password is set (default `frontendUrl`). */
+  signInUrl?: string;
   /** Folder with the email templates, `layout.hbs` and both parts of each email (default: the templates shipped in the package). */
   templatesDir?: string;
   /** argon2id cost for the built-in users' passwords (default 19456 KiB, 2 passes, 1 lane: OWASP's minimum). */
@@ -107,6 +114,8 @@ export interface PasswordResetSettings {
   appName: string;
   subjects: { passwordReset: string; passwordChanged: string };
   from?: string;
+  resetPage: boolean;
+  signInUrl: string;
   templatesDir: string;
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   minPasswordScore: number;
@@ -276,6 +285,8 @@ export function resolvePasswordResetOptions(
       ),
     },
     from: given.from,
+    resetPage: given.resetPage ?? false,
+    signInUrl: given.signInUrl ?? frontendUrl,
     templatesDir,
     argon2: {
       memoryCost: integer(

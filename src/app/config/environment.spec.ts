@@ -430,8 +430,18 @@ describe('config namespaces', () => {
 
 describe(passwordResetOptionsFrom.name, () => {
   it('should give options the module accepts, equal to its own defaults, for an empty environment', () => {
+    // The reference page is the one default the service sets differently: on outside production.
     expect(settingsFrom({})).toEqual(
-      resolvePasswordResetOptions({ frontendUrl: 'http://localhost:3000' }, true),
+      resolvePasswordResetOptions({ frontendUrl: 'http://localhost:3000', resetPage: true }, true),
+    );
+  });
+
+  it('should serve the reset page outside production, and in production only when asked', () => {
+    expect(settingsFrom({ NODE_ENV: 'test' }).resetPage).toBe(true);
+    expect(settingsFrom(PRODUCTION).resetPage).toBe(false);
+    expect(settingsFrom({ ...PRODUCTION, RESET_PAGE_ENABLED: 'true' }).resetPage).toBe(true);
+    expect(settingsFrom({ SIGN_IN_URL: 'https://app.example.com/login' }).signInUrl).toBe(
+      'https://app.example.com/login',
     );
   });
 

@@ -361,6 +361,34 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'SWAGGER_ENABLED must be true or false' })
   SWAGGER_ENABLED?: boolean;
 
+  /** The reference reset page at RESET_PASSWORD_PATH: on outside production, off in it unless true. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'RESET_PAGE_ENABLED must be true or false' })
+  RESET_PAGE_ENABLED?: boolean;
+
+  /** Where the reset page sends people to sign in after a reset (default: FRONTEND_URL). */
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'SIGN_IN_URL must be an absolute http(s) URL' },
+  )
+  SIGN_IN_URL?: string;
+
+  /** DKIM signing of outgoing mail: all three, or none. */
+  @IsOptional()
+  @Matches(/^[a-z0-9.-]+$/i, { message: 'DKIM_DOMAIN must be a domain name' })
+  DKIM_DOMAIN?: string;
+
+  @IsOptional()
+  @Matches(/^[a-z0-9._-]+$/i, { message: 'DKIM_SELECTOR must be a DNS label' })
+  DKIM_SELECTOR?: string;
+
+  /** The PEM private key itself, or the path of a file holding it. Never logged. */
+  @IsOptional()
+  @IsString()
+  DKIM_PRIVATE_KEY?: string;
+
   @IsOptional()
   @Matches(/^rediss?:\/\/.+/, {
     message: 'REDIS_URL must be redis://[user:pass@]host:port[/db] or rediss://…',

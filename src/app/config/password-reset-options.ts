@@ -15,6 +15,9 @@ export function passwordResetOptionsFrom(env: EnvironmentVariables): PasswordRes
     appName: env.APP_NAME,
     subjects: { passwordReset: env.MAIL_RESET_SUBJECT, passwordChanged: env.MAIL_CHANGED_SUBJECT },
     templatesDir: env.MAIL_TEMPLATES_DIR,
+    // The reference page: there to try the whole flow, replaced by a real front end in production.
+    resetPage: env.RESET_PAGE_ENABLED ?? env.NODE_ENV !== 'production',
+    signInUrl: env.SIGN_IN_URL,
     argon2: {
       memoryCost: env.ARGON2_MEMORY_KIB,
       timeCost: env.ARGON2_TIME_COST,
