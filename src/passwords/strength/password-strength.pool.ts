@@ -11,8 +11,13 @@ import type { StrengthResult, StrengthTask } from './password-strength.types';
 export const STRENGTH_CHECK_TIMEOUT_MS = 2_000;
 /** Starting a thread loads the dictionaries (and, under ts-node, the compiler): not part of a budget. */
 const WARM_UP_TIMEOUT_MS = 60_000;
-/** Each thread holds zxcvbn's dictionaries (about 80 MiB); this bounds what one can grow to. */
+/** Each thread holds zxcvbn's dictionaries and their index (about 65 MiB); this bounds what one can grow to. */
 const WORKER_HEAP_LIMIT_MB = 128;
+/**
+ * A check allocates a few megabytes of short-lived objects; a small young generation collects them
+ * often and cheaply instead of letting the thread's memory grow by tens of megabytes.
+ */
+const WORKER_YOUNG_GENERATION_MB = 4;
 
 /**
  * The built worker is JavaScript; under ts-jest and ts-node the sources are TypeScript, which a new
@@ -53,7 +58,10 @@ export class PasswordStrengthPool implements OnModuleDestroy {
       maxQueue: 'auto',
       // Below the event loop, like argon2's threads (see lowerThreadPoolPriority).
       niceIncrement: BACKGROUND_NICE,
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_LIMIT_MB },
+      resourceLimits: {
+        maxOldGenerationSizeMb: WORKER_HEAP_LIMIT_MB,
+        maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+      },
     });
     this.ready = this.warmUp();
   }
