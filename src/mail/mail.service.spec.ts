@@ -1,4 +1,5 @@
-import type { ISendMailOptions, MailerService } from '@nestjs-modules/mailer';
+import { ISendMailOptions, MailerOptions, MailerService } from '@nestjs-modules/mailer';
+import { createTransport } from 'nodemailer';
 import Handlebars from 'handlebars';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,6 +121,92 @@ describe(MailService.name, () => {
       expect(text).toContain(`changed on ${whenText}.`);
       expect(text).toContain('If this was not you');
       expect(text).toContain(forgotPasswordUrl);
+    });
+  });
+
+  it('should mark both emails as automatic, so no vacation reply or other auto-answer comes back', async () => {
+    const { service, mailer } = serviceWith();
+
+    await service.sendPasswordReset({ to: 'a@acme.example', link, expiresAt: when });
+    await service.sendPasswordChanged({
+      to: 'a@acme.example',
+      changedAt: when,
+      forgotPasswordUrl: 'https://acme.example/reset-password',
+    });
+
+    for (const mail of mailer.sent) {
+      expect(mail.headers).toEqual({
+        'Auto-Submitted': 'auto-generated',
+        'X-Auto-Response-Suppress': 'All',
+      });
+    }
+  });
+
+  it("should put each email's preheader, hidden, first in the HTML body and nowhere in the text", async () => {
+    const { service, mailer } = serviceWith({ appName: 'Tom & Jerry' });
+
+    await service.sendPasswordReset({ to: 'a@acme.example', link, expiresAt: when });
+    await service.sendPasswordChanged({
+      to: 'a@acme.example',
+      changedAt: when,
+      forgotPasswordUrl: 'https://acme.example/reset-password',
+    });
+
+    const preheaders = [
+      `Your link to choose a new Tom &amp; Jerry password. It works once, until ${whenText}.`,
+      `Your Tom &amp; Jerry password was changed on ${whenText}. If this was not you, reset it now.`,
+    ];
+    mailer.sent.forEach((mail, i) => {
+      const html = asText(mail.html);
+      const hidden = /<body[^>]*>\s*<div style="display:none;[^"]*">([^<]*)<\/div>/.exec(html);
+      expect(hidden?.[1]).toBe(preheaders[i]);
+      // The block leaves nothing where the body declares it, and the text part stays as written.
+      expect(html.split(preheaders[i])).toHaveLength(2);
+      expect(asText(mail.text)).not.toContain('It works once, until');
+      expect(asText(mail.text)).not.toContain('reset it now');
+    });
+  });
+
+  describe('as nodemailer builds the message', () => {
+    /** The host's mailer as a host configures it, with a default sender of its own. */
+    function nodemailerHost() {
+      const options: MailerOptions = {
+        transport: { streamTransport: true, buffer: true },
+        defaults: { from: '"Host" <no-reply@host.example>' },
+      };
+      // The mailer's own factory is not exported; this one builds the same transport (the cast
+      // bridges the mailer's bundled nodemailer types and ours).
+      const factory = {
+        createTransport: () => createTransport(options.transport, options.defaults),
+      } as unknown as ConstructorParameters<typeof MailerService>[1];
+      const mailer = new MailerService(options, factory);
+      const sendMail = jest.spyOn(mailer, 'sendMail');
+      const messageId = async (): Promise<string> =>
+        ((await sendMail.mock.results[0].value) as { messageId: string }).messageId;
+      return { mailer, messageId };
+    }
+
+    it("should get a Message-ID in the domain of the module's `from`", async () => {
+      const { mailer, messageId } = nodemailerHost();
+      const service = new MailService(mailer, resolvePasswordResetOptions(ACME, false));
+
+      await service.sendPasswordReset({ to: 'a@example.org', link, expiresAt: when });
+
+      expect(await messageId()).toMatch(/^<[\w.-]+@acme\.example>$/);
+    });
+
+    it("should get a Message-ID in the domain of the mailer's default sender when the module has none", async () => {
+      const { mailer, messageId } = nodemailerHost();
+      const settings = resolvePasswordResetOptions({ ...ACME, from: undefined }, false);
+      const service = new MailService(mailer, settings);
+
+      await service.sendPasswordChanged({
+        to: 'a@example.org',
+        changedAt: when,
+        forgotPasswordUrl: 'https://acme.example/reset-password',
+      });
+
+      expect(await messageId()).toMatch(/^<[\w.-]+@host\.example>$/);
     });
   });
 

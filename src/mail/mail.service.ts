@@ -28,12 +28,33 @@ interface CompiledEmail {
   text: Handlebars.TemplateDelegate;
 }
 
+/** What a body template hands to the layout besides its markup (filled by its helpers). */
+interface BodySlots {
+  preheader?: Handlebars.SafeString;
+}
+
+/**
+ * On every message. They mark it as sent by a program, not a person: mail servers send no vacation
+ * replies or other automatic answers to it (RFC 3834; the second header is Exchange's own), and
+ * filters that look for them treat it as transactional mail.
+ */
+const TRANSACTIONAL_HEADERS = {
+  'Auto-Submitted': 'auto-generated',
+  'X-Auto-Response-Suppress': 'All',
+};
+
 /**
  * Renders and sends the module's emails. It renders both parts itself, from its own templates
  * directory (a shared `layout.hbs` around each email's `.hbs` body, and a `.text.hbs` plain-text
  * part), so it works with the host's `MailerModule` whatever its template settings are; the host's
  * mailer only carries the finished message. It knows templates and addresses, nothing about accounts
  * or tokens. Every message is multipart/alternative.
+ *
+ * A body template may declare its preheader, the summary inboxes show after the subject, with
+ * `{{#preheader}}…{{/preheader}}`; the layout places it, as `{{preheaderText}}`, hidden at the top of
+ * the HTML (a `{{preheader}}` there would call the helper). The
+ * `Message-ID` is left to nodemailer, which builds it in the domain of the sender actually used
+ * (this module's `from`, or else the host mailer's `defaults.from`).
  */
 @Injectable()
 export class MailService {
@@ -44,7 +65,18 @@ export class MailService {
   constructor(
     @Inject(MAILER) private readonly mailer: MailerService,
     @Inject(PASSWORD_RESET_SETTINGS) private readonly settings: PasswordResetSettings,
-  ) {}
+  ) {
+    // The block is written where the email's wording is (its body template), but shown by the
+    // layout: it leaves nothing in the body and hands its rendered (escaped) text to the layout.
+    this.handlebars.registerHelper(
+      'preheader',
+      function (this: unknown, options: Handlebars.HelperOptions): string {
+        const slots = (options.data as { slots?: BodySlots }).slots;
+        if (slots) slots.preheader = new Handlebars.SafeString(options.fn(this).trim());
+        return '';
+      },
+    );
+  }
 
   sendPasswordReset(mail: PasswordResetMail): Promise<void> {
     return this.send('password-reset', mail.to, this.settings.subjects.passwordReset, {
@@ -69,15 +101,15 @@ export class MailService {
   ): Promise<void> {
     const fullContext = { ...context, appName: this.settings.appName, subject };
     const { html, text } = this.templates(template);
+    const slots: BodySlots = {};
+    const body = new Handlebars.SafeString(html(fullContext, { data: { slots } }));
     await this.mailer.sendMail({
       to,
       // Unset: the host mailer's `defaults.from`.
       ...(this.settings.from ? { from: this.settings.from } : {}),
       subject,
-      html: this.layoutTemplate()({
-        ...fullContext,
-        body: new Handlebars.SafeString(html(fullContext)),
-      }),
+      headers: TRANSACTIONAL_HEADERS,
+      html: this.layoutTemplate()({ ...fullContext, preheaderText: slots.preheader ?? '', body }),
       text: text(fullContext),
     });
   }

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { appConfig } from './app.config';
@@ -22,6 +23,11 @@ const PRODUCTION = {
   SMTP_HOST: 'smtp.example.com',
   MAIL_FROM: '"Example" <no-reply@example.com>',
 };
+
+const pem = (key: KeyObject): string => key.export({ type: 'pkcs8', format: 'pem' }) as string;
+/** The smallest RSA key DKIM accepts, for speed. */
+const DKIM_KEY = pem(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey);
+const DKIM = { DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 'mail2030', DKIM_PRIVATE_KEY: DKIM_KEY };
 
 function errorThrownBy(fn: () => unknown): unknown {
   try {
@@ -216,6 +222,34 @@ describe(parseEnvironment.name, () => {
   it('should accept sqlite and postgres DATABASE_URLs', () => {
     for (const url of ['sqlite::memory:', 'postgres://u:p@db:5432/app', 'postgresql://db/app']) {
       expect(parseEnvironment({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+    }
+  });
+
+  it('should refuse part of a DKIM set-up in one problem naming what is missing', () => {
+    expect(environmentErrorOf({ DKIM_DOMAIN: 'example.com' }).problems).toEqual([
+      'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together: set DKIM_SELECTOR and DKIM_PRIVATE_KEY too, or none of them',
+    ]);
+    expect(environmentErrorOf({ ...DKIM, DKIM_SELECTOR: '' }).problems).toEqual([
+      expect.stringContaining('set DKIM_SELECTOR too, or none of them'),
+    ]);
+    expect(parseEnvironment(DKIM).DKIM_PRIVATE_KEY).toBe(DKIM_KEY);
+  });
+
+  it('should refuse a DKIM_PRIVATE_KEY that cannot sign, without quoting it', () => {
+    const refusals: [string, RegExp][] = [
+      ['/nowhere/dkim.pem', /neither a PEM private key nor the path of a readable file \(ENOENT\)/],
+      [DKIM_KEY.replace(/\n[A-Za-z0-9+/]{8}/, '\n'), /does not hold a private key in PEM form/],
+      [pem(generateKeyPairSync('ed25519').privateKey), /must be an RSA key, not ed25519/],
+      [
+        pem(generateKeyPairSync('rsa', { modulusLength: 512 }).privateKey),
+        /must be at least 1024 bits long/,
+      ],
+    ];
+    for (const [key, problem] of refusals) {
+      const error = environmentErrorOf({ ...DKIM, DKIM_PRIVATE_KEY: key });
+
+      expect(error.problems).toEqual([expect.stringMatching(problem)]);
+      expect(error.message).not.toContain(key.trim().split('\n')[1] ?? key);
     }
   });
 });
@@ -415,6 +449,30 @@ describe('config namespaces', () => {
       expect(password).toBeInstanceOf(Secret);
       expect(password?.reveal()).toBe('hunter2-smtp-password');
       expect(JSON.stringify(config)).not.toContain('hunter2-smtp-password');
+    });
+
+    it('should read DKIM_PRIVATE_KEY as the PEM itself or as a file holding it, into a Secret', () => {
+      expect(mailConfig().dkim).toBeUndefined();
+      const dir = mkdtempSync(join(tmpdir(), 'dkim-'));
+      try {
+        writeFileSync(join(dir, 'dkim.pem'), DKIM_KEY);
+        const oneLine = DKIM_KEY.trim().replace(/\n/g, '\\n');
+        for (const given of [DKIM_KEY, join(dir, 'dkim.pem'), oneLine]) {
+          Object.assign(process.env, { ...DKIM, DKIM_PRIVATE_KEY: given });
+
+          const { dkim } = mailConfig();
+
+          expect(dkim).toEqual({
+            domainName: 'example.com',
+            keySelector: 'mail2030',
+            privateKey: expect.any(Secret),
+          });
+          expect(dkim?.privateKey.reveal().trim()).toBe(DKIM_KEY.trim());
+          expect(JSON.stringify(dkim)).not.toContain('PRIVATE KEY');
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('should leave the SMTP password undefined when none is set', () => {

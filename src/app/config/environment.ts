@@ -21,6 +21,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { dkimPrivateKeyProblem } from './dkim-private-key';
 
 export const NODE_ENVIRONMENTS = ['development', 'production', 'test'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
@@ -34,19 +35,24 @@ const isProduction = (env: EnvironmentVariables): boolean => env.NODE_ENV === 'p
 const requiredInProduction = (env: EnvironmentVariables, value: unknown): boolean =>
   isProduction(env) || value !== undefined;
 
-/** A rule that needs the other variables: `check(value, env)` says whether `value` is acceptable. */
+/**
+ * A rule that needs the other variables: `check(value, env)` says whether `value` is acceptable;
+ * `message` may depend on them too.
+ */
 function crossCheck(
   name: string,
   check: (value: unknown, env: EnvironmentVariables) => boolean,
-  message: string,
+  message: string | ((value: unknown, env: EnvironmentVariables) => string),
 ): new () => ValidatorConstraintInterface {
   @ValidatorConstraint({ name })
   class CrossCheck implements ValidatorConstraintInterface {
     validate(value: unknown, args: ValidationArguments): boolean {
       return check(value, args.object as EnvironmentVariables);
     }
-    defaultMessage(): string {
-      return message;
+    defaultMessage(args: ValidationArguments): string {
+      return typeof message === 'string'
+        ? message
+        : message(args.value, args.object as EnvironmentVariables);
     }
   }
   return CrossCheck;
@@ -78,6 +84,26 @@ const AtLeastLoginMaxFailures = crossCheck(
   'atLeastLoginMaxFailures',
   (value, env) => typeof value === 'number' && value >= env.LOGIN_MAX_FAILURES,
   'LOGIN_MAX_FAILURES_PER_ADDRESS must be at least LOGIN_MAX_FAILURES',
+);
+
+const DKIM_VARIABLES = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'] as const;
+const missingDkimVariables = (env: EnvironmentVariables): string[] =>
+  DKIM_VARIABLES.filter((name) => env[name] === undefined);
+const anyDkimVariable = (env: EnvironmentVariables): boolean =>
+  missingDkimVariables(env).length < DKIM_VARIABLES.length;
+
+// Half a DKIM set-up would send unsigned mail while the operator believes it is signed.
+const DkimAllOrNone = crossCheck(
+  'dkimAllOrNone',
+  (_value, env) => missingDkimVariables(env).length === 0,
+  (_value, env) =>
+    `DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together: set ${missingDkimVariables(env).join(' and ')} too, or none of them`,
+);
+
+const DkimKeyUsable = crossCheck(
+  'dkimKeyUsable',
+  (value) => typeof value !== 'string' || dkimPrivateKeyProblem(value) === undefined,
+  (value) => dkimPrivateKeyProblem(value as string) ?? 'DKIM_PRIVATE_KEY cannot sign',
 );
 
 // Reads the raw value: implicit conversion would already have turned "false" into true.
@@ -384,9 +410,10 @@ export class EnvironmentVariables {
   @Matches(/^[a-z0-9._-]+$/i, { message: 'DKIM_SELECTOR must be a DNS label' })
   DKIM_SELECTOR?: string;
 
-  /** The PEM private key itself, or the path of a file holding it. Never logged. */
-  @IsOptional()
-  @IsString()
+  /** The PEM private key (RSA) itself, or the path of a file holding it. Never logged. */
+  @ValidateIf(anyDkimVariable)
+  @Validate(DkimAllOrNone)
+  @Validate(DkimKeyUsable)
   DKIM_PRIVATE_KEY?: string;
 
   @IsOptional()

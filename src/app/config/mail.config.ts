@@ -1,7 +1,18 @@
 import { registerAs } from '@nestjs/config';
 import { resolve } from 'node:path';
 import { Secret } from '../../common/secret';
+import { readDkimPrivateKey } from './dkim-private-key';
 import { loadEnvironment } from './environment';
+
+/** DKIM signing of every outgoing message, in nodemailer's terms. */
+export interface DkimConfig {
+  /** The `d=` domain: the sender's domain, or one it is aligned with. */
+  domainName: string;
+  /** The `s=` selector: the public key is the TXT record of `<selector>._domainkey.<domain>`. */
+  keySelector: string;
+  /** The RSA private key, PEM. */
+  privateKey: Secret;
+}
 
 /** How the standalone service's `MailerModule` sends: SMTP, or the dev mailbox outside production. */
 export interface MailConfig {
@@ -23,6 +34,8 @@ export interface MailConfig {
         password?: Secret;
       }
     | { kind: 'dev-mailbox'; dir: string };
+  /** Set when DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY are (validation allows all or none). */
+  dkim?: DkimConfig;
 }
 
 export const mailConfig = registerAs('mail', (): MailConfig => {
@@ -42,5 +55,13 @@ export const mailConfig = registerAs('mail', (): MailConfig => {
           password: env.SMTP_PASSWORD === undefined ? undefined : new Secret(env.SMTP_PASSWORD),
         }
       : { kind: 'dev-mailbox', dir: resolve(env.MAIL_DEV_DIR) },
+    dkim:
+      env.DKIM_DOMAIN && env.DKIM_SELECTOR && env.DKIM_PRIVATE_KEY
+        ? {
+            domainName: env.DKIM_DOMAIN,
+            keySelector: env.DKIM_SELECTOR,
+            privateKey: new Secret(readDkimPrivateKey(env.DKIM_PRIVATE_KEY)),
+          }
+        : undefined,
   };
 });

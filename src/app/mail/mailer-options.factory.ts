@@ -3,9 +3,9 @@ import type { MailConfig } from '../config/mail.config';
 import { DevMailboxTransport } from './dev-mailbox.transport';
 
 /**
- * Options for the standalone service's `MailerModule`: only a transport and a sender, no template
- * settings (the module renders its own emails). This is the only place where the SMTP password is
- * unwrapped.
+ * Options for the standalone service's `MailerModule`: only a transport, a sender and DKIM, no
+ * template settings (the module renders its own emails). This is the only place where the SMTP
+ * password and the DKIM key are unwrapped.
  */
 export function buildMailerOptions(config: MailConfig): MailerOptions {
   const transport =
@@ -29,5 +29,9 @@ export function buildMailerOptions(config: MailConfig): MailerOptions {
           socketTimeout: config.transport.timeoutMs,
         }
       : new DevMailboxTransport(config.transport.dir);
-  return { transport, defaults: { from: config.from } };
+  const dkim = config.dkim && { ...config.dkim, privateKey: config.dkim.privateKey.reveal() };
+  // DKIM as a default of every message rather than a transport option: nodemailer signs in its
+  // mailer, whatever the transport, but a transport object such as the dev mailbox has no options to
+  // carry it, and the mailbox's .eml files should be signed like the mail that leaves.
+  return { transport, defaults: { from: config.from, ...(dkim ? { dkim } : {}) } };
 }
