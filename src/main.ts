@@ -5,7 +5,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app/app.module';
 import type { AppConfig } from './app/config/app.config';
+import type { MailConfig } from './app/config/mail.config';
 import { configureApp } from './app/http/configure-app';
+import { startupMessages } from './app/http/startup-messages';
 import { lowerThreadPoolPriority } from './common/process/thread-pool-priority';
 
 async function bootstrap(): Promise<void> {
@@ -20,11 +22,15 @@ async function bootstrap(): Promise<void> {
     // Held until the configured logger is in place, then printed through it.
     bufferLogs: true,
   });
-  const { port, logLevels } = app.get(ConfigService).getOrThrow<AppConfig>('app');
+  const config = app.get(ConfigService);
+  const appConfig = config.getOrThrow<AppConfig>('app');
+  const { port, logLevels } = appConfig;
   app.useLogger(new ConsoleLogger({ logLevels }));
   configureApp(app);
   await app.listen(port);
-  new Logger('Bootstrap').log(`Listening on http://localhost:${port} (Swagger UI at /docs)`);
+  const logger = new Logger('Bootstrap');
+  for (const message of startupMessages(port, appConfig, config.getOrThrow<MailConfig>('mail')))
+    logger.log(message);
 }
 
 bootstrap().catch((error: unknown) => {

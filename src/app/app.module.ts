@@ -11,6 +11,7 @@ import { mailConfig } from './config/mail.config';
 import { passwordResetOptionsFrom } from './config/password-reset-options';
 import { validateEnvironment } from './config/validate-environment';
 import { typeOrmRoot } from './database/typeorm-root';
+import { DevMailboxModule } from './dev-mailbox/dev-mailbox.module';
 import { HealthTokenGuard } from './health/health-token.guard';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
@@ -30,15 +31,16 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions = {}): DynamicModule {
+    const configModule = ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: options.envFile === false,
+      load: [appConfig, databaseConfig, mailConfig],
+      validate: validateEnvironment,
+    });
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: options.envFile === false,
-          load: [appConfig, databaseConfig, mailConfig],
-          validate: validateEnvironment,
-        }),
+        configModule,
         typeOrmRoot(),
         EventEmitterModule.forRoot(),
         MailerModule.forRootAsync({
@@ -50,6 +52,8 @@ export class AppModule {
           useFactory: () => passwordResetOptionsFrom(loadEnvironment()),
         }),
         TerminusModule,
+        // /dev/mailbox, outside production with the dev mailbox transport only.
+        DevMailboxModule.whenEnabled(configModule),
       ],
       controllers: [HealthController],
       providers: [HealthService, HealthTokenGuard],
