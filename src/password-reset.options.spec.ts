@@ -100,6 +100,21 @@ describe(resolvePasswordResetOptions.name, () => {
     ]);
   });
 
+  it('should take a web address or a path as signInUrl, and nothing a link could run', () => {
+    const signInUrl = (value: string) =>
+      resolvePasswordResetOptions(
+        { frontendUrl: 'https://app.example.com', signInUrl: value },
+        false,
+      ).signInUrl;
+    expect(signInUrl('https://app.example.com/login')).toBe('https://app.example.com/login');
+    expect(signInUrl('/login?next=%2F')).toBe('/login?next=%2F');
+    for (const value of ['javascript:alert(1)', '//evil.example', '/\\evil.example', 'login', '']) {
+      expect(problemsOf({ frontendUrl: 'https://app.example.com', signInUrl: value })).toEqual([
+        'signInUrl must be an absolute http(s) URL or a path starting with /',
+      ]);
+    }
+  });
+
   it('should refuse a missing frontendUrl, with its name', () => {
     expect(problemsOf(undefined)).toEqual([expect.stringMatching(/frontendUrl/)]);
   });

@@ -47,7 +47,7 @@ export interface PasswordResetModuleOptions {
    * prefix (default false: a host usually has its own front end).
    */
   resetPage?: boolean;
-  /** Where the reset page sends people to sign in once the password is set (default `frontendUrl`). */
+  /** Where the reset page sends people to sign in once the password is set: an http(s) URL or a path (default `frontendUrl`). */
   signInUrl?: string;
   /** Folder with the email templates, `layout.hbs` and both parts of each email (default: the templates shipped in the package). */
   templatesDir?: string;
@@ -217,6 +217,14 @@ export function resolvePasswordResetOptions(
   if (typeof resetPath !== 'string' || !/^\/[^#?\s]*$/.test(resetPath)) {
     problems.push('resetPath must start with / and hold no ?, # or spaces');
   }
+  // Put in the reset page's sign-in link: a web address or a path, never a `javascript:` URL.
+  const signInUrl = given.signInUrl ?? frontendUrl;
+  if (
+    given.signInUrl !== undefined &&
+    (typeof signInUrl !== 'string' || !/^(https?:\/\/[^/\s?#]+|\/(?![/\\]))\S*$/i.test(signInUrl))
+  ) {
+    problems.push('signInUrl must be an absolute http(s) URL or a path starting with /');
+  }
   const appName = given.appName ?? 'Your account';
   const withAppName = (template: string) => template.replace(/\{\{\s*appName\s*\}\}/g, appName);
   const templatesDir = given.templatesDir ? resolve(given.templatesDir) : shippedTemplatesDir();
@@ -286,7 +294,7 @@ export function resolvePasswordResetOptions(
     },
     from: given.from,
     resetPage: given.resetPage ?? false,
-    signInUrl: given.signInUrl ?? frontendUrl,
+    signInUrl,
     templatesDir,
     argon2: {
       memoryCost: integer(
