@@ -1,16 +1,22 @@
 import { Body, Controller, HttpCode, HttpStatus, Ip, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../http/error-response.dto';
+import {
+  ApiBadRequest,
+  ApiBusy,
+  ApiErrorResponse,
+  ApiJsonBodyRefusals,
+  ApiRateLimited,
+  ApiUnauthorized,
+  ERROR_EXAMPLES,
+  invalidBody,
+} from '../http/error-responses.decorators';
 import { RateLimit } from '../limits/per-ip/rate-limit.decorator';
 import { AccessTokenGuard } from './access-tokens/access-token.guard';
 import { CurrentUser } from './access-tokens/current-user.decorator';
@@ -31,13 +37,29 @@ export class AccountsController {
 
   @Post('register')
   @RateLimit('register')
-  @ApiTooManyRequestsResponse({
-    type: ErrorResponseDto,
-    description: 'Too many sign-ups from this IP; see Retry-After',
+  @ApiOperation({
+    operationId: 'register',
+    summary: 'Create an account',
+    description:
+      'Creates an account with the built-in users. The address is normalised first (NFC, ' +
+      'trimmed, lower-cased, the domain in punycode); the password must not be easy to guess ' +
+      '(zxcvbn, with the address as a hint). Does not sign in: call login next.',
   })
-  @ApiOperation({ summary: 'Create an account' })
-  @ApiCreatedResponse({ type: UserResponseDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The email already has an account' })
+  @ApiCreatedResponse({ type: UserResponseDto, description: 'Created' })
+  @ApiBadRequest(
+    'The body is invalid, or the password is too easy to guess (the message says why)',
+    invalidBody(
+      'email must not contain spaces',
+      'password must be longer than or equal to 8 characters',
+    ),
+    ERROR_EXAMPLES.weakPassword,
+  )
+  @ApiErrorResponse(HttpStatus.CONFLICT, 'The address already has an account', [
+    ERROR_EXAMPLES.emailTaken,
+  ])
+  @ApiJsonBodyRefusals()
+  @ApiRateLimited('Too many sign-ups from this IP (the register limit)')
+  @ApiBusy()
   async register(@Body() body: RegisterDto): Promise<UserResponseDto> {
     return UserResponseDto.from(await this.auth.register(body.email, body.password));
   }
@@ -45,16 +67,26 @@ export class AccountsController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @RateLimit('login')
-  @ApiTooManyRequestsResponse({
-    type: ErrorResponseDto,
-    description: 'Too many logins from this IP; see Retry-After',
+  @ApiOperation({
+    operationId: 'login',
+    summary: 'Exchange email and password for an access token',
+    description:
+      'Answers the same 401 for an unknown address, a wrong password and an address locked ' +
+      'after too many failures, after the same password-hashing work. A successful login ends ' +
+      "the account's reset links (the owner remembered the password). The access token goes in " +
+      '`Authorization: Bearer …` (the `bearer` scheme).',
   })
-  @ApiOperation({ summary: 'Exchange email and password for an access token' })
-  @ApiOkResponse({ type: AccessTokenResponseDto })
-  @ApiUnauthorizedResponse({
-    type: ErrorResponseDto,
-    description: 'Unknown email or wrong password (same answer)',
-  })
+  @ApiOkResponse({ type: AccessTokenResponseDto, description: 'Signed in' })
+  @ApiBadRequest(
+    'The body is invalid',
+    invalidBody('password must be longer than or equal to 1 characters'),
+  )
+  @ApiUnauthorized(
+    'Unknown email, wrong password or locked address: the same answer',
+    ERROR_EXAMPLES.invalidCredentials,
+  )
+  @ApiJsonBodyRefusals()
+  @ApiRateLimited('Too many logins from this IP (the login limit)')
   login(@Body() body: LoginDto, @Ip() clientIp: string): Promise<AccessTokenResponseDto> {
     return this.auth.login(body.email, body.password, clientIp);
   }
@@ -62,18 +94,32 @@ export class AccountsController {
   @Post('change-password')
   @HttpCode(HttpStatus.NO_CONTENT)
   @RateLimit('changePassword')
-  @ApiTooManyRequestsResponse({
-    type: ErrorResponseDto,
-    description: 'Too many password changes or deletions from this IP; see Retry-After',
-  })
   @UseGuards(AccessTokenGuard)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Change the password; signs out every session and emails the owner' })
-  @ApiNoContentResponse({ description: 'Changed. Sign in again.' })
-  @ApiUnauthorizedResponse({
-    type: ErrorResponseDto,
-    description: 'No valid token, or wrong current password (which counts as a failed login)',
+  @ApiOperation({
+    operationId: 'changePassword',
+    summary: 'Change the password of the signed-in account',
+    description:
+      'Needs an access token (the `bearer` scheme) and the current password; a wrong current ' +
+      'password counts as a failed login. Every access token, this one included, and every reset ' +
+      'link of the account ends, and the owner is emailed that the password changed: sign in again.',
   })
+  @ApiNoContentResponse({ description: 'Changed. Sign in again.' })
+  @ApiBadRequest(
+    'The body is invalid, or the new password is too easy to guess (the message says why)',
+    invalidBody('newPassword must be longer than or equal to 8 characters'),
+    ERROR_EXAMPLES.weakPassword,
+  )
+  @ApiUnauthorized(
+    'No valid access token, or a wrong current password',
+    ERROR_EXAMPLES.noAccessToken,
+    ERROR_EXAMPLES.wrongCurrentPassword,
+  )
+  @ApiJsonBodyRefusals()
+  @ApiRateLimited(
+    'Too many password changes or deletions from this IP (the change-password limit, shared with deleteMe)',
+  )
+  @ApiBusy()
   async changePassword(
     @CurrentUser() user: UserAccount,
     @Body() body: ChangePasswordDto,

@@ -5,10 +5,15 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../http/error-response.dto';
+import {
+  ApiBadRequest,
+  ApiJsonBodyRefusals,
+  ApiRateLimited,
+  ApiUnauthorized,
+  ERROR_EXAMPLES,
+  invalidBody,
+} from '../http/error-responses.decorators';
 import { PasswordResetRoutes } from '../http/password-reset-routes.decorator';
 import { RateLimit } from '../limits/per-ip/rate-limit.decorator';
 import { AccessTokenGuard } from './access-tokens/access-token.guard';
@@ -21,10 +26,6 @@ import { UserAccount } from './user-account.entity';
 /** The signed-in owner's own account (built-in accounts only). */
 @ApiTags('users')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({
-  type: ErrorResponseDto,
-  description: 'Missing, invalid or expired token',
-})
 @PasswordResetRoutes()
 @Controller('users')
 export class MeController {
@@ -32,8 +33,18 @@ export class MeController {
 
   @Get('me')
   @UseGuards(AccessTokenGuard)
-  @ApiOperation({ summary: 'The account behind the access token' })
-  @ApiOkResponse({ type: UserResponseDto })
+  @ApiOperation({
+    operationId: 'getMe',
+    summary: 'The account behind the access token',
+    description:
+      'Needs an access token (the `bearer` scheme). Tokens issued before the last password ' +
+      'change or reset are refused. Not limited per IP.',
+  })
+  @ApiOkResponse({ type: UserResponseDto, description: 'The signed-in account' })
+  @ApiUnauthorized(
+    'No access token, or one that is invalid, expired or ended by a password change',
+    ERROR_EXAMPLES.noAccessToken,
+  )
   me(@CurrentUser() user: UserAccount): UserResponseDto {
     return UserResponseDto.from(user);
   }
@@ -43,17 +54,26 @@ export class MeController {
   @RateLimit('changePassword')
   @UseGuards(AccessTokenGuard)
   @ApiOperation({
-    summary: 'Delete the account and its reset links; needs the current password',
+    operationId: 'deleteMe',
+    summary: 'Delete the signed-in account',
+    description:
+      'Needs an access token (the `bearer` scheme) and the current password, which counts as a ' +
+      'failed login when wrong. The account and its reset links are deleted at once.',
   })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiUnauthorizedResponse({
-    type: ErrorResponseDto,
-    description: 'No valid token, or wrong password (which counts as a failed login)',
-  })
-  @ApiTooManyRequestsResponse({
-    type: ErrorResponseDto,
-    description: 'Shares the change-password limit; see Retry-After',
-  })
+  @ApiBadRequest(
+    'The body is invalid',
+    invalidBody('password must be longer than or equal to 1 characters'),
+  )
+  @ApiUnauthorized(
+    'No valid access token, or a wrong password',
+    ERROR_EXAMPLES.noAccessToken,
+    ERROR_EXAMPLES.wrongCurrentPassword,
+  )
+  @ApiJsonBodyRefusals()
+  @ApiRateLimited(
+    'Too many password changes or deletions from this IP (the change-password limit, shared with changePassword)',
+  )
   async deleteMe(
     @CurrentUser() user: UserAccount,
     @Body() body: DeleteAccountDto,

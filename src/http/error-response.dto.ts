@@ -1,19 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PasswordResetErrorCode } from '../errors/password-reset-error';
 
-/** The body of every 4xx/5xx answer. */
+/** The body of every 4xx/5xx answer (but the health routes' 503, which is their report). */
 export class ErrorResponseDto {
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', example: 400, description: 'The HTTP status, repeated' })
   statusCode: number;
 
-  @ApiProperty({ example: 'Bad Request' })
+  @ApiProperty({ example: 'Bad Request', description: "The status's reason phrase" })
   error: string;
 
-  @ApiPropertyOptional({ example: 'INVALID_RESET_TOKEN', description: 'Set for domain errors' })
-  code?: string;
+  @ApiPropertyOptional({
+    enum: PasswordResetErrorCode,
+    example: PasswordResetErrorCode.InvalidResetToken,
+    description:
+      'Set for domain errors, for clients to act on; absent for validation, size, type and limit refusals',
+  })
+  code?: PasswordResetErrorCode;
 
   @ApiProperty({
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
     example: 'This reset link is invalid or has expired. Request a new one.',
+    description:
+      'Safe to show to the user; a validation 400 lists one message per problem, as an array',
   })
   message: string | string[];
 }

@@ -1,12 +1,13 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  ApiAcceptedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
-import { ErrorResponseDto } from '../http/error-response.dto';
+  ApiBadRequest,
+  ApiBusy,
+  ApiJsonBodyRefusals,
+  ApiRateLimited,
+  ERROR_EXAMPLES,
+  invalidBody,
+} from '../http/error-responses.decorators';
 import { PasswordResetRoutes } from '../http/password-reset-routes.decorator';
 import { MessageResponseDto, VerifyResetTokenResponseDto } from '../http/responses.dto';
 import { RateLimit } from '../limits/per-ip/rate-limit.decorator';
@@ -28,15 +29,28 @@ export class PasswordResetController {
   @Post('forgot-password')
   @HttpCode(HttpStatus.ACCEPTED)
   @RateLimit('forgotPassword')
-  @ApiTooManyRequestsResponse({
-    type: ErrorResponseDto,
-    description: 'Too many requests from this IP; see Retry-After',
-  })
   @ApiOperation({
+    operationId: 'forgotPassword',
     summary: 'Ask for a reset link by email',
-    description: 'The answer is the same whether or not the address has an account.',
+    description:
+      'Answers 202 with the same body and headers for every well-formed address, with or without ' +
+      'an account, after the same work: the request is recorded, and handled after the answer. ' +
+      'An address with an account is sent an email with a link that holds the token in its fragment ' +
+      '(`#token=…`), and its older links end; an address without one is sent nothing. Per address, ' +
+      'at most one email per cooldown and a number a day (by default one a minute, five a day): ' +
+      'requests past them get the same 202 and send nothing.',
   })
-  @ApiAcceptedResponse({ type: MessageResponseDto })
+  @ApiAcceptedResponse({
+    type: MessageResponseDto,
+    description: 'Accepted: the same answer for every well-formed address',
+    example: { message: FORGOT_PASSWORD_MESSAGE },
+  })
+  @ApiBadRequest(
+    'The address is malformed (the message says why) or the body is invalid',
+    invalidBody('email must not contain spaces'),
+  )
+  @ApiJsonBodyRefusals()
+  @ApiRateLimited('Too many requests from this IP (the forgot-password limit)')
   async forgotPassword(@Body() body: ForgotPasswordDto): Promise<MessageResponseDto> {
     await this.passwordReset.requestReset(body.email);
     return { message: FORGOT_PASSWORD_MESSAGE };
@@ -45,15 +59,28 @@ export class PasswordResetController {
   @Post('reset-password/verify')
   @HttpCode(HttpStatus.OK)
   @RateLimit('resetPassword')
-  @ApiTooManyRequestsResponse({
-    type: ErrorResponseDto,
-    description: 'Shares the reset limit; see Retry-After',
-  })
   @ApiOperation({
+    operationId: 'verifyResetToken',
     summary: 'Check a reset token without using it',
-    description: 'For a reset page to show the form or an error.',
+    description:
+      'For a reset page, to show the form or a "this link has expired" state. Does not use the ' +
+      'token up. Unknown, used, expired and replaced tokens all get the same 400 ' +
+      '(`INVALID_RESET_TOKEN`), so an answer never says which. Counts against the same per-IP ' +
+      'limit as resetPassword.',
   })
-  @ApiOkResponse({ type: VerifyResetTokenResponseDto })
+  @ApiOkResponse({
+    type: VerifyResetTokenResponseDto,
+    description: 'The token is live until expiresAt',
+  })
+  @ApiBadRequest(
+    'The body is invalid, or the token is not live (one answer whatever the reason)',
+    invalidBody('token should not be empty'),
+    ERROR_EXAMPLES.invalidResetToken,
+  )
+  @ApiJsonBodyRefusals()
+  @ApiRateLimited(
+    'Too many reset attempts from this IP (the reset limit, shared with resetPassword)',
+  )
   async verifyResetToken(@Body() body: VerifyResetTokenDto): Promise<VerifyResetTokenResponseDto> {
     const expiresAt = await this.passwordReset.verify(body.token);
     return { expiresAt: expiresAt.toISOString() };
@@ -62,16 +89,33 @@ export class PasswordResetController {
   @Post('reset-password')
   @HttpCode(HttpStatus.OK)
   @RateLimit('resetPassword')
-  @ApiTooManyRequestsResponse({
-    type: ErrorResponseDto,
-    description: 'Too many attempts from this IP; see Retry-After',
-  })
   @ApiOperation({
+    operationId: 'resetPassword',
     summary: 'Set a new password with a reset token',
     description:
-      'Signs out every session. Does not sign in: the client sends the user to the login form.',
+      'Checks the token, then the new password (a refused password leaves the link usable), then ' +
+      'uses the token up and sets the password in one transaction: of concurrent requests with one ' +
+      'token, exactly one succeeds. Every session and every reset link of the account ends, and ' +
+      'the owner is emailed that the password changed. Nobody is signed in: send the user to sign ' +
+      'in with the new password.',
   })
-  @ApiOkResponse({ type: MessageResponseDto })
+  @ApiOkResponse({
+    type: MessageResponseDto,
+    description: 'Changed; nobody is signed in',
+    example: { message: RESET_DONE_MESSAGE },
+  })
+  @ApiBadRequest(
+    'The body is invalid, the token is not live (one answer whatever the reason), or the new ' +
+      'password is too easy to guess (the message says why; the link still works)',
+    invalidBody('newPassword must be longer than or equal to 8 characters'),
+    ERROR_EXAMPLES.invalidResetToken,
+    ERROR_EXAMPLES.weakPassword,
+  )
+  @ApiJsonBodyRefusals()
+  @ApiRateLimited(
+    'Too many reset attempts from this IP (the reset limit, shared with verifyResetToken)',
+  )
+  @ApiBusy()
   async resetPassword(@Body() body: ResetPasswordDto): Promise<MessageResponseDto> {
     await this.passwordReset.reset(body.token, body.newPassword);
     return { message: RESET_DONE_MESSAGE };

@@ -55,7 +55,7 @@ describe.each(databaseKinds())('GET /health and /health/details (%s)', (kind) =>
       expect(health.security).toBeUndefined();
       expect(Object.keys(health.responses).sort()).toEqual(['200', '503']);
       const detailsRoute = spec.paths['/health/details'].get;
-      expect(detailsRoute.security).toEqual([{ bearer: [] }]);
+      expect(detailsRoute.security).toEqual([{ healthToken: [] }]);
       expect(Object.keys(detailsRoute.responses).sort()).toEqual(['200', '401', '404', '503']);
       expect(spec.components.schemas.HealthStatusDto.properties.status.enum).toEqual([
         'ok',

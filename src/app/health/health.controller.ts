@@ -1,21 +1,22 @@
 import {
   Controller,
   Get,
+  HttpStatus,
   ServiceUnavailableException,
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { PasswordResetErrorCode } from '../../errors/password-reset-error';
 import { PasswordResetErrorFilter } from '../../errors/password-reset-error.filter';
-import { ErrorResponseDto } from '../../http/error-response.dto';
+import { ApiErrorResponse, ApiUnauthorized } from '../../http/error-responses.decorators';
+import { HEALTH_TOKEN_SCHEME } from '../http/api-document';
 import { HealthDetailsDto, HealthErrorDto, HealthStatusDto } from './dto/health-report.dto';
 import { HealthTokenGuard } from './health-token.guard';
 import { HealthService } from './health.service';
@@ -34,15 +35,20 @@ export class HealthController {
    */
   @Get()
   @ApiOperation({
+    operationId: 'getHealth',
     summary: 'Whether this instance can serve requests',
     description:
-      'Public and unthrottled, for load balancers and orchestrators: the status only. ' +
-      'The parts and the email queue are at GET /health/details.',
+      'Public and unthrottled, for load balancers and orchestrators: the status only, the same ' +
+      'whoever has an account. The parts and the email queue are at GET /health/details.',
   })
-  @ApiOkResponse({ type: HealthStatusDto })
+  @ApiOkResponse({
+    type: HealthStatusDto,
+    description: '`ok`, or `degraded` while mail cannot be sent or Redis is unreachable',
+  })
   @ApiServiceUnavailableResponse({
     type: HealthErrorDto,
-    description: 'The database does not answer',
+    description: 'The database does not answer (the body is the status, not an error body)',
+    example: { status: 'error' },
   })
   async check(): Promise<HealthStatusDto> {
     const status = await this.health.status();
@@ -52,19 +58,48 @@ export class HealthController {
 
   @Get('details')
   @UseGuards(HealthTokenGuard)
-  @ApiBearerAuth()
+  @ApiBearerAuth(HEALTH_TOKEN_SCHEME)
   @ApiOperation({
+    operationId: 'getHealthDetails',
     summary: 'Database, mail transport, Redis and the queue of emails, for operators',
     description:
-      'Needs `Authorization: Bearer <HEALTH_TOKEN>` (the configured token, not an access token). ' +
-      'Answers 404 when HEALTH_TOKEN is not set. Same status codes as GET /health.',
+      'Needs `Authorization: Bearer <HEALTH_TOKEN>` (the `healthToken` scheme: the configured ' +
+      'token, not an access token). Answers 404, like a route that does not exist, when ' +
+      'HEALTH_TOKEN is not set. Same status codes as GET /health. Unthrottled.',
   })
-  @ApiOkResponse({ type: HealthDetailsDto })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing or wrong token' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'HEALTH_TOKEN is not set' })
+  @ApiOkResponse({ type: HealthDetailsDto, description: 'The report; `status` as GET /health' })
+  @ApiUnauthorized('Missing or wrong health token', {
+    name: 'noHealthToken',
+    summary: 'No health token, or a wrong one',
+    value: {
+      statusCode: HttpStatus.UNAUTHORIZED,
+      error: 'Unauthorized',
+      code: PasswordResetErrorCode.Unauthenticated,
+      message: 'A valid health token is required',
+    },
+  })
+  @ApiErrorResponse(HttpStatus.NOT_FOUND, 'HEALTH_TOKEN is not set: the route does not exist', [
+    {
+      name: 'notConfigured',
+      summary: "Nest's answer for an unknown route, word for word",
+      value: {
+        statusCode: HttpStatus.NOT_FOUND,
+        error: 'Not Found',
+        message: 'Cannot GET /health/details',
+      },
+    },
+  ])
   @ApiServiceUnavailableResponse({
     type: HealthDetailsDto,
-    description: 'The database does not answer',
+    description: 'The database does not answer; the same report, with `status: "error"`',
+    example: {
+      status: 'error',
+      details: {
+        database: { status: 'down' },
+        mail: { status: 'up', transport: 'smtp' },
+        outbox: { status: 'down' },
+      },
+    },
   })
   async details(): Promise<HealthDetailsDto> {
     const report = await this.health.report();

@@ -1,9 +1,10 @@
 import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { isJsonContentType, jsonBodiesOnly } from '../../http/json-bodies-only.middleware';
 import type { AppConfig } from '../config/app.config';
+import { apiDocumentConfig } from './api-document';
 import { ClientErrorFilter } from './client-error.filter';
 
 /** The largest body any route accepts; bigger ones get a 413. */
@@ -32,18 +33,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
 
   // Production does not advertise its API unless asked to (SWAGGER_ENABLED=true).
   if (!config.swaggerEnabled) return app;
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('nest-password-reset')
-      .setDescription(
-        'Register, log in, forget your password, get a reset email, set a new one. ' +
-          'Log in, then press Authorize and paste the accessToken to call the Bearer routes.',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = SwaggerModule.createDocument(app, apiDocumentConfig());
   SwaggerModule.setup('docs', app, document);
   return app;
 }
