@@ -32,5 +32,12 @@ module.exports = {
       rootDir: '.',
       testRegex: 'test/embedding/.*\\.embedding-spec\\.ts$',
     },
+    // Real Chromium (/usr/bin/chromium) driven by playwright-core; skipped, with a reason, without it.
+    {
+      ...common,
+      displayName: 'browser',
+      rootDir: '.',
+      testRegex: 'test/browser/.*\\.browser-spec\\.ts$',
+    },
   ],
 };

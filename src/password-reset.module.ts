@@ -1,10 +1,12 @@
 import {
   ConfigurableModuleBuilder,
   DynamicModule,
+  Inject,
   MiddlewareConsumer,
   Module,
   NestModule,
   Provider,
+  RequestMethod,
   Type,
 } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
@@ -59,6 +61,7 @@ import { PasswordStrengthPool } from './passwords/strength/password-strength.poo
 import { PasswordResetController } from './reset/password-reset.controller';
 import { PasswordResetService } from './reset/password-reset.service';
 import { ResetLinks } from './reset/reset-links';
+import { resetPageRoutes } from './reset-page/reset-page.routes';
 import { passwordResetEntities } from './schema';
 import { ResetTokensService } from './tokens/reset-tokens.service';
 import { PasswordResetUsers } from './users/password-reset-users';
@@ -191,11 +194,23 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<PasswordResetM
  */
 @Module({})
 export class PasswordResetModule extends ConfigurableModuleClass implements NestModule {
+  constructor(@Inject(PASSWORD_RESET_SETTINGS) private readonly settings: PasswordResetSettings) {
+    super();
+  }
+
   /** `forRoot` and `forRootAsync` come from the builder; this adds the module's own middleware. */
   configure(consumer: MiddlewareConsumer): void {
     // JSON only on the module's routes (a form post from another site is a 415), and no caching.
     consumer
       .apply(jsonBodiesOnly, noStore)
       .forRoutes(PasswordResetController, AccountsController, MeController);
+    // The reference page's path is an option, known only once the (async) options are resolved, so
+    // it cannot be a decorated controller; middleware that answers is mounted under the host's
+    // global prefix like the controllers, and stays out of the OpenAPI document.
+    if (this.settings.resetPage) {
+      for (const { path, handler } of resetPageRoutes(this.settings)) {
+        consumer.apply(handler).forRoutes({ path, method: RequestMethod.GET });
+      }
+    }
   }
 }

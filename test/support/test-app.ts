@@ -22,6 +22,8 @@ export interface TestAppOptions {
   smtp?: SmtpTestServer;
   env?: Record<string, string>;
   logger?: CapturingLogger;
+  /** A global prefix for every route, set before start-up as a host's main.ts would. */
+  globalPrefix?: string;
 }
 
 export interface TestApp {
@@ -76,6 +78,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     const app = configureApp(
       moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger }),
     );
+    if (options.globalPrefix) app.setGlobalPrefix(options.globalPrefix);
     await app.init();
     return {
       app,
