@@ -11,6 +11,14 @@ import { ResetLinks } from '../reset/reset-links';
 import { PasswordResetUsers, ResetUser } from '../users/password-reset-users';
 import { retryDelayMs } from './retry-policy';
 
+/** A row taken for sending, with its message ready to go. */
+interface PreparedEmail {
+  request: ClaimedEmail;
+  /** For the log: what was sent, never to whom. */
+  describe: string;
+  send: () => Promise<void>;
+}
+
 /** Rows claimed per statement; under load one claim, one lookup and one update serve many requests. */
 export const BATCH_SIZE = 50;
 
@@ -28,6 +36,7 @@ export const BATCH_SIZE = 50;
 export class EmailQueueProcessor {
   private readonly logger = new Logger(EmailQueueProcessor.name);
   private readonly sends: ConcurrencyLimit;
+  private readonly prepares: ConcurrencyLimit;
   private running?: Promise<void>;
   private wanted = false;
   private stopping = false;
@@ -41,6 +50,8 @@ export class EmailQueueProcessor {
     @Inject(PASSWORD_RESET_SETTINGS) private readonly settings: PasswordResetSettings,
   ) {
     this.sends = new ConcurrencyLimit(settings.delivery.concurrentSends);
+    // As many rows made ready as are being sent: each connection has its next message waiting.
+    this.prepares = new ConcurrencyLimit(settings.delivery.concurrentSends);
   }
 
   /**
@@ -111,65 +122,98 @@ export class EmailQueueProcessor {
     const toSend = batch.filter(
       (request) => request.kind === EmailKind.PasswordChanged || accounts.has(request.email),
     );
-    await Promise.all(
-      toSend.map((request) =>
-        this.sends.run(() => this.sendOne(request, accounts.get(request.email))),
-      ),
-    );
+    await Promise.all(toSend.map((request) => this.sendOne(request, accounts.get(request.email))));
     return batch.length;
   }
 
+  /**
+   * One row: prepared (claim renewed, token issued) while the SMTP connections are busy with other
+   * rows, then sent as soon as a connection is free, under a claim renewed once more, so the send
+   * itself has the whole claim timeout and the connections never wait on the database.
+   */
   private async sendOne(request: ClaimedEmail, user: ResetUser | undefined): Promise<void> {
+    const ready = await this.prepares.run(() => this.prepare(request, user));
+    if (ready) await this.sends.run(() => this.deliver(ready));
+  }
+
+  /** Takes the row for this send and, for a reset, issues its token; null when there is nothing to send. */
+  private async prepare(
+    request: ClaimedEmail,
+    user: ResetUser | undefined,
+  ): Promise<PreparedEmail | null> {
     if (this.stopping) {
       // Shutting down between rows: hand it back for the next instance, attempt not counted.
       await this.outbox.release([request]);
-      return;
+      return null;
     }
     const held = await this.outbox.renewClaim(request);
     if (!held) {
       this.logger.warn(`Request ${request.id} was taken over by another instance; not sent here`);
+      return null;
+    }
+    try {
+      switch (held.kind) {
+        case EmailKind.PasswordReset: {
+          if (!user) return null;
+          const { token, expiresAt } = await this.resetTokens.issue(user.id);
+          // A login or password change cancels the request and then ends the account's links. If
+          // it cancelled this one while the token was being issued, the token may have outlived
+          // that end: take it back and send nothing.
+          if (!(await this.outbox.isHeld(held))) {
+            await this.resetTokens.revokeAllForUser(user.id);
+            this.logger.log(`Reset request ${held.id} was withdrawn before it was sent`);
+            return null;
+          }
+          return {
+            request: held,
+            describe: `a reset link for request ${held.id} (account ${user.id})`,
+            send: () =>
+              this.mail.sendPasswordReset({
+                to: user.email,
+                link: this.links.resetLink(token),
+                expiresAt,
+              }),
+          };
+        }
+        case EmailKind.PasswordChanged:
+          return {
+            request: held,
+            describe: `a password-changed notice for request ${held.id}`,
+            send: () =>
+              this.mail.sendPasswordChanged({
+                to: held.email,
+                changedAt: held.createdAt,
+                forgotPasswordUrl: this.links.pageUrl(),
+              }),
+          };
+      }
+    } catch (error) {
+      await this.settleFailure(held, describeError(error), new Date());
+      return null;
+    }
+  }
+
+  private async deliver(ready: PreparedEmail): Promise<void> {
+    if (this.stopping) {
+      // Its token, if any, is never sent; the next instance's replaces it (one per account).
+      await this.outbox.release([ready.request]);
+      return;
+    }
+    // A cancellation since `prepare` came before the account's links were ended, so the token issued
+    // there is already void: nothing to take back, only nothing to send.
+    const held = await this.outbox.renewClaim(ready.request);
+    if (!held) {
+      this.logger.log(`Request ${ready.request.id} was withdrawn or taken over; not sent here`);
       return;
     }
     try {
-      await this.send(held, user);
+      await ready.send();
+      this.logger.log(`Sent ${ready.describe}`);
       if (!(await this.outbox.markDone(held))) {
         this.logger.warn(`Request ${held.id} was sent but its claim had been taken over`);
       }
     } catch (error) {
       await this.settleFailure(held, describeError(error), new Date());
-    }
-  }
-
-  private async send(request: ClaimedEmail, user: ResetUser | undefined): Promise<void> {
-    switch (request.kind) {
-      case EmailKind.PasswordReset: {
-        if (!user) return;
-        const { token, expiresAt } = await this.resetTokens.issue(user.id);
-        // A login or password change cancels the request and then ends the account's links. If it
-        // cancelled this one while the token was being issued, the token may have outlived that
-        // end: take it back and send nothing.
-        if (!(await this.outbox.isHeld(request))) {
-          await this.resetTokens.revokeAllForUser(user.id);
-          this.logger.log(`Reset request ${request.id} was withdrawn before it was sent`);
-          return;
-        }
-        await this.mail.sendPasswordReset({
-          to: user.email,
-          link: this.links.resetLink(token),
-          expiresAt,
-        });
-        this.logger.log(`Sent a reset link for request ${request.id} (account ${user.id})`);
-        return;
-      }
-      case EmailKind.PasswordChanged: {
-        await this.mail.sendPasswordChanged({
-          to: request.email,
-          changedAt: request.createdAt,
-          forgotPasswordUrl: this.links.pageUrl(),
-        });
-        this.logger.log(`Sent a password-changed notice for request ${request.id}`);
-        return;
-      }
     }
   }
 
