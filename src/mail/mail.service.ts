@@ -140,11 +140,14 @@ export class MailService {
   }
 }
 
+// Built once: constructing a DateTimeFormat costs far more than formatting with it.
+const TIME_FORMAT = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'full',
+  timeStyle: 'short',
+  timeZone: 'UTC',
+});
+
 /** "Thursday, 26 November 2026 at 18:22 UTC": unambiguous for every reader. */
 function formatTime(date: Date): string {
-  return `${new Intl.DateTimeFormat('en-GB', {
-    dateStyle: 'full',
-    timeStyle: 'short',
-    timeZone: 'UTC',
-  }).format(date)} UTC`;
+  return `${TIME_FORMAT.format(date)} UTC`;
 }

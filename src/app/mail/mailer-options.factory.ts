@@ -1,6 +1,7 @@
 import type { MailerOptions } from '@nestjs-modules/mailer';
 import type { MailConfig } from '../config/mail.config';
 import { DevMailboxTransport } from './dev-mailbox.transport';
+import { noDelaySocket } from './no-delay-socket';
 
 /**
  * Options for the standalone service's `MailerModule`: only a transport, a sender and DKIM, no
@@ -27,6 +28,8 @@ export function buildMailerOptions(config: MailConfig): MailerOptions {
           connectionTimeout: config.transport.timeoutMs,
           greetingTimeout: config.transport.timeoutMs,
           socketTimeout: config.transport.timeoutMs,
+          // Our own TCP connections, with Nagle's algorithm off (see noDelaySocket).
+          getSocket: noDelaySocket,
         }
       : new DevMailboxTransport(config.transport.dir);
   const dkim = config.dkim && { ...config.dkim, privateKey: config.dkim.privateKey.reveal() };
