@@ -23,6 +23,15 @@ interface PreparedEmail {
 export const BATCH_SIZE = 50;
 
 /**
+ * Under load, how long the processor lets requests gather before it claims again. Every
+ * forgot-password request wakes it; without a pause each one cost its own claim (the queue's most
+ * expensive statement), so the claims grew with the request rate. With it there are at most about
+ * 1000 / CLAIM_COALESCE_MS claims a second, whatever the rate, and an email leaves at most this much
+ * later. A lone request after a quiet spell is claimed at once.
+ */
+export const CLAIM_COALESCE_MS = 10;
+
+/**
  * Turns claimed requests into emails: resolves the accounts, issues tokens (so a raw token exists
  * only now, never in the database), renders and sends, then settles each row. A failure is recorded
  * without secrets and retried with backoff until the attempts or the token TTL run out.
@@ -40,6 +49,8 @@ export class EmailQueueProcessor {
   private running?: Promise<void>;
   private wanted = false;
   private stopping = false;
+  /** When the last round began (epoch ms). */
+  private lastRoundAt = -Infinity;
 
   constructor(
     private readonly outbox: EmailQueueService,
@@ -82,6 +93,10 @@ export class EmailQueueProcessor {
   private async rounds(): Promise<void> {
     try {
       while (this.wanted && !this.stopping) {
+        // Woken again soon after the last round: requests are arriving, so let a few more gather.
+        const wait = this.lastRoundAt + CLAIM_COALESCE_MS - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        this.lastRoundAt = Date.now();
         this.wanted = false;
         while (!this.stopping && (await this.processBatch()) === BATCH_SIZE);
       }
