@@ -70,6 +70,18 @@ function outcome(zxcvbn: ZxcvbnFactory, password: string): string {
   return JSON.stringify({ score, guesses, sequence, feedback });
 }
 
+/** The l33t matcher's own answer (every field of every match, in order) for one password. */
+function l33tMatches(zxcvbn: ZxcvbnFactory, password: string): string {
+  const internals = zxcvbn as unknown as {
+    options: { getUserInputsOptions(inputs: string[]): unknown };
+    matching: { matchers: { dictionaryL33t: { match(options: object): unknown[] } } };
+  };
+  const userInputsOptions = internals.options.getUserInputsOptions(['alice.smith@example.com']);
+  return JSON.stringify(
+    internals.matching.matchers.dictionaryL33t.match({ password, userInputsOptions }),
+  );
+}
+
 describe('fast dictionary matcher', () => {
   afterEach(() => uninstallFastDictionaryMatcher());
 
@@ -98,4 +110,25 @@ describe('fast dictionary matcher', () => {
       expect(passwords.length).toBeGreaterThan(40);
     },
   );
+
+  // The score can hide a difference in the matches (a duplicate changes no minimum): compare them.
+  it("should give exactly the library's l33t matches, duplicates and order included", () => {
+    const zxcvbn = new ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...english.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: english.translations,
+      l33tMaxSubstitutions: 10,
+    });
+    const passwords = corpus();
+
+    uninstallFastDictionaryMatcher();
+    const expected = passwords.map((password) => l33tMatches(zxcvbn, password));
+    installFastDictionaryMatcher();
+    const actual = passwords.map((password) => l33tMatches(zxcvbn, password));
+
+    const differing = passwords.filter((_password, at) => actual[at] !== expected[at]);
+    expect(differing).toEqual([]);
+    // The corpus has l33t in it: most of its munged passwords give l33t matches.
+    expect(expected.filter((matches) => matches !== '[]').length).toBeGreaterThan(60);
+  });
 });

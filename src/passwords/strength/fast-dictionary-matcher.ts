@@ -10,7 +10,9 @@
  * the two on a few hundred passwords, and runs again whenever the library is upgraded.
  *
  * It replaces `MatchDictionary.prototype.match` because the l33t, reverse and word-sequence matchers
- * all call it through `super`; it is installed only inside the strength-check worker threads.
+ * all call it through `super`; it is installed only inside the strength-check worker threads. The
+ * l33t matcher's own loop over its readings is replaced too (see {@link fastL33tMatch}), with the
+ * same kind of test comparing its raw matches.
  */
 
 /** A dictionary hit, as zxcvbn-ts's own pass reports it. */
@@ -160,12 +162,129 @@ function fastDictionaryMatch(
   return matches;
 }
 
-/** Swaps the library's dictionary pass for {@link fastDictionaryMatch} in this thread. */
-export function installFastDictionaryMatcher(): void {
-  MatchDictionary.prototype.match = fastDictionaryMatch;
+/** One substitution in a l33t reading: `letter` stands at `i` of the reading, for `substitution`. */
+interface L33tChange {
+  i: number;
+  letter: string;
+  substitution: string;
 }
 
-/** Puts the library's own pass back (for the equivalence test). */
+/** A l33t reading of the password, as the library's unmunger produces them. */
+interface L33tReading {
+  password: string;
+  changes: L33tChange[];
+  isFullSubstitution: boolean;
+}
+
+interface L33tMatch extends Omit<DictionaryMatch, 'l33t'> {
+  l33t: true;
+  subs: { letter: string; substitution: string }[];
+  subDisplay: string;
+}
+
+interface MatchL33tInstance extends MatchDictionaryInstance {
+  options: MatchDictionaryInstance['options'] & {
+    l33tMaxSubstitutions: number;
+    trieNodeRoot: unknown;
+  };
+}
+
+type L33tPass = (this: MatchL33tInstance, options: DictionaryMatchOptions) => L33tMatch[];
+
+const MatchL33t =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@zxcvbn-ts/core/dist/matcher/dictionary/variants/matching/l33t.cjs') as {
+    prototype: { match: L33tPass };
+  };
+
+const l33tReadings =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@zxcvbn-ts/core/dist/matcher/dictionary/variants/matching/unmunger/getCleanPasswords.cjs') as (
+    password: string,
+    limit: number,
+    trieRoot: unknown,
+  ) => L33tReading[];
+
+/** The library's own l33t pass, kept for the equivalence test. */
+export const libraryL33tMatch: L33tPass = MatchL33t.prototype.match;
+
+/**
+ * Where the reading's characters `i`..`j` stand in the password (a substitution may be longer than
+ * its letter), and which substitutions fall inside them, each named once.
+ */
+function inPassword(changes: L33tChange[], i: number, j: number) {
+  let start = i;
+  let end = j;
+  const subs: { letter: string; substitution: string }[] = [];
+  const named = new Set<string>();
+  for (const { i: at, letter, substitution } of changes) {
+    const grows = substitution.length - letter.length;
+    if (at < i) {
+      start += grows;
+      end += grows;
+    } else if (at <= j) {
+      end += grows;
+      const name = `${letter}-${substitution}`;
+      if (!named.has(name)) {
+        named.add(name);
+        subs.push({ letter, substitution });
+      }
+    }
+  }
+  const subDisplay = subs.map((sub) => `${sub.substitution} -> ${sub.letter}`).join(', ');
+  return { i: start, j: end, subs, subDisplay };
+}
+
+/**
+ * The library's l33t pass, with the same matches in the same order, minus its waste: for each of up
+ * to `l33tMaxSubstitutions` readings it built a full l33t match object for every dictionary match of
+ * the reading, most of which contain no substitution at all and are thrown away, and checked each
+ * against every match kept so far (quadratic). This keeps only matches with a substitution in them,
+ * finds duplicates in a set, and builds objects only for what it keeps. A third of a realistic
+ * passphrase's check went there, and most of a crafted one's.
+ */
+function fastL33tMatch(this: MatchL33tInstance, options: DictionaryMatchOptions): L33tMatch[] {
+  const { password } = options;
+  const readings = l33tReadings(
+    password,
+    this.options.l33tMaxSubstitutions,
+    this.options.trieNodeRoot,
+  );
+  const matches: L33tMatch[] = [];
+  const kept = new Set<string>();
+  // A reading whose word covers the whole password ends the search, as in the library.
+  let wholePassword = false;
+  for (const reading of readings) {
+    if (wholePassword) break;
+    const found = MatchDictionary.prototype.match.call(this, {
+      ...options,
+      password: reading.password,
+      useLevenshtein: reading.isFullSubstitution,
+    });
+    for (const match of found) {
+      const extras = inPassword(reading.changes, match.i, match.j);
+      wholePassword ||= extras.i === 0 && extras.j === password.length - 1;
+      const token = password.slice(extras.i, extras.j + 1);
+      // Without a substitution inside, it is a plain dictionary match, found by that matcher.
+      if (token.toLowerCase() === match.matchedWord) continue;
+      const identity = `${extras.i}\u0000${extras.j}\u0000${match.dictionaryName}\u0000${match.matchedWord}`;
+      if (kept.has(identity)) continue;
+      kept.add(identity);
+      matches.push({ ...match, l33t: true, token, ...extras });
+    }
+  }
+  // As in the library: single-character l33t matches ('4' for 'a') are only noise.
+  return matches.filter((match) => match.token.length > 1);
+}
+
+/** Swaps the library's dictionary and l33t passes for the faster ones above, in this thread. */
+export function installFastDictionaryMatcher(): void {
+  MatchDictionary.prototype.match = fastDictionaryMatch;
+  MatchL33t.prototype.match = fastL33tMatch;
+}
+
+/** Puts the library's own passes back (for the equivalence test). */
 export function uninstallFastDictionaryMatcher(): void {
   MatchDictionary.prototype.match = libraryDictionaryMatch;
+  MatchL33t.prototype.match = libraryL33tMatch;
 }
