@@ -85,10 +85,14 @@ function sectionMarkers(kind: RunInfo['kind']): [string, string] {
 const INTRO = `# Benchmarks
 
 Produced by \`npm run bench\` (which builds the service, then runs \`bench/run.ts\`). The service
-under test is the production build, \`node dist/main.js\` with \`NODE_ENV=production\` (run from a
-copy of \`dist/\` taken at the start, so a rebuild meanwhile cannot change it), started as a child
-process on 127.0.0.1 with a fresh database, a local SMTP sink, and its per-IP limits, cooldowns and
-lock-outs raised so the load is not turned away. Every figure is set beside a floor or ceiling
+under test is the production build, \`node dist/main.js\` with \`NODE_ENV=production\` and the Node
+options of \`npm run start:prod\` (run from a copy of \`dist/\` taken at the start, so a rebuild
+meanwhile cannot change it), started as a child process on 127.0.0.1 with a fresh database, a local
+SMTP sink, and its per-IP limits, cooldowns and lock-outs raised so the load is not turned away. The
+per-IP limits still count every request, over windows of one second: all the load comes from one
+address, and the in-memory store scans every request of the window on each new one, which under a
+15-minute window grew to a state no real client reaches (see \`serviceEnv\` in \`bench/run.ts\`).
+Every figure is set beside a floor or ceiling
 measured **in the same run on the same machine**, and the ratio between them is what the target
 judges, so the numbers travel between machines better than raw req/s do. Where a floor is a
 different process (bare Nest app, raw argon2), the two are run in alternating short slices, one at a
@@ -129,8 +133,9 @@ What each row means:
     run) to the first 200 from \`GET /health\` (polled every 20 ms), against the bare app's spawn to
     first answer.
 11. **enumeration timing** — median response time for a known vs. an unknown address, 200
-    interleaved sequential requests each, on forgot-password and on login with a wrong password; near
-    1.00, response time tells nothing about which accounts exist.
+    interleaved sequential requests each, each after a 30 ms pause (\`BENCH_ENUMERATION_GAP_MS\`) so
+    that the previous request's email is not being sent meanwhile, on forgot-password and on login
+    with a wrong password; near 1.00, response time tells nothing about which accounts exist.
 
 Pass: ✅ meets the target, ❌ misses it, ℹ️ informational, — not measured (the reason is in the row).
 The last note says how much CPU other processes on the machine (and the hypervisor) took during
