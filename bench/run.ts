@@ -16,7 +16,7 @@
  *                                all of them are waited for before the next scenario)
  *   BENCH_CONNECTIONS=10         concurrency of rows 1-5
  *   BENCH_BOOTS=3                boots measured for row 10 (the last one is the service under test)
- *   BENCH_ENUMERATION_ROUNDS=200 requests per side in row 11
+ *   BENCH_ENUMERATION_ROUNDS=500 requests per side in row 11
  *   BENCH_ENUMERATION_GAP_MS=30  pause before each request of row 11 (see enumerationScenario)
  *   BENCH_KNOWN_ACCOUNTS=50      accounts cycled through in row 2
  *   BENCH_BURST=300              messages in row 8, sent with BENCH_BURST_CONNECTIONS=50
@@ -108,7 +108,7 @@ const config = {
   knownSeconds: envNumber('BENCH_KNOWN_SECONDS', envNumber('BENCH_SECONDS', 5, 1), 1),
   connections: Math.round(envNumber('BENCH_CONNECTIONS', 10, 1)),
   boots: Math.round(envNumber('BENCH_BOOTS', 3, 1)),
-  enumerationRounds: Math.round(envNumber('BENCH_ENUMERATION_ROUNDS', 200, 1)),
+  enumerationRounds: Math.round(envNumber('BENCH_ENUMERATION_ROUNDS', 500, 1)),
   enumerationGapMs: envNumber('BENCH_ENUMERATION_GAP_MS', 30, 0),
   knownAccounts: Math.round(envNumber('BENCH_KNOWN_ACCOUNTS', 50, 1)),
   burst: Math.round(envNumber('BENCH_BURST', 300, 1)),
