@@ -25,9 +25,10 @@ export const BATCH_SIZE = 50;
 /**
  * Under load, how long the processor lets requests gather before it claims again. Every
  * forgot-password request wakes it; without a pause each one cost its own claim (the queue's most
- * expensive statement), so the claims grew with the request rate. With it there are at most about
- * 1000 / CLAIM_COALESCE_MS claims a second, whatever the rate, and an email leaves at most this much
- * later. A lone request after a quiet spell is claimed at once.
+ * expensive statement), so the claims grew with the request rate. With it a round starts at most
+ * every CLAIM_COALESCE_MS, whatever the rate (within a round, claims follow one another only while
+ * they come back full), and an email leaves at most this much later. A lone request after a quiet
+ * spell is claimed at once.
  */
 export const CLAIM_COALESCE_MS = 10;
 
