@@ -38,6 +38,10 @@ interface Row {
 }
 
 /** Markup without the whitespace between tags, and with runs of whitespace as one space. */
+function swapCase(text: string): string {
+  return text.replace(/[a-z]/gi, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+}
+
 function squash(markup: string): string {
   return markup.replace(/>\s+</g, '><').replace(/\s+/g, ' ');
 }
@@ -206,7 +210,10 @@ describe('Dev mailbox pages', () => {
       `/dev/mailbox/${linked}`,
       `/dev/mailbox/${resetId}.eml`,
       `/dev/mailbox/${resetId}%00`,
-      `/dev/mailbox/${resetId.toUpperCase()}`,
+      // Every letter's case swapped: the id always holds a "T" and a "Z", so this differs from it
+      // even when the random hex suffix happens to be all digits (toUpperCase alone then changed
+      // nothing and the real message answered 200).
+      `/dev/mailbox/${swapCase(resetId)}`,
       '/dev/mailbox/..%2F..%2Fpackage.json',
       '/dev/mailbox/..%252F..%252Fpackage.json',
       '/dev/mailbox/%2E%2E%2Fapp',
