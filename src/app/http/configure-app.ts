@@ -19,6 +19,10 @@ export const BODY_LIMIT = '100kb';
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
   app.disable('x-powered-by');
+  // No ETags on answers built per request: the API's are `no-store`, so nobody revalidates them,
+  // and Express would hash every body on the event loop (a few per cent of forgot-password's main-thread
+  // time in a profile). Swagger UI's files are served by serve-static, which keeps its own.
+  app.set('etag', false);
   // helmet's defaults on every answer: a strict Content-Security-Policy (Swagger UI's assets are
   // same-origin files), nosniff, no framing by other sites, HSTS, no Referer.
   app.use(helmet());
