@@ -23,6 +23,9 @@ const DOMAIN_CHARACTERS = /^(?:[a-z0-9.-]|[^\p{ASCII}])+$/u;
  * is its own normal form, so normalising twice changes nothing (the migration and the DTO rely on it).
  */
 export function normalizeEmail(raw: string): EmailNormalization {
+  // A normal form normalises to itself, and one request normalises its address up to three times
+  // (the DTO's transform and check, then the service, which hosts may call directly).
+  if (recentNormalForms.has(raw)) return { ok: true, email: raw };
   // NFC again after lower-casing: a few case mappings produce decomposed sequences.
   const trimmed = raw.normalize('NFC').trim().toLowerCase().normalize('NFC');
   if (CONTROL_OR_INVISIBLE.test(trimmed)) {
@@ -44,7 +47,20 @@ export function normalizeEmail(raw: string): EmailNormalization {
   if (!isEmail(email, { allow_utf8_local_part: true, require_tld: true })) {
     return refuse('must be a valid email address');
   }
+  remember(email);
   return { ok: true, email };
+}
+
+/** Addresses recently produced by {@link normalizeEmail}, oldest first; a few hundred at most. */
+const recentNormalForms = new Set<string>();
+const RECENT_NORMAL_FORMS = 256;
+
+function remember(email: string): void {
+  if (recentNormalForms.size >= RECENT_NORMAL_FORMS) {
+    const oldest = recentNormalForms.values().next();
+    if (!oldest.done) recentNormalForms.delete(oldest.value);
+  }
+  recentNormalForms.add(email);
 }
 
 function refuse(reason: string): EmailNormalization {

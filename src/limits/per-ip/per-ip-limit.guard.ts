@@ -31,6 +31,9 @@ export class PerIpLimitGuard implements CanActivate {
     @Inject(PASSWORD_RESET_SETTINGS) private readonly settings: PasswordResetSettings,
   ) {}
 
+  /** Storage keys by `limit:client`: a client sends many requests, and each needed a SHA-256. */
+  private readonly keys = new Map<string, string>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const name = this.reflector.getAllAndOverride<PerIpLimitName | undefined>(RATE_LIMIT_KEY, [
       context.getHandler(),
@@ -45,7 +48,7 @@ export class PerIpLimitGuard implements CanActivate {
     const client = isIPv6(ip) && !ip.startsWith('::ffff:') ? clientNetwork(ip) : ip;
     const windowMs = windowSeconds * 1000;
     const { isBlocked, timeToBlockExpire } = await this.storage.increment(
-      sha256Hex(`${name}:${client}`),
+      this.keyOf(`${name}:${client}`),
       windowMs,
       limit,
       windowMs,
@@ -63,5 +66,17 @@ export class PerIpLimitGuard implements CanActivate {
       },
       HttpStatus.TOO_MANY_REQUESTS,
     );
+  }
+
+  /** The client is hashed so that no IP address is kept in the storage (Redis, say). */
+  private keyOf(limitAndClient: string): string {
+    let key = this.keys.get(limitAndClient);
+    if (key === undefined) {
+      // Bounded: dropped whole when full, which costs a few hashes again.
+      if (this.keys.size >= 10_000) this.keys.clear();
+      key = sha256Hex(limitAndClient);
+      this.keys.set(limitAndClient, key);
+    }
+    return key;
   }
 }
