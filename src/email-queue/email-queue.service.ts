@@ -7,6 +7,14 @@ import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
 import type { PasswordResetSettings } from '../password-reset.options';
 import { QueuedEmail, EmailKind, EmailStatus } from './queued-email.entity';
 
+/** A request to record: what to send, to whom, and when it was asked for. */
+export interface NewQueuedEmail {
+  kind: EmailKind;
+  email: string;
+  status: EmailStatus.Pending | EmailStatus.Throttled;
+  now: Date;
+}
+
 /** Emails waiting to go (or going) and emails given up on, for health checks. */
 export interface EmailQueueCounts {
   pending: number;
@@ -56,32 +64,39 @@ export class EmailQueueService {
     now = new Date(),
     manager?: EntityManager,
   ): Promise<string> {
-    return this.db.with(manager, (m) => this.insert(m, kind, email, status, now));
+    const [id] = await this.db.with(manager, (m) =>
+      this.recordMany([{ kind, email, status, now }], m),
+    );
+    return id;
   }
 
-  private async insert(
-    manager: EntityManager,
-    kind: EmailKind,
-    email: string,
-    status: EmailStatus.Pending | EmailStatus.Throttled,
-    now: Date,
-  ): Promise<string> {
+  /**
+   * Records several requests in one statement, inside the caller's transaction; returns their ids
+   * in the same order.
+   */
+  async recordMany(requests: NewQueuedEmail[], manager: EntityManager): Promise<string[]> {
+    const ids = requests.map(() => randomUUID());
+    if (requests.length === 0) return ids;
     const sql = new RawSql(manager);
     const at = (date: Date) => sql.date(QueuedEmail, 'createdAt', date);
-    const id = randomUUID();
     const q = sql.params();
-    // A throttled request is settled the moment it is recorded, and never sent: whether or not the
-    // address has an account, the row has no use for it.
-    const throttled = status === EmailStatus.Throttled;
-    const processedAt = throttled ? at(now) : null;
+    const values = requests.map(({ kind, email, status, now }, index) => {
+      // A throttled request is settled the moment it is recorded, and never sent: whether or not
+      // the address has an account, the row has no use for it.
+      const throttled = status === EmailStatus.Throttled;
+      const created = at(now);
+      return (
+        `(${q.add(ids[index])}, ${q.add(kind)}, ${q.add(throttled ? '' : email)}, ` +
+        `${q.add(status)}, 0, ${q.add(created)}, ${q.add(created)}, ${q.add(throttled ? created : null)})`
+      );
+    });
     await sql.rows(
       `INSERT INTO ${sql.table(QueuedEmail)} ` +
         `(id, kind, email, status, attempts, next_attempt_at, created_at, processed_at) VALUES ` +
-        `(${q.add(id)}, ${q.add(kind)}, ${q.add(throttled ? '' : email)}, ${q.add(status)}, 0, ${q.add(at(now))}, ` +
-        `${q.add(at(now))}, ${q.add(processedAt)})`,
+        values.join(', '),
       q.values,
     );
-    return id;
+    return ids;
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { UnitOfWork } from '../database/unit-of-work';
-import type { EmailQueueService } from '../email-queue/email-queue.service';
+import type { EmailQueueService, NewQueuedEmail } from '../email-queue/email-queue.service';
 import { EmailKind, EmailStatus } from '../email-queue/queued-email.entity';
 import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
 import {
@@ -50,7 +50,8 @@ function eventsRecorder() {
   return { events, published };
 }
 
-function requestServiceWith(cooldownAllows: boolean) {
+function requestServiceWith(cooldownAllows: boolean | ((email: string) => boolean)) {
+  const allows = typeof cooldownAllows === 'function' ? cooldownAllows : () => cooldownAllows;
   const { events, published } = eventsRecorder();
   const transactions: number[] = [];
   const db = {
@@ -59,10 +60,15 @@ function requestServiceWith(cooldownAllows: boolean) {
       return work(manager);
     },
   };
-  const emails = { record: jest.fn((..._args: unknown[]) => Promise.resolve('request-1')) };
+  let recorded = 0;
+  const emails = {
+    recordMany: jest.fn((requests: NewQueuedEmail[], _manager: EntityManager) =>
+      Promise.resolve(requests.map(() => `request-${++recorded}`)),
+    ),
+  };
   const cooldown = {
-    tryAcquire: jest.fn((_email: string, _now: Date, _manager?: EntityManager) =>
-      Promise.resolve(cooldownAllows),
+    tryAcquire: jest.fn((email: string, _now: Date, _manager?: EntityManager) =>
+      Promise.resolve(allows(email)),
     ),
   };
   const service = new PasswordResetService(
@@ -162,18 +168,21 @@ describe(PasswordResetService.name, () => {
 
       await service.requestReset('someone@example.com');
 
-      expect(emails.record).toHaveBeenCalledTimes(1);
-      const [kind, email, status, now, usedManager] = emails.record.mock.calls[0];
-      expect([kind, email, status]).toEqual([
-        EmailKind.PasswordReset,
-        'someone@example.com',
-        EmailStatus.Pending,
+      expect(emails.recordMany).toHaveBeenCalledTimes(1);
+      const [requests, usedManager] = emails.recordMany.mock.calls[0];
+      expect(requests).toEqual([
+        {
+          kind: EmailKind.PasswordReset,
+          email: 'someone@example.com',
+          status: EmailStatus.Pending,
+          now: expect.any(Date) as Date,
+        },
       ]);
       expect(usedManager).toBe(manager);
       expect(published).toEqual([
         [
           PASSWORD_RESET_EVENTS.requested,
-          new PasswordResetRequestedEvent('request-1', now as Date),
+          new PasswordResetRequestedEvent('request-1', requests[0].now),
         ],
       ]);
       expect(published[0][1]).toBeInstanceOf(PasswordResetRequestedEvent);
@@ -190,7 +199,40 @@ describe(PasswordResetService.name, () => {
       expect(email).toBe('someone@example.com');
       expect(usedManager).toBe(manager);
       // One moment for both: the cooldown and the row agree on when the request came.
-      expect(emails.record.mock.calls[0][3]).toBe(now);
+      expect(emails.recordMany.mock.calls[0][0][0].now).toBe(now);
+    });
+
+    it('should record requests made together in one transaction, each with its own verdict, id and event', async () => {
+      // The cooldown lets the first request for an address through and throttles the rest.
+      const seen = new Set<string>();
+      const { service, transactions, cooldown, emails, published } = requestServiceWith(
+        (email) => !seen.has(email) && Boolean(seen.add(email)),
+      );
+
+      await Promise.all(
+        ['ann@example.com', 'bob@example.com', 'ann@example.com'].map((email) =>
+          service.requestReset(email),
+        ),
+      );
+
+      expect(transactions).toHaveLength(1);
+      // In the order they came, so the first of two requests for one address is the one sent.
+      expect(cooldown.tryAcquire.mock.calls.map(([email]) => email)).toEqual([
+        'ann@example.com',
+        'bob@example.com',
+        'ann@example.com',
+      ]);
+      expect(emails.recordMany).toHaveBeenCalledTimes(1);
+      expect(
+        emails.recordMany.mock.calls[0][0].map(({ email, status }) => [email, status]),
+      ).toEqual([
+        ['ann@example.com', EmailStatus.Pending],
+        ['bob@example.com', EmailStatus.Pending],
+        ['ann@example.com', EmailStatus.Throttled],
+      ]);
+      expect(
+        published.map(([, event]) => (event as PasswordResetRequestedEvent).requestId),
+      ).toEqual(['request-1', 'request-2', 'request-3']);
     });
 
     it('should normalise the address before the cooldown and the queue see it', async () => {
@@ -199,7 +241,7 @@ describe(PasswordResetService.name, () => {
       await service.requestReset('  Someone@EXAMPLE.com ');
 
       expect(cooldown.tryAcquire.mock.calls[0][0]).toBe('someone@example.com');
-      expect(emails.record.mock.calls[0][1]).toBe('someone@example.com');
+      expect(emails.recordMany.mock.calls[0][0][0].email).toBe('someone@example.com');
     });
 
     it('should record a request inside the cooldown as throttled, and still emit the event', async () => {
@@ -207,7 +249,7 @@ describe(PasswordResetService.name, () => {
 
       await service.requestReset('someone@example.com');
 
-      expect(emails.record.mock.calls[0][2]).toBe(EmailStatus.Throttled);
+      expect(emails.recordMany.mock.calls[0][0][0].status).toBe(EmailStatus.Throttled);
       expect(published).toHaveLength(1);
       expect(published[0][0]).toBe(PASSWORD_RESET_EVENTS.requested);
     });
@@ -221,7 +263,7 @@ describe(PasswordResetService.name, () => {
 
         expect(error.code).toBe(PasswordResetErrorCode.InvalidEmail);
         expect(transactions).toHaveLength(0);
-        expect(emails.record).not.toHaveBeenCalled();
+        expect(emails.recordMany).not.toHaveBeenCalled();
         expect(published).toEqual([]);
       },
     );

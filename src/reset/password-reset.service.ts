@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { normalizeEmail } from '../common/email-address';
+import type { EntityManager } from 'typeorm';
+import { GroupCommit } from '../database/group-commit';
 import { UnitOfWork } from '../database/unit-of-work';
 import { EmailQueueService } from '../email-queue/email-queue.service';
 import { EmailKind, EmailStatus } from '../email-queue/queued-email.entity';
@@ -33,6 +35,9 @@ function invalidToken(): PasswordResetError {
  */
 @Injectable()
 export class PasswordResetService {
+  /** Forgot-password requests arriving together are recorded in one transaction. */
+  private readonly requests: GroupCommit<{ email: string; now: Date }, string>;
+
   constructor(
     private readonly users: PasswordResetUsers,
     private readonly resetTokens: ResetTokensService,
@@ -42,13 +47,16 @@ export class PasswordResetService {
     private readonly emails: EmailQueueService,
     private readonly cooldown: EmailCooldownService,
     private readonly passwordChanger: PasswordChanger,
-  ) {}
+  ) {
+    this.requests = new GroupCommit(db, (manager, requests) => this.record(manager, requests));
+  }
 
   /**
    * Asks for a reset link to be emailed to `email`, if it has an account. Does the same work for
    * every address, known or not: records the request (as throttled inside the address's cooldown or
    * past its daily cap) and emits an event. Looking up the account, issuing the token and sending the
-   * email happen afterwards, in the email queue. The address is normalised first.
+   * email happen afterwards, in the email queue. The address is normalised first. Requests made
+   * while another is being written are written together with it (see {@link GroupCommit}).
    */
   async requestReset(email: string): Promise<void> {
     const normalised = normalizeEmail(email);
@@ -56,14 +64,31 @@ export class PasswordResetService {
       throw new PasswordResetError(PasswordResetErrorCode.InvalidEmail, normalised.reason);
     }
     const now = new Date();
-    const requestId = await this.db.transaction(async (manager) => {
-      const allowed = await this.cooldown.tryAcquire(normalised.email, now, manager);
-      const status = allowed ? EmailStatus.Pending : EmailStatus.Throttled;
-      return this.emails.record(EmailKind.PasswordReset, normalised.email, status, now, manager);
-    });
+    const requestId = await this.requests.submit({ email: normalised.email, now });
     this.events.publish(
       PASSWORD_RESET_EVENTS.requested,
       new PasswordResetRequestedEvent(requestId, now),
+    );
+  }
+
+  /** Counts each request against its address's cooldown, in order, then records them all. */
+  private async record(
+    manager: EntityManager,
+    requests: { email: string; now: Date }[],
+  ): Promise<string[]> {
+    const statuses: (EmailStatus.Pending | EmailStatus.Throttled)[] = [];
+    for (const { email, now } of requests) {
+      const allowed = await this.cooldown.tryAcquire(email, now, manager);
+      statuses.push(allowed ? EmailStatus.Pending : EmailStatus.Throttled);
+    }
+    return this.emails.recordMany(
+      requests.map(({ email, now }, index) => ({
+        kind: EmailKind.PasswordReset,
+        email,
+        status: statuses[index],
+        now,
+      })),
+      manager,
     );
   }
 

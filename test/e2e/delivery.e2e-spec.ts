@@ -239,6 +239,24 @@ describe.each(databaseKinds())('Durable delivery (%s)', (kind) => {
         expect(await requests(app).countBy({ email: '', status: EmailStatus.Done })).toBe(1);
       });
       expect(smtp.mailTo(unknown)).toHaveLength(0);
+
+      // Five at once: they are written together, in one transaction, and still only one is sent.
+      const other = await registerUser(app);
+      const together = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          app.http().post('/auth/forgot-password').send({ email: other.email }),
+        ),
+      );
+      for (const response of together) expect(shape(response)).toEqual(shape(responses[0]));
+      await smtp.waitForMail(other.email);
+      await eventually(async () => {
+        expect(await requests(app).countBy({ email: other.email, status: EmailStatus.Done })).toBe(
+          1,
+        );
+        expect(await requests(app).countBy({ email: '', status: EmailStatus.Throttled })).toBe(9);
+      });
+      await sleep(1_500);
+      expect(smtp.mailTo(other.email)).toHaveLength(1);
     } finally {
       await app.close();
       await smtp.stop();

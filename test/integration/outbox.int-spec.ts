@@ -1,3 +1,5 @@
+import { UnitOfWork } from '../../src/database/unit-of-work';
+import { PasswordResetService } from '../../src/reset/password-reset.service';
 import { EmailQueuePoller } from '../../src/email-queue/email-queue.poller';
 import { PURGE_INTERVAL_MS, PurgeTask } from '../../src/housekeeping/purge.task';
 import { ClaimedEmail, EmailQueueService } from '../../src/email-queue/email-queue.service';
@@ -72,6 +74,68 @@ describe.each(databaseKinds())(`${EmailQueueService.name} (%s)`, (kind) => {
         'status',
       ].sort(),
     );
+  });
+
+  it('should record several requests in one statement, in order, each with its own id and status', async () => {
+    const at = new Date(Date.now() + 1000);
+    const addresses = [newEmail(), newEmail(), newEmail()];
+    const ids = await app.dataSource.transaction((manager) =>
+      outbox.recordMany(
+        [
+          {
+            kind: EmailKind.PasswordReset,
+            email: addresses[0],
+            status: EmailStatus.Pending,
+            now: at,
+          },
+          {
+            kind: EmailKind.PasswordReset,
+            email: addresses[1],
+            status: EmailStatus.Throttled,
+            now: at,
+          },
+          {
+            kind: EmailKind.PasswordChanged,
+            email: addresses[2],
+            status: EmailStatus.Pending,
+            now: at,
+          },
+        ],
+        manager,
+      ),
+    );
+
+    expect(new Set(ids).size).toBe(3);
+    const rows = await Promise.all(ids.map((id) => repo().findOneByOrFail({ id })));
+    expect(rows.map(({ kind, email, status }) => [kind, email, status])).toEqual([
+      [EmailKind.PasswordReset, addresses[0], EmailStatus.Pending],
+      // A throttled row keeps no address and is settled at once.
+      [EmailKind.PasswordReset, '', EmailStatus.Throttled],
+      [EmailKind.PasswordChanged, addresses[2], EmailStatus.Pending],
+    ]);
+    expect(rows[1].processedAt?.toISOString()).toBe(at.toISOString());
+    expect(rows.map((row) => row.nextAttemptAt.toISOString())).toEqual(
+      Array(3).fill(at.toISOString()),
+    );
+  });
+
+  it('should write forgot-password requests made together in one transaction, one row each', async () => {
+    const unitOfWork = app.app.get(UnitOfWork);
+    const transaction = jest.spyOn(unitOfWork, 'transaction');
+    const resets = app.app.get(PasswordResetService);
+    const addresses = Array.from({ length: 20 }, () => newEmail());
+    try {
+      await Promise.all(addresses.map((email) => resets.requestReset(email)));
+      expect(transaction).toHaveBeenCalledTimes(1);
+    } finally {
+      transaction.mockRestore();
+    }
+
+    // Each handled since (no account: settled, address blanked) or still waiting: one row each.
+    const rows = await repo().find();
+    expect(rows).toHaveLength(20);
+    expect(new Set(rows.map((row) => row.id)).size).toBe(20);
+    expect(rows.every((row) => row.kind === EmailKind.PasswordReset)).toBe(true);
   });
 
   it('should let only one of two claims of a row succeed', async () => {

@@ -1,0 +1,83 @@
+import type { EntityManager } from 'typeorm';
+import type { UnitOfWork } from './unit-of-work';
+
+interface Waiting<I, O> {
+  item: I;
+  resolve: (result: O) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Writes that arrive while a transaction of the same kind is under way wait for it, then all go in
+ * the next one: under load one BEGIN and one COMMIT (and, for SQLite, one append to the WAL) serve
+ * many requests, where each used to pay its own. A lone call after a quiet spell starts its
+ * transaction in the same turn of the event loop, so nothing waits on a timer. Every caller still learns of its own result only
+ * after the transaction holding it has committed.
+ *
+ * `work` gets the items in the order they were submitted and returns one result per item, in the
+ * same order. If a transaction of several fails, each of its items is tried again in a transaction
+ * of its own, so one bad item fails only its own caller.
+ */
+export class GroupCommit<I, O> {
+  private waiting: Waiting<I, O>[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly db: UnitOfWork,
+    private readonly work: (manager: EntityManager, items: I[]) => Promise<O[]>,
+    /** Most items in one transaction; the rest wait for the next. */
+    private readonly maxItems = 100,
+  ) {}
+
+  /** Resolves with the item's result once its transaction has committed. */
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      if (this.flushing) return;
+      this.flushing = true;
+      // After the rest of this turn of the event loop: requests whose bodies arrived in the same turn
+      // reach this point one after another, and each would otherwise have committed alone (on
+      // SQLite a transaction completes before the next request is even read).
+      setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.waiting.length > 0) {
+        await this.commit(this.waiting.splice(0, this.maxItems));
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Never rejects: every outcome goes to the callers. */
+  private async commit(batch: Waiting<I, O>[]): Promise<void> {
+    try {
+      const results = await this.run(batch.map((waiting) => waiting.item));
+      batch.forEach((waiting, index) => waiting.resolve(results[index]));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0].reject(error);
+        return;
+      }
+      for (const waiting of batch) {
+        try {
+          const [result] = await this.run([waiting.item]);
+          waiting.resolve(result);
+        } catch (own) {
+          waiting.reject(own);
+        }
+      }
+    }
+  }
+
+  private async run(items: I[]): Promise<O[]> {
+    const results = await this.db.transaction((manager) => this.work(manager, items));
+    if (results.length !== items.length) {
+      throw new Error(`Group commit: ${results.length} results for ${items.length} items`);
+    }
+    return results;
+  }
+}
