@@ -7,6 +7,7 @@ function fakeUnitOfWork() {
   const manager = { name: 'transaction' } as unknown as EntityManager;
   const transactions: string[][] = [];
   const unitOfWork = {
+    parallelTransactions: 1,
     transaction: jest.fn(<T>(work: (manager: EntityManager) => Promise<T>) => work(manager)),
   };
   return { unitOfWork: unitOfWork as unknown as UnitOfWork, transactions };
@@ -103,7 +104,7 @@ describe(GroupCommit.name, () => {
         transactions.push(items.map(String));
         return Promise.resolve(items);
       },
-      2,
+      { maxItems: 2 },
     );
 
     await Promise.all([1, 2, 3, 4, 5].map((item) => group.submit(item)));
@@ -121,6 +122,37 @@ describe(GroupCommit.name, () => {
     expect(String((results[0] as PromiseRejectedResult).reason)).toContain(
       'Group commit: 0 results for 1 items',
     );
+  });
+
+  it('should run up to `concurrency` transactions at once, each with the items waiting when it starts', async () => {
+    const { unitOfWork, transactions } = fakeUnitOfWork();
+    const releases: (() => void)[] = [];
+    const group = new GroupCommit<string, string>(
+      unitOfWork,
+      async (_manager, items) => {
+        transactions.push(items);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        return items;
+      },
+      { concurrency: 2 },
+    );
+
+    const answers = [group.submit('a')];
+    await settle();
+    answers.push(group.submit('b'), group.submit('c'));
+    await settle();
+    answers.push(group.submit('d'));
+    await settle();
+    // Two under way (a, then b and c); d waits for one of them to end.
+    expect(transactions).toEqual([['a'], ['b', 'c']]);
+    releases[0]();
+    await settle();
+    await settle();
+    expect(transactions).toEqual([['a'], ['b', 'c'], ['d']]);
+    releases[1]();
+    releases[2]();
+
+    expect(await Promise.all(answers)).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('should start again after a quiet spell', async () => {

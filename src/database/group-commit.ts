@@ -20,35 +20,52 @@ interface Waiting<I, O> {
  */
 export class GroupCommit<I, O> {
   private waiting: Waiting<I, O>[] = [];
-  private flushing = false;
+  private scheduled = false;
+  private inFlight = 0;
 
   constructor(
     private readonly db: UnitOfWork,
     private readonly work: (manager: EntityManager, items: I[]) => Promise<O[]>,
-    /** Most items in one transaction; the rest wait for the next. */
-    private readonly maxItems = 100,
+    private readonly options: {
+      /** Most items in one transaction; the rest wait for the next. */
+      maxItems?: number;
+      /** Transactions under way at once; by default `UnitOfWork.parallelTransactions`. */
+      concurrency?: number;
+    } = {},
   ) {}
+
+  private get concurrency(): number {
+    return this.options.concurrency ?? this.db.parallelTransactions;
+  }
 
   /** Resolves with the item's result once its transaction has committed. */
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      if (this.flushing) return;
-      this.flushing = true;
-      // After the rest of this turn of the event loop: requests whose bodies arrived in the same turn
-      // reach this point one after another, and each would otherwise have committed alone (on
-      // SQLite a transaction completes before the next request is even read).
-      setImmediate(() => void this.flush());
+      this.schedule();
     });
   }
 
-  private async flush(): Promise<void> {
-    try {
-      while (this.waiting.length > 0) {
-        await this.commit(this.waiting.splice(0, this.maxItems));
-      }
-    } finally {
-      this.flushing = false;
+  /**
+   * Starts transactions after the rest of this turn of the event loop: requests whose bodies
+   * arrived in the same turn reach `submit` one after another, and each would otherwise have
+   * committed alone (on SQLite a transaction completes before the next request is even read).
+   */
+  private schedule(): void {
+    if (this.scheduled || this.waiting.length === 0) return;
+    if (this.inFlight >= this.concurrency) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    while (this.waiting.length > 0 && this.inFlight < this.concurrency) {
+      this.inFlight++;
+      void this.commit(this.waiting.splice(0, this.options.maxItems ?? 100)).finally(() => {
+        this.inFlight--;
+        this.schedule();
+      });
     }
   }
 

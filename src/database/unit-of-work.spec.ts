@@ -36,6 +36,17 @@ describe(UnitOfWork.name, () => {
     expect(dataSource.transaction).toHaveBeenCalledTimes(1);
   });
 
+  it('should run one kind of transaction at a time on SQLite, and up to half the pool on PostgreSQL', () => {
+    expect(dataSourceOf('better-sqlite3').unitOfWork.parallelTransactions).toBe(1);
+    // node-postgres's default pool holds 10 connections.
+    expect(dataSourceOf('postgres').unitOfWork.parallelTransactions).toBe(5);
+    const { dataSource, unitOfWork } = dataSourceOf('postgres');
+    Object.assign(dataSource.options, { poolSize: 25 });
+    expect(unitOfWork.parallelTransactions).toBe(12);
+    Object.assign(dataSource.options, { poolSize: 1 });
+    expect(unitOfWork.parallelTransactions).toBe(1);
+  });
+
   it('should run other statements on the plain manager, outside any transaction', async () => {
     const { dataSource, unitOfWork } = dataSourceOf('postgres');
 

@@ -21,6 +21,17 @@ export class UnitOfWork {
     return this.dataSource.options.type === 'postgres';
   }
 
+  /**
+   * How many of one kind of transaction (see `GroupCommit`) are worth running at once: on SQLite they
+   * take turns anyway; on PostgreSQL each holds a pooled connection, so up to half the pool (node-postgres
+   * defaults to 10), which leaves the rest to everything else.
+   */
+  get parallelTransactions(): number {
+    if (!this.isPostgres) return 1;
+    const { poolSize } = this.dataSource.options as { poolSize?: number };
+    return Math.max(1, Math.floor((poolSize ?? 10) / 2));
+  }
+
   /** Runs `work` in one transaction. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.isPostgres) return this.dataSource.transaction(work);

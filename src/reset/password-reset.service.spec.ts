@@ -55,6 +55,7 @@ function requestServiceWith(cooldownAllows: boolean | ((email: string) => boolea
   const { events, published } = eventsRecorder();
   const transactions: number[] = [];
   const db = {
+    parallelTransactions: 1,
     transaction: <T>(work: (m: EntityManager) => Promise<T>): Promise<T> => {
       transactions.push(1);
       return work(manager);
