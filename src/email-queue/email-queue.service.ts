@@ -35,6 +35,12 @@ export interface ClaimedEmail {
   claimId: string;
 }
 
+/**
+ * A live row (waiting or claimed), as literals: the partial index by address over these rows (see
+ * the `EmailQueueLiveEmailIndex` migration) is only used when a statement's text implies this.
+ */
+const LIVE = `status IN ('${EmailStatus.Pending}', '${EmailStatus.Processing}')`;
+
 /** Whatever an address looks like, so that no error text stored in the table keeps one. */
 const ADDRESS_PATTERN = /[^\s<>()[\]"',;:]+@[^\s<>()[\]"',;:]+/g;
 
@@ -232,7 +238,7 @@ export class EmailQueueService {
       `UPDATE ${sql.table(QueuedEmail)} SET status = ${q.add(EmailStatus.Cancelled)}, ` +
         `email = '', processed_at = ${q.add(at(now))}, claimed_until = NULL, claim_id = NULL ` +
         `WHERE kind = ${q.add(EmailKind.PasswordReset)} AND email = ${q.add(email)} ` +
-        `AND status IN (${q.add(EmailStatus.Pending)}, ${q.add(EmailStatus.Processing)}) RETURNING id`,
+        `AND ${LIVE} RETURNING id`,
       q.values,
     );
     return rows.length;

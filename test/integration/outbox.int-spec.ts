@@ -138,6 +138,30 @@ describe.each(databaseKinds())(`${EmailQueueService.name} (%s)`, (kind) => {
     expect(rows.every((row) => row.kind === EmailKind.PasswordReset)).toBe(true);
   });
 
+  it("should find an address's live requests through the partial index by address when withdrawing them", async () => {
+    const query = jest.spyOn(app.dataSource.manager, 'query');
+    let statement: string;
+    let parameters: unknown[];
+    try {
+      await outbox.cancelResets(newEmail());
+      [statement, parameters] = query.mock.calls[0] as [string, unknown[]];
+    } finally {
+      query.mockRestore();
+    }
+    // The plan for the very statement sent. PostgreSQL would scan a table this small from end to
+    // end, so it is told not to: the point is that the index can serve this statement at all (a
+    // partial index is used only when the statement's own text implies its condition).
+    const plan: unknown =
+      kind === 'postgres'
+        ? await app.dataSource.transaction(async (manager) => {
+            await manager.query('SET LOCAL enable_seqscan = off');
+            return manager.query(`EXPLAIN ${statement}`, parameters);
+          })
+        : await app.dataSource.query(`EXPLAIN QUERY PLAN ${statement}`, parameters);
+    expect(statement).toMatch(/^UPDATE /);
+    expect(JSON.stringify(plan)).toContain('idx_account_email_queue_live_email');
+  });
+
   it('should let only one of two claims of a row succeed', async () => {
     const id = await record();
     const now = new Date(Date.now() + 2000);

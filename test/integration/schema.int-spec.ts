@@ -66,6 +66,7 @@ describe.each(databaseKinds())('Schema and migrations (%s)', (kind) => {
     expect(applied.map((m) => m.name)).toEqual([
       'PasswordResetSchema1765000000000',
       'AccountSchema1765000000001',
+      'EmailQueueLiveEmailIndex1765000000002',
     ]);
     expect(await dataSource.showMigrations()).toBe(false);
   });

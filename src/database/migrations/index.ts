@@ -1,11 +1,15 @@
 import { AccountSchema1765000000001 } from './1765000000001-account-schema';
 import { PasswordResetSchema1765000000000 } from './1765000000000-password-reset-schema';
+import { EmailQueueLiveEmailIndex1765000000002 } from './1765000000002-email-queue-live-email-index';
 
 /**
  * The module's migrations, in order, listed by class so the same list works from the sources and
  * from `dist/`. Append only: an applied migration never changes.
  */
-export const passwordResetMigrations = [PasswordResetSchema1765000000000];
+export const passwordResetMigrations = [
+  PasswordResetSchema1765000000000,
+  EmailQueueLiveEmailIndex1765000000002,
+];
 
 /** The built-in accounts' migrations; they run after {@link passwordResetMigrations}. */
 export const accountMigrations = [AccountSchema1765000000001];
