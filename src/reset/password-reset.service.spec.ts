@@ -211,29 +211,32 @@ describe(PasswordResetService.name, () => {
       );
 
       await Promise.all(
-        ['ann@example.com', 'bob@example.com', 'ann@example.com'].map((email) =>
+        ['bob@example.com', 'ann@example.com', 'bob@example.com', 'ann@example.com'].map((email) =>
           service.requestReset(email),
         ),
       );
 
       expect(transactions).toHaveLength(1);
-      // In the order they came, so the first of two requests for one address is the one sent.
+      // Cooldowns in address order, so concurrent transactions lock their rows in the same order;
+      // each address's requests in the order they came, so the first of them is the one sent.
       expect(cooldown.tryAcquire.mock.calls.map(([email]) => email)).toEqual([
         'ann@example.com',
-        'bob@example.com',
         'ann@example.com',
+        'bob@example.com',
+        'bob@example.com',
       ]);
       expect(emails.recordMany).toHaveBeenCalledTimes(1);
       expect(
         emails.recordMany.mock.calls[0][0].map(({ email, status }) => [email, status]),
       ).toEqual([
-        ['ann@example.com', EmailStatus.Pending],
         ['bob@example.com', EmailStatus.Pending],
+        ['ann@example.com', EmailStatus.Pending],
+        ['bob@example.com', EmailStatus.Throttled],
         ['ann@example.com', EmailStatus.Throttled],
       ]);
       expect(
         published.map(([, event]) => (event as PasswordResetRequestedEvent).requestId),
-      ).toEqual(['request-1', 'request-2', 'request-3']);
+      ).toEqual(['request-1', 'request-2', 'request-3', 'request-4']);
     });
 
     it('should normalise the address before the cooldown and the queue see it', async () => {

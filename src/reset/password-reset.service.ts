@@ -71,15 +71,23 @@ export class PasswordResetService {
     );
   }
 
-  /** Counts each request against its address's cooldown, in order, then records them all. */
+  /**
+   * Counts each request against its address's cooldown, then records them all. The cooldown rows are
+   * taken in address order (each address's requests in the order they came): on PostgreSQL several of
+   * these transactions run at once, and two that locked the same addresses in different orders would
+   * deadlock until the server broke it up, a second later.
+   */
   private async record(
     manager: EntityManager,
     requests: { email: string; now: Date }[],
   ): Promise<string[]> {
     const statuses: (EmailStatus.Pending | EmailStatus.Throttled)[] = [];
-    for (const { email, now } of requests) {
+    const byAddress = requests
+      .map((request, index) => ({ ...request, index }))
+      .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : a.index - b.index));
+    for (const { email, now, index } of byAddress) {
       const allowed = await this.cooldown.tryAcquire(email, now, manager);
-      statuses.push(allowed ? EmailStatus.Pending : EmailStatus.Throttled);
+      statuses[index] = allowed ? EmailStatus.Pending : EmailStatus.Throttled;
     }
     return this.emails.recordMany(
       requests.map(({ email, now }, index) => ({
