@@ -9,7 +9,7 @@ import { ResilientThrottlerStorage } from '../../limits/per-ip/resilient-throttl
 import { PasswordResetHealth } from '../../password-reset.health';
 import type { MailConfig } from '../config/mail.config';
 import { HealthController } from './health.controller';
-import { HealthService, MAIL_CHECK_TTL_MS } from './health.service';
+import { DATABASE_CHECK_TTL_MS, HealthService, MAIL_CHECK_TTL_MS } from './health.service';
 
 interface Parts {
   /** What the host mailer's transport check answers: up, down, or a promise of its own. */
@@ -63,7 +63,12 @@ function controllerWith({
     },
   };
   const database = {
-    pingCheck: (key: string) => Promise.resolve({ [key]: { status: databaseUp ? 'up' : 'down' } }),
+    pings: 0,
+    up: databaseUp,
+    pingCheck(key: string) {
+      this.pings += 1;
+      return Promise.resolve({ [key]: { status: this.up ? 'up' : 'down' } });
+    },
   };
   const outbox = { counts: jest.fn(() => Promise.resolve({ pending: 2, failed: 1 })) };
   const perIpStorage =
@@ -74,7 +79,7 @@ function controllerWith({
     new PasswordResetHealth(outbox as unknown as EmailQueueService, perIpStorage),
     mailConfigWith(transport),
   );
-  return { controller: new HealthController(service), mailer, outbox };
+  return { controller: new HealthController(service), mailer, outbox, database };
 }
 
 /** The status and body of the HttpException `promise` rejects with. */
@@ -114,6 +119,22 @@ describe(HealthController.name, () => {
         status: HttpStatus.SERVICE_UNAVAILABLE,
         body: { status: 'error' },
       });
+    });
+
+    it('should ping the database at most once per DATABASE_CHECK_TTL_MS, and see an outage after it', async () => {
+      let now = 1_000_000;
+      jest.spyOn(Date, 'now').mockImplementation(() => now);
+      const { controller, database } = controllerWith();
+
+      await Promise.all([controller.check(), controller.check()]);
+      database.up = false;
+      now += DATABASE_CHECK_TTL_MS - 1;
+      expect((await controller.check()).status).toBe('ok');
+      expect(database.pings).toBe(1);
+
+      now += 1;
+      expect((await refusal(controller.check())).status).toBe(HttpStatus.SERVICE_UNAVAILABLE);
+      expect(database.pings).toBe(2);
     });
 
     it('should check the SMTP server at most once per MAIL_CHECK_TTL_MS', async () => {
