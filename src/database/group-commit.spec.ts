@@ -9,8 +9,9 @@ function fakeUnitOfWork() {
   const unitOfWork = {
     parallelTransactions: 1,
     transaction: jest.fn(<T>(work: (manager: EntityManager) => Promise<T>) => work(manager)),
+    run: jest.fn(<T>(work: (manager: EntityManager) => Promise<T>) => work(manager)),
   };
-  return { unitOfWork: unitOfWork as unknown as UnitOfWork, transactions };
+  return { unitOfWork: unitOfWork as unknown as UnitOfWork, transactions, fake: unitOfWork };
 }
 
 /** Lets every callback queued so far run, up to and including the next turn's `setImmediate`s. */
@@ -153,6 +154,23 @@ describe(GroupCommit.name, () => {
     releases[2]();
 
     expect(await Promise.all(answers)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('should leave out the transaction when the work says it sends one statement', async () => {
+    const { unitOfWork, fake } = fakeUnitOfWork();
+    let single = true;
+    const group = new GroupCommit<string, string>(
+      unitOfWork,
+      (_manager, items) => Promise.resolve(items),
+      { inTransaction: () => !single },
+    );
+
+    await Promise.all([group.submit('a'), group.submit('b')]);
+    expect([fake.run.mock.calls.length, fake.transaction.mock.calls.length]).toEqual([1, 0]);
+
+    single = false;
+    await group.submit('c');
+    expect([fake.run.mock.calls.length, fake.transaction.mock.calls.length]).toEqual([1, 1]);
   });
 
   it('should start again after a quiet spell', async () => {

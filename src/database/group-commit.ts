@@ -31,6 +31,12 @@ export class GroupCommit<I, O> {
       maxItems?: number;
       /** Transactions under way at once; by default `UnitOfWork.parallelTransactions`. */
       concurrency?: number;
+      /**
+       * Whether `work` needs a transaction around it (the default). When it will send a single
+       * statement, that statement is atomic on its own, and BEGIN and COMMIT would only add two
+       * round trips (PostgreSQL) or two more statements (SQLite).
+       */
+      inTransaction?: () => boolean;
     } = {},
   ) {}
 
@@ -91,7 +97,9 @@ export class GroupCommit<I, O> {
   }
 
   private async run(items: I[]): Promise<O[]> {
-    const results = await this.db.transaction((manager) => this.work(manager, items));
+    const work = (manager: EntityManager) => this.work(manager, items);
+    const inTransaction = this.options.inTransaction?.() ?? true;
+    const results = await (inTransaction ? this.db.transaction(work) : this.db.run(work));
     if (results.length !== items.length) {
       throw new Error(`Group commit: ${results.length} results for ${items.length} items`);
     }

@@ -60,6 +60,7 @@ function requestServiceWith(cooldownAllows: boolean | ((email: string) => boolea
       transactions.push(1);
       return work(manager);
     },
+    run: <T>(work: (m: EntityManager) => Promise<T>): Promise<T> => work(manager),
   };
   let recorded = 0;
   const emails = {
@@ -68,6 +69,7 @@ function requestServiceWith(cooldownAllows: boolean | ((email: string) => boolea
     ),
   };
   const cooldown = {
+    enabled: true,
     tryAcquire: jest.fn((email: string, _now: Date, _manager?: EntityManager) =>
       Promise.resolve(allows(email)),
     ),
@@ -237,6 +239,20 @@ describe(PasswordResetService.name, () => {
       expect(
         published.map(([, event]) => (event as PasswordResetRequestedEvent).requestId),
       ).toEqual(['request-1', 'request-2', 'request-3', 'request-4']);
+    });
+
+    it('should record without BEGIN and COMMIT when the per-address rules are off (one INSERT)', async () => {
+      const { service, transactions, cooldown, emails } = requestServiceWith(true);
+      cooldown.enabled = false;
+
+      await Promise.all([
+        service.requestReset('ann@example.com'),
+        service.requestReset('bob@example.com'),
+      ]);
+
+      expect(transactions).toHaveLength(0);
+      expect(emails.recordMany).toHaveBeenCalledTimes(1);
+      expect(emails.recordMany.mock.calls[0][1]).toBe(manager);
     });
 
     it('should normalise the address before the cooldown and the queue see it', async () => {

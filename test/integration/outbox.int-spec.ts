@@ -27,7 +27,12 @@ describe.each(databaseKinds())(`${EmailQueueService.name} (%s)`, (kind) => {
     // The poller and listeners would claim rows under the test's feet: give them nothing to do soon.
     app = await createTestApp({
       database,
-      env: { MAIL_POLL_INTERVAL_SECONDS: '3600', MAIL_CLAIM_TIMEOUT_SECONDS: '60' },
+      // The per-address cooldown on (the test default is off), so requests are counted against it.
+      env: {
+        MAIL_POLL_INTERVAL_SECONDS: '3600',
+        MAIL_CLAIM_TIMEOUT_SECONDS: '60',
+        RESET_EMAIL_COOLDOWN_SECONDS: '60',
+      },
     });
     outbox = app.app.get(EmailQueueService);
   });
@@ -119,22 +124,26 @@ describe.each(databaseKinds())(`${EmailQueueService.name} (%s)`, (kind) => {
     );
   });
 
-  it('should write forgot-password requests made together in one transaction, one row each', async () => {
+  it('should write forgot-password requests made together in one transaction, the cooldown applied in order', async () => {
     const unitOfWork = app.app.get(UnitOfWork);
     const transaction = jest.spyOn(unitOfWork, 'transaction');
     const resets = app.app.get(PasswordResetService);
-    const addresses = Array.from({ length: 20 }, () => newEmail());
+    const repeated = newEmail();
+    const others = Array.from({ length: 18 }, () => newEmail());
     try {
-      await Promise.all(addresses.map((email) => resets.requestReset(email)));
+      // Twice the same address (the cooldown lets one through) and 18 others, all at once.
+      await Promise.all([repeated, ...others, repeated].map((email) => resets.requestReset(email)));
       expect(transaction).toHaveBeenCalledTimes(1);
     } finally {
       transaction.mockRestore();
     }
 
-    // Each handled since (no account: settled, address blanked) or still waiting: one row each.
+    // One row each; the second request for the repeated address throttled (its address blanked).
+    // The others are waiting or, with no account behind them, already settled and blanked too.
     const rows = await repo().find();
     expect(rows).toHaveLength(20);
     expect(new Set(rows.map((row) => row.id)).size).toBe(20);
+    expect(rows.filter((row) => row.status === EmailStatus.Throttled)).toHaveLength(1);
     expect(rows.every((row) => row.kind === EmailKind.PasswordReset)).toBe(true);
   });
 

@@ -22,14 +22,20 @@ export class EmailCooldownService {
     @Inject(PASSWORD_RESET_SETTINGS) private readonly config: PasswordResetSettings,
   ) {}
 
+  /** Whether either rule is on; with both off, {@link tryAcquire} allows everything without a statement. */
+  get enabled(): boolean {
+    const { resetEmailCooldownSeconds: cooldown, resetEmailDailyLimit: daily } = this.config;
+    return cooldown > 0 || daily > 0;
+  }
+
   /**
    * Counts a reset email for the address and returns true, or returns false if its cooldown is running
    * or its day's emails are used up. One upsert decides, so of concurrent callers (on any instance)
    * only as many win as the rules allow.
    */
   async tryAcquire(email: string, now = new Date(), manager?: EntityManager): Promise<boolean> {
+    if (!this.enabled) return true;
     const { resetEmailCooldownSeconds: cooldown, resetEmailDailyLimit: daily } = this.config;
-    if (cooldown === 0 && daily === 0) return true;
     return this.db.with(manager, (m) => this.acquire(m, email, now, cooldown, daily));
   }
 
