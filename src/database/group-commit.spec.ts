@@ -97,6 +97,26 @@ describe(GroupCommit.name, () => {
     expect(transactions).toEqual([['a', 'bad', 'c'], ['a'], ['bad'], ['c']]);
   });
 
+  it('should retry the items of a failed transaction side by side, not one after another', async () => {
+    const { unitOfWork, transactions } = fakeUnitOfWork();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const group = new GroupCommit<string, string>(unitOfWork, async (_manager, items) => {
+      transactions.push(items);
+      if (items.length > 1) throw new Error('database gone');
+      await held;
+      return items;
+    });
+
+    const answers = Promise.all(['a', 'b', 'c'].map((item) => group.submit(item)));
+    await settle();
+    // All three retries started while none has finished.
+    expect(transactions).toEqual([['a', 'b', 'c'], ['a'], ['b'], ['c']]);
+    release();
+
+    expect(await answers).toEqual(['a', 'b', 'c']);
+  });
+
   it('should put at most maxItems in one transaction', async () => {
     const { unitOfWork, transactions } = fakeUnitOfWork();
     const group = new GroupCommit<number, number>(

@@ -8,15 +8,17 @@ interface Waiting<I, O> {
 }
 
 /**
- * Writes that arrive while a transaction of the same kind is under way wait for it, then all go in
- * the next one: under load one BEGIN and one COMMIT (and, for SQLite, one append to the WAL) serve
- * many requests, where each used to pay its own. A lone call after a quiet spell starts its
- * transaction in the same turn of the event loop, so nothing waits on a timer. Every caller still learns of its own result only
- * after the transaction holding it has committed.
+ * Writes of one kind go to the database together: those that arrive in the same turn of the event
+ * loop, or while every transaction allowed at once is under way, wait and then share the next one.
+ * Under load one BEGIN and one COMMIT (and, for SQLite, one append to the WAL) serve many requests,
+ * where each used to pay its own. A lone call after a quiet spell starts its transaction in the same
+ * turn, so nothing waits on a timer. Every caller learns of its result only after the transaction
+ * holding its item has committed.
  *
  * `work` gets the items in the order they were submitted and returns one result per item, in the
- * same order. If a transaction of several fails, each of its items is tried again in a transaction
- * of its own, so one bad item fails only its own caller.
+ * same order. If a transaction of several fails, each of its items is tried again on its own, all at
+ * once (one after another, a database that does not answer would hold the last caller for every
+ * item's timeout), so one bad item fails only its own caller.
  */
 export class GroupCommit<I, O> {
   private waiting: Waiting<I, O>[] = [];
@@ -85,14 +87,16 @@ export class GroupCommit<I, O> {
         batch[0].reject(error);
         return;
       }
-      for (const waiting of batch) {
-        try {
-          const [result] = await this.run([waiting.item]);
-          waiting.resolve(result);
-        } catch (own) {
-          waiting.reject(own);
-        }
-      }
+      await Promise.all(
+        batch.map(async (waiting) => {
+          try {
+            const [result] = await this.run([waiting.item]);
+            waiting.resolve(result);
+          } catch (own) {
+            waiting.reject(own);
+          }
+        }),
+      );
     }
   }
 
