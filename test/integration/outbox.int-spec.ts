@@ -164,7 +164,7 @@ describe.each(databaseKinds())(`${EmailQueueService.name} (%s)`, (kind) => {
       kind === 'postgres'
         ? await app.dataSource.transaction(async (manager) => {
             await manager.query('SET LOCAL enable_seqscan = off');
-            return manager.query(`EXPLAIN ${statement}`, parameters);
+            return manager.query<unknown[]>(`EXPLAIN ${statement}`, parameters);
           })
         : await app.dataSource.query(`EXPLAIN QUERY PLAN ${statement}`, parameters);
     expect(statement).toMatch(/^UPDATE /);
