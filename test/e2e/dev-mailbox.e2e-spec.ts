@@ -39,7 +39,9 @@ interface Row {
 
 /** Markup without the whitespace between tags, and with runs of whitespace as one space. */
 function swapCase(text: string): string {
-  return text.replace(/[a-z]/gi, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+  return text.replace(/[a-z]/gi, (c) =>
+    c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase(),
+  );
 }
 
 function squash(markup: string): string {
