@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { normalizeEmail } from './email-address';
+import { emailKey, normalizeEmail } from './email-address';
 
 describe(normalizeEmail.name, () => {
   it.each([
@@ -124,4 +124,25 @@ describe(normalizeEmail.name, () => {
       { seed: 20_251_129, numRuns: 2_000 },
     );
   });
+});
+
+describe(emailKey.name, () => {
+  it.each([
+    ['a host address in mixed case', 'Alice@Example.COM', 'alice@example.com'],
+    ['a Unicode domain as a host stored it', ' Jörg@Bücher.DE', 'jörg@xn--bcher-kva.de'],
+  ])('should key %s by its normal form', (_kind, stored, key) => {
+    expect(emailKey(stored)).toBe(key);
+    expect(emailKey(stored)).toEqual((normalizeEmail(stored) as { email: string }).email);
+  });
+
+  it.each([
+    ['no top-level domain', ' Admin@LocalHost ', 'admin@localhost'],
+    ['a quoted local part', '"John Doe"@Example.com', '"john doe"@example.com'],
+  ])(
+    'should key an address with %s, which does not normalise, trimmed and lower-cased',
+    (_kind, stored, key) => {
+      expect(normalizeEmail(stored).ok).toBe(false);
+      expect(emailKey(stored)).toBe(key);
+    },
+  );
 });

@@ -51,6 +51,18 @@ export function normalizeEmail(raw: string): EmailNormalization {
   return { ok: true, email };
 }
 
+/**
+ * The form an address takes as a key (queued requests, per-address counts, lookups), whatever form
+ * a host stored it in: its normal form. A host's own data may hold an address that does not
+ * normalise (no top-level domain, a quoted local part); it is trimmed and lower-cased instead, not
+ * refused: such an address can have no queued request nor count to match (those are made from
+ * normalised addresses), and refusing it would fail the host's password change for nothing.
+ */
+export function emailKey(address: string): string {
+  const normalised = normalizeEmail(address);
+  return normalised.ok ? normalised.email : address.normalize('NFC').trim().toLowerCase();
+}
+
 /** Addresses recently produced by {@link normalizeEmail}, oldest first; a few hundred at most. */
 const recentNormalForms = new Set<string>();
 const RECENT_NORMAL_FORMS = 256;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConcurrencyLimit } from '../common/concurrency-limit';
 import { describeError } from '../common/describe-error';
+import { emailKey } from '../common/email-address';
 import { MailService } from '../mail/mail.service';
 import { ClaimedEmail, EmailQueueService } from './email-queue.service';
 import { EmailKind } from './queued-email.entity';
@@ -126,7 +127,7 @@ export class EmailQueueProcessor {
       this.logger.error(`Gave up on reset request ${request.id}: older than the token lifetime`);
     }
     const live = resets.filter((request) => !stale.includes(request));
-    const accounts = await this.users.findByEmails(live.map((request) => request.email));
+    const accounts = await this.lookUp(live.map((request) => request.email));
     const noAccount = live.filter((request) => !accounts.has(request.email));
     if (noAccount.length > 0) {
       await this.outbox.markNoAccount(noAccount, now);
@@ -140,6 +141,19 @@ export class EmailQueueProcessor {
     );
     await Promise.all(toSend.map((request) => this.sendOne(request, accounts.get(request.email))));
     return batch.length;
+  }
+
+  /**
+   * The accounts of these (normalised) addresses, keyed by them. A host may key its answer by the
+   * address as it stores it (`Alice@Example.com`), so the keys are normalised again.
+   */
+  private async lookUp(addresses: string[]): Promise<Map<string, ResetUser>> {
+    const accounts = new Map<string, ResetUser>();
+    if (addresses.length === 0) return accounts;
+    for (const [address, user] of await this.users.findByEmails(addresses)) {
+      accounts.set(emailKey(address), user);
+    }
+    return accounts;
   }
 
   /**

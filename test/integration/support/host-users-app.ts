@@ -1,0 +1,185 @@
+import { DynamicModule, Injectable, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MailerModule } from '@nestjs-modules/mailer';
+import { randomUUID } from 'node:crypto';
+import { DataSource, Repository } from 'typeorm';
+import {
+  PasswordResetModule,
+  passwordResetEntities,
+  passwordResetMigrations,
+  PasswordResetService,
+  PasswordResetUsers,
+  ResetUser,
+} from '../../../src';
+import { EmailQueueProcessor } from '../../../src/email-queue/email-queue.processor';
+import { EmailQueueService } from '../../../src/email-queue/email-queue.service';
+import { QueuedEmail } from '../../../src/email-queue/queued-email.entity';
+import { LoginLockoutService } from '../../../src/limits/per-address/login-lockout.service';
+import { hostConnection, hostMailer } from '../../embedding/support/connection';
+import { testModuleOptions } from '../../embedding/support/module-options';
+import { RunningApp, startApp } from '../../embedding/support/start-app';
+import { STRONG_PASSWORD } from '../../support/factories';
+import { SmtpTestServer } from '../../support/smtp-test-server';
+import { createTestDatabase, DatabaseKind, TestDatabase } from '../../support/test-database';
+
+/** An account as the host keeps it: the address exactly as its sign-up form received it. */
+interface HostAccount {
+  id: string;
+  email: string;
+  password: string;
+}
+
+/**
+ * A host's users port over accounts kept in memory, written as hosts often write it: addresses stored
+ * in the case they were typed, looked up case-insensitively, and the batch answer keyed by the stored
+ * address. Tests can make its lookups throw (a users database that fails) or wait (a slow one).
+ */
+@Injectable()
+export class InMemoryHostUsers extends PasswordResetUsers {
+  private readonly accounts: HostAccount[] = [];
+  /** Lower-cased addresses whose lookups throw, as a host's database might on one bad row. */
+  readonly failingAddresses = new Set<string>();
+  /** Every lookup throws: the host's users database is down. */
+  failAll = false;
+  /** The addresses of each batch lookup, in order. */
+  readonly batchLookups: string[][] = [];
+  private gate?: Promise<void>;
+
+  /** Adds an account whose address is stored exactly as given. */
+  add(storedEmail: string, password = STRONG_PASSWORD): ResetUser {
+    const account = { id: randomUUID(), email: storedEmail, password };
+    this.accounts.push(account);
+    return { id: account.id, email: account.email };
+  }
+
+  passwordOf(id: string): string | undefined {
+    return this.accounts.find((account) => account.id === id)?.password;
+  }
+
+  /** Makes batch lookups wait (their rows stay claimed) until the returned function is called. */
+  hold(): () => void {
+    let release!: () => void;
+    this.gate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.gate = undefined;
+      release();
+    };
+  }
+
+  findByEmail(email: string): Promise<ResetUser | null> {
+    this.failOn([email]);
+    return Promise.resolve(this.find(email) ?? null);
+  }
+
+  async findByEmails(emails: string[]): Promise<Map<string, ResetUser>> {
+    this.batchLookups.push(emails);
+    await this.gate;
+    this.failOn(emails);
+    const found = new Map<string, ResetUser>();
+    for (const email of emails) {
+      const user = this.find(email);
+      if (user) found.set(user.email, user);
+    }
+    return found;
+  }
+
+  findById(id: string): Promise<ResetUser | null> {
+    const account = this.accounts.find((candidate) => candidate.id === id);
+    return Promise.resolve(account ? { id: account.id, email: account.email } : null);
+  }
+
+  setPassword(userId: string, newPassword: string): Promise<void> {
+    const account = this.accounts.find((candidate) => candidate.id === userId);
+    if (account) account.password = newPassword;
+    return Promise.resolve();
+  }
+
+  private find(email: string): ResetUser | undefined {
+    const account = this.accounts.find((candidate) => candidate.email.toLowerCase() === email);
+    return account && { id: account.id, email: account.email };
+  }
+
+  /** Throws as a database driver would, naming what it was asked for. */
+  private failOn(emails: string[]): void {
+    const failing = emails.filter((email) => this.failAll || this.failingAddresses.has(email));
+    if (failing.length > 0) {
+      throw new Error(`users database timed out looking up ${failing.join(', ')}`);
+    }
+  }
+}
+
+/** A host with its own users ({@link InMemoryHostUsers}), its connection, mailer and event bus. */
+@Module({})
+class HostUsersAppModule {
+  static forRoot(
+    database: TestDatabase,
+    smtp: SmtpTestServer,
+    delivery: { maxAttempts: number },
+  ): DynamicModule {
+    const options = testModuleOptions({ frontendUrl: 'https://host.example' });
+    return {
+      module: HostUsersAppModule,
+      imports: [
+        TypeOrmModule.forRoot(
+          hostConnection(database, {
+            entities: [...passwordResetEntities],
+            migrations: [...passwordResetMigrations],
+          }),
+        ),
+        EventEmitterModule.forRoot(),
+        MailerModule.forRoot(hostMailer(smtp)),
+        PasswordResetModule.forRoot({
+          ...options,
+          limits: { ...options.limits, resetEmailDailyLimit: 0 },
+          // No poll after start-up: the tests run the queue themselves, so they know when it ran.
+          delivery: { pollIntervalSeconds: 3600, retryBaseSeconds: 1, ...delivery },
+          users: InMemoryHostUsers,
+        }),
+      ],
+    };
+  }
+}
+
+/** What {@link useHostUsersApp} gives a describe block; filled in before its first test. */
+export interface HostUsersContext {
+  database: TestDatabase;
+  smtp: SmtpTestServer;
+  host: RunningApp;
+  users: InMemoryHostUsers;
+  service: PasswordResetService;
+  outbox: EmailQueueService;
+  processor: EmailQueueProcessor;
+  lockout: LoginLockoutService;
+  queue: Repository<QueuedEmail>;
+  dataSource: DataSource;
+}
+
+/** A fresh database of `kind`, a real SMTP server and the host wired to both, for a describe block. */
+export function useHostUsersApp(
+  kind: DatabaseKind,
+  delivery = { maxAttempts: 2 },
+): HostUsersContext {
+  const context = {} as HostUsersContext;
+  beforeAll(async () => {
+    context.database = await createTestDatabase(kind);
+    context.smtp = await new SmtpTestServer().start();
+    context.host = await startApp(
+      HostUsersAppModule.forRoot(context.database, context.smtp, delivery),
+    );
+    const { app } = context.host;
+    context.users = app.get<PasswordResetUsers, InMemoryHostUsers>(PasswordResetUsers);
+    context.service = app.get(PasswordResetService);
+    context.outbox = app.get(EmailQueueService);
+    context.processor = app.get(EmailQueueProcessor);
+    context.lockout = app.get(LoginLockoutService);
+    context.dataSource = app.get(DataSource);
+    context.queue = context.dataSource.getRepository(QueuedEmail);
+  });
+  afterAll(async () => {
+    await context.host?.close();
+    await context.smtp?.stop();
+    await context.database?.drop();
+  });
+  return context;
+}
