@@ -67,7 +67,7 @@ export interface PasswordResetModuleOptions {
     resetEmailCooldownSeconds?: number;
     /** At most this many reset emails per address in 24 hours; 0 turns it off (default 5). */
     resetEmailDailyLimit?: number;
-    /** Failed logins per address from one client network (IPv4 /24, IPv6 /64) before that network is locked out of it (default 10; built-in users). */
+    /** Failed logins per address from one client network (IPv4 /24, IPv6 /56) before that network is locked out of it (default 10; built-in users). */
     loginMaxFailures?: number;
     /** The window of those failures, and how long the lock lasts, in seconds (default 900). */
     loginFailureWindowSeconds?: number;

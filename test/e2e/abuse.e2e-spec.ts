@@ -44,12 +44,25 @@ describe.each(databaseKinds())('Abuse of one account by others (%s)', (kind) => 
       await loginFrom(OWNER, user.email, user.password).expect(200);
     });
 
-    it('should treat an IPv6 /64 as one network', async () => {
+    it('should treat an IPv6 /56 as one network', async () => {
       const user = await registerUser(ctx.app);
-      await failFrom('2001:db8:1:2::1', user.email, MAX_FAILURES);
+      await failFrom('2001:db8:1:200::1', user.email, MAX_FAILURES);
 
-      await loginFrom('2001:db8:1:2:ffff::9', user.email, user.password).expect(401);
-      await loginFrom('2001:db8:1:3::1', user.email, user.password).expect(200);
+      // Another /64 of the same /56: one customer's allocation, the same network.
+      await loginFrom('2001:db8:1:2ff:ffff::9', user.email, user.password).expect(401);
+      await loginFrom('2001:db8:1:300::1', user.email, user.password).expect(200);
+    });
+
+    it('should keep the owner in from other networks however long one network keeps guessing', async () => {
+      const user = await registerUser(ctx.app);
+      // Ten addresses of one /24 send far more wrong passwords than the address's own limit.
+      for (let n = 0; n < 3 * MAX_FAILURES_PER_ADDRESS; n++) {
+        await loginFrom(`127.0.1.${(n % 10) + 1}`, user.email, WRONG_PASSWORD).expect(401);
+      }
+
+      await loginFrom(OWNER, user.email, user.password).expect(200);
+      await loginFrom('192.0.2.20', user.email, user.password).expect(200);
+      await loginFrom('127.0.1.77', user.email, user.password).expect(401);
     });
 
     it('should lock the address everywhere past LOGIN_MAX_FAILURES_PER_ADDRESS', async () => {

@@ -1,5 +1,6 @@
 import * as argon2 from 'argon2';
 import { AccountsService } from '../../src/accounts/accounts.service';
+import { PasswordResetError, PasswordResetErrorCode } from '../../src/errors/password-reset-error';
 import { PasswordResetService } from '../../src/reset/password-reset.service';
 import { ResetTokensService } from '../../src/tokens/reset-tokens.service';
 import { UserAccount } from '../../src/accounts/user-account.entity';
@@ -7,6 +8,8 @@ import { UserAccountsService } from '../../src/accounts/user-accounts.service';
 import { newEmail, OTHER_STRONG_PASSWORD, STRONG_PASSWORD } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
+
+const WRONG_PASSWORD = 'not the password at all, sorry';
 
 describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) => {
   let database: TestDatabase;
@@ -56,6 +59,25 @@ describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) =
     await auth.login(email, STRONG_PASSWORD, '127.0.0.1');
     const stored = await app.dataSource.getRepository(UserAccount).findOneByOrFail({ id: user.id });
     expect(stored.passwordHash).toBe(user.passwordHash);
+  });
+
+  describe('login locks (default LOGIN_MAX_FAILURES 10, LOGIN_MAX_FAILURES_PER_ADDRESS 100)', () => {
+    it('should let the owner in from two other networks after ten addresses of one /24 sent 100 wrong passwords', async () => {
+      const email = newEmail();
+      await auth.register(email, STRONG_PASSWORD);
+      for (let n = 0; n < 100; n++) {
+        await expect(auth.login(email, WRONG_PASSWORD, `127.0.1.${(n % 10) + 1}`)).rejects.toThrow(
+          PasswordResetError,
+        );
+      }
+
+      await expect(auth.login(email, STRONG_PASSWORD, '198.51.100.20')).resolves.toBeDefined();
+      await expect(auth.login(email, STRONG_PASSWORD, '192.0.2.20')).resolves.toBeDefined();
+      // The network that guessed stays locked, right password or not.
+      await expect(auth.login(email, STRONG_PASSWORD, '127.0.1.77')).rejects.toMatchObject({
+        code: PasswordResetErrorCode.InvalidCredentials,
+      });
+    });
   });
 
   it('should give exactly one success to 20 concurrent resets with one token', async () => {

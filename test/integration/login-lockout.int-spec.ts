@@ -153,6 +153,39 @@ describe.each(databaseKinds())('Per-address limits on a real database (%s)', (ki
       expect(await lockout.isLocked(email, '192.0.2.1', at(21 * SECOND))).toBe(true);
     });
 
+    it('should not count attempts refused by their network’s lock toward the address’s count', async () => {
+      const email = newEmail();
+      // Ten addresses of one /24, each well inside any per-IP limit, send 100 guesses between them.
+      for (let n = 0; n < 100; n++) {
+        await lockout.attempt(email, `127.0.1.${(n % 10) + 1}`, at(n * SECOND));
+      }
+
+      const keys = app.app.get(AddressKeys);
+      const addressCount = await app.dataSource
+        .getRepository(LoginFailure)
+        .findOneBy({ keyHash: keys.of(email, 'login') });
+      expect(addressCount?.failures).toBe(MAX_FAILURES);
+      // The owner, from two other networks, gets in; the guessing network stays locked.
+      expect(await lockout.attempt(email, '198.51.100.20', at(101 * SECOND))).toBe(true);
+      expect(await lockout.attempt(email, '192.0.2.20', at(102 * SECOND))).toBe(true);
+      expect(await lockout.attempt(email, '127.0.1.77', at(103 * SECOND))).toBe(false);
+    });
+
+    it('should let at most LOGIN_MAX_FAILURES of a burst from one network reach the address’s count', async () => {
+      const email = newEmail();
+      const verdicts = await Promise.all(
+        Array.from({ length: 30 }, (_, n) => lockout.attempt(email, `127.0.2.${n + 1}`, at(0))),
+      );
+
+      expect(verdicts.filter(Boolean)).toHaveLength(MAX_FAILURES);
+      const keys = app.app.get(AddressKeys);
+      const addressCount = await app.dataSource
+        .getRepository(LoginFailure)
+        .findOneBy({ keyHash: keys.of(email, 'login') });
+      expect(addressCount?.failures).toBe(MAX_FAILURES);
+      expect(await lockout.isLocked(email, '198.51.100.20', at(SECOND))).toBe(false);
+    });
+
     it("should clear only the network's count after a success there, and every count on clear()", async () => {
       const email = newEmail();
       await recordFailures(email, MAX_FAILURES - 1, at(0));

@@ -346,7 +346,7 @@ export class EnvironmentVariables {
   @Min(1)
   CHANGE_PASSWORD_WINDOW_SECONDS: number = 900;
 
-  /** Failed logins per address from one client network (IPv4 /24, IPv6 /64) before a lock. */
+  /** Failed logins per address from one client network (IPv4 /24, IPv6 /56) before a lock. */
   @IsInt()
   @Min(1)
   @Max(1000)

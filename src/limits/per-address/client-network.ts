@@ -1,15 +1,19 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 /**
- * The network a client address belongs to, as far as login locks are concerned: its IPv4 /24 or IPv6
- * /64. One attacker rarely controls more than one of those, while a lock per single address would be
- * sidestepped by anyone with a few IPv6 addresses (a /64 is what one customer gets).
+ * The network a client address belongs to, wherever the service counts per network: its IPv4 /24 or
+ * IPv6 /56. One attacker rarely controls more than one of those, while a count per single address
+ * would be sidestepped by anyone with a few IPv6 addresses. A /56 is a customer's usual allocation: a
+ * /64 would let one customer act as 256 networks.
  */
 export function clientNetwork(ip: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   const address = mapped ? mapped[1] : ip;
   if (isIPv4(address)) return `${address.split('.').slice(0, 3).join('.')}.0/24`;
-  if (isIPv6(address)) return `${expandIPv6(address).slice(0, 4).join(':')}::/64`;
+  if (isIPv6(address)) {
+    const [a, b, c, d] = expandIPv6(address);
+    return `${a}:${b}:${c}:${(parseInt(d, 16) & 0xff00).toString(16)}::/56`;
+  }
   // Not an address (a unix socket, a test double): its own network.
   return address;
 }

@@ -8,7 +8,7 @@ import { AddressKeys } from './address-keys';
 import { clientNetwork } from './client-network';
 import { LoginFailure } from './login-failure.entity';
 
-/** One of the two counts every login attempt goes into. */
+/** One of the two counts a login attempt goes into. */
 interface FailureCount {
   keyHash: string;
   max: number;
@@ -17,11 +17,13 @@ interface FailureCount {
 
 /**
  * Locks logins for an address after repeated failures, for known and unknown addresses alike so that
- * the lock reveals nothing. Failures count twice: per address and client network (IPv4 /24, IPv6 /64)
- * against `LOGIN_MAX_FAILURES`, and per address alone against the much higher
- * `LOGIN_MAX_FAILURES_PER_ADDRESS`. So one attacker's network is locked out of an account long before
- * its owner, elsewhere, is; only a distributed attack locks the address itself. A successful login
- * clears its network's count; a password change or reset clears every count of the address.
+ * the lock reveals nothing. Failures count per address and client network (IPv4 /24, IPv6 /56)
+ * against `LOGIN_MAX_FAILURES`, and, unless that network is already refused, per address alone against
+ * the much higher `LOGIN_MAX_FAILURES_PER_ADDRESS`. So one attacker's network is locked out of an
+ * account long before its owner, elsewhere, is, and however long it keeps guessing it adds at most
+ * `LOGIN_MAX_FAILURES` a window to the address's count: only attempts from many networks lock the
+ * address itself. A successful login clears its network's count; a password change or reset clears
+ * every count of the address.
  */
 @Injectable()
 export class LoginLockoutService {
@@ -34,16 +36,16 @@ export class LoginLockoutService {
   /**
    * Counts a login attempt against the address before its password is checked, and says whether it
    * may go on. Counting first, in one upsert per count, is what stops a burst of simultaneous guesses:
-   * each gets its own number, and only the first ones of a window are let through. The attempt that
-   * reaches a limit locks for that count's window.
+   * each gets its own number, and only the first ones of a window are let through. The network's
+   * number decides first: an attempt its network refuses is not counted for the address, which is what
+   * keeps one network from locking the owner out of every other. The attempt that reaches a limit
+   * locks for that count's window.
    */
   async attempt(email: string, clientIp: string, now = new Date()): Promise<boolean> {
     const addressKey = this.addressKey(email);
-    const verdicts = [];
-    for (const count of this.counts(email, clientIp)) {
-      verdicts.push(await this.count(count, addressKey, now));
-    }
-    return verdicts.every(Boolean);
+    const [network, address] = this.counts(email, clientIp);
+    if (!(await this.count(network, addressKey, now))) return false;
+    return this.count(address, addressKey, now);
   }
 
   async isLocked(email: string, clientIp: string, now = new Date()): Promise<boolean> {
@@ -90,7 +92,7 @@ export class LoginLockoutService {
     return this.keys.of(email, 'login');
   }
 
-  /** The network's count first: it is the one a successful login clears. */
+  /** The network's count first: it decides whether the address's counts, and a login clears it. */
   private counts(email: string, clientIp: string): [FailureCount, FailureCount] {
     return [
       {

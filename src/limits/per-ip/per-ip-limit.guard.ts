@@ -20,7 +20,7 @@ import { PerIpLimitName, RATE_LIMIT_KEY } from './rate-limit.decorator';
  * The module's per-IP limits, applied by its controllers (`@UseGuards`), so a host needs no global
  * guard and its own routes are never counted. A route counts only against the one limit its
  * `@RateLimit` names, keyed by limit and client (so reset and verify share a bucket); an IPv6 client
- * counts by its /64, which is what one customer gets. Counting uses `@nestjs/throttler`'s storage
+ * counts by its /56, a customer's usual allocation. Counting uses `@nestjs/throttler`'s storage
  * interface (memory, Redis or the host's own). Over the limit: 429 with a plain `Retry-After`.
  */
 @Injectable()
