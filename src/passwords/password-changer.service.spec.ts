@@ -106,6 +106,23 @@ describe(PasswordChanger.name, () => {
     );
   });
 
+  it("should withdraw requests and lift locks under the address's normal form, and send the notice to the address as stored", async () => {
+    const { changer, emails, lockout } = changerWith();
+    const stored: ResetUser = { id: 'user-7', email: 'Alice@Example.COM' };
+
+    const changedAt = await changer.change(stored, NEW_PASSWORD, 'reset');
+
+    expect(emails.cancelResets).toHaveBeenCalledWith('alice@example.com', changedAt, manager);
+    expect(lockout.clear).toHaveBeenCalledWith('alice@example.com', manager);
+    expect(emails.record).toHaveBeenCalledWith(
+      EmailKind.PasswordChanged,
+      stored.email,
+      EmailStatus.Pending,
+      changedAt,
+      manager,
+    );
+  });
+
   it.each(['reset', 'change'] as const)(
     'should announce the change (via %s) once committed, and return its time',
     async (via) => {

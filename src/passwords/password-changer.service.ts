@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { emailKey } from '../common/email-address';
 import { UnitOfWork } from '../database/unit-of-work';
 import { EmailQueueService } from '../email-queue/email-queue.service';
 import { EmailKind, EmailStatus } from '../email-queue/queued-email.entity';
@@ -36,12 +37,16 @@ export class PasswordChanger {
   ): Promise<Date> {
     const prepared = await this.users.preparePassword(newPassword);
     const changedAt = new Date();
+    // Reset requests and login counts are kept under the normal form of the address; a host may
+    // store it in another (`Alice@Example.com`), and those would then outlive the change.
+    const address = emailKey(user.email);
     await this.db.transaction(async (manager) => {
       await precondition?.(manager);
       await this.users.setPassword(user.id, prepared, manager);
-      await this.emails.cancelResets(user.email, changedAt, manager);
+      await this.emails.cancelResets(address, changedAt, manager);
       await this.resetTokens.revokeAllForUser(user.id, manager);
-      await this.lockout.clear(user.email, manager);
+      await this.lockout.clear(address, manager);
+      // The notice goes to the address as the host stores it, as the reset link did.
       await this.emails.record(
         EmailKind.PasswordChanged,
         user.email,
