@@ -72,8 +72,8 @@ export class AccountsController {
     summary: 'Exchange email and password for an access token',
     description:
       'Answers the same 401 for an unknown address, a wrong password and an address locked ' +
-      'after too many failures, after the same password-hashing work. A successful login ends ' +
-      "the account's reset links (the owner remembered the password). The access token goes in " +
+      'after too many failures, after the same password-hashing work. A login leaves the ' +
+      "account's reset links alone. The access token goes in " +
       '`Authorization: Bearer …` (the `bearer` scheme).',
   })
   @ApiOkResponse({ type: AccessTokenResponseDto, description: 'Signed in' })

@@ -1,7 +1,5 @@
 import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
-import type { EmailQueueService } from '../email-queue/email-queue.service';
 import type { LoginLockoutService } from '../limits/per-address/login-lockout.service';
-import type { ResetTokensService } from '../tokens/reset-tokens.service';
 import type { AccessToken, AccessTokenService } from './access-tokens/access-token.service';
 import { UserAccount } from './user-account.entity';
 import type { UserAccountsService } from './user-accounts.service';
@@ -54,7 +52,6 @@ function authServiceFor({
     findByEmail: jest.fn((_email: string) => Promise.resolve(account)),
     rehash: jest.fn((_id: string, _hash: string) => Promise.resolve()),
   };
-  const resetTokens = { revokeAllForUser: jest.fn((_userId: string) => Promise.resolve()) };
   const accessTokens = { issue: jest.fn((_user: UserAccount) => Promise.resolve(issued)) };
   const hasher = {
     verify: jest.fn((_hash: string, _password: string) => Promise.resolve(passwordMatches)),
@@ -74,28 +71,23 @@ function authServiceFor({
     attempt: jest.fn((_email: string, _ip: string) => Promise.resolve(!locked)),
     clearNetwork: jest.fn((_email: string, _ip: string) => Promise.resolve()),
   };
-  const outbox = { cancelResets: jest.fn((_email: string) => Promise.resolve(0)) };
   const service = new AccountsService(
     users as unknown as UserAccountsService,
-    resetTokens as unknown as ResetTokensService,
     accessTokens as unknown as AccessTokenService,
     hasher as unknown as PasswordHasher,
     policy as unknown as PasswordPolicy,
     passwordChanger as unknown as PasswordChanger,
     lockout as unknown as LoginLockoutService,
-    outbox as unknown as EmailQueueService,
   );
   return {
     service,
     issued,
     users,
-    resetTokens,
     accessTokens,
     hasher,
     policy,
     passwordChanger,
     lockout,
-    outbox,
   };
 }
 
@@ -125,13 +117,12 @@ describe(AccountsService.name, () => {
     });
 
     it('should refuse an unknown email with INVALID_CREDENTIALS', async () => {
-      const { service, accessTokens, resetTokens } = authServiceFor({ account: null });
+      const { service, accessTokens } = authServiceFor({ account: null });
 
       const error = await loginError(service);
 
       expect(error.code).toBe(PasswordResetErrorCode.InvalidCredentials);
       expect(accessTokens.issue).not.toHaveBeenCalled();
-      expect(resetTokens.revokeAllForUser).not.toHaveBeenCalled();
     });
 
     it('should give an unknown email the same error as a wrong password', async () => {
@@ -154,8 +145,8 @@ describe(AccountsService.name, () => {
       expect(hasher.verifyDummy).not.toHaveBeenCalled();
     });
 
-    it('should not issue a token, rehash or revoke links for a wrong password', async () => {
-      const { service, accessTokens, users, resetTokens } = authServiceFor({
+    it('should not issue a token or rehash for a wrong password', async () => {
+      const { service, accessTokens, users } = authServiceFor({
         account: newUser(),
         passwordMatches: false,
         needsRehash: true,
@@ -166,7 +157,6 @@ describe(AccountsService.name, () => {
       expect(error.code).toBe(PasswordResetErrorCode.InvalidCredentials);
       expect(accessTokens.issue).not.toHaveBeenCalled();
       expect(users.rehash).not.toHaveBeenCalled();
-      expect(resetTokens.revokeAllForUser).not.toHaveBeenCalled();
     });
 
     it('should store a new hash when the old one used other parameters', async () => {
@@ -187,19 +177,6 @@ describe(AccountsService.name, () => {
 
       expect(hasher.hash).not.toHaveBeenCalled();
       expect(users.rehash).not.toHaveBeenCalled();
-    });
-
-    it("should withdraw unsent reset requests, then revoke the account's links, on success", async () => {
-      const account = newUser();
-      const { service, resetTokens, outbox } = authServiceFor({ account });
-
-      await service.login(EMAIL, PASSWORD, CLIENT_IP);
-
-      expect(outbox.cancelResets).toHaveBeenCalledWith(EMAIL);
-      expect(resetTokens.revokeAllForUser).toHaveBeenCalledWith(account.id);
-      expect(outbox.cancelResets.mock.invocationCallOrder[0]).toBeLessThan(
-        resetTokens.revokeAllForUser.mock.invocationCallOrder[0],
-      );
     });
 
     it('should return the access token issued for the account', async () => {

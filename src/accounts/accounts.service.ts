@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
-import { EmailQueueService } from '../email-queue/email-queue.service';
 import { LoginLockoutService } from '../limits/per-address/login-lockout.service';
-import { ResetTokensService } from '../tokens/reset-tokens.service';
 import { AccessToken, AccessTokenService } from './access-tokens/access-token.service';
 import { UserAccount } from './user-account.entity';
 import { UserAccountsService } from './user-accounts.service';
@@ -17,13 +15,11 @@ const INVALID_CREDENTIALS = 'Email or password is incorrect';
 export class AccountsService {
   constructor(
     private readonly users: UserAccountsService,
-    private readonly resetTokens: ResetTokensService,
     private readonly accessTokens: AccessTokenService,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly passwordChanger: PasswordChanger,
     private readonly lockout: LoginLockoutService,
-    private readonly emails: EmailQueueService,
   ) {}
 
   /** `email` must be normalised. */
@@ -50,10 +46,8 @@ export class AccountsService {
       await this.users.rehash(user.id, await this.hasher.hash(password));
     }
     await this.lockout.clearNetwork(email, clientIp);
-    // The owner remembered the password: a link not yet sent and any outstanding one are not
-    // wanted. Requests first, so a send racing this login finds its claim gone (see the processor).
-    await this.emails.cancelResets(email);
-    await this.resetTokens.revokeAllForUser(user.id);
+    // Reset links and queued requests stay: whoever knows the old password could otherwise void every
+    // link the owner asks for, just when the owner needs one most.
     return this.accessTokens.issue(user);
   }
 

@@ -1,5 +1,7 @@
 import * as argon2 from 'argon2';
 import { AccountsService } from '../../src/accounts/accounts.service';
+import { EmailQueueService } from '../../src/email-queue/email-queue.service';
+import { EmailKind, EmailStatus, QueuedEmail } from '../../src/email-queue/queued-email.entity';
 import { PasswordResetError, PasswordResetErrorCode } from '../../src/errors/password-reset-error';
 import { PasswordResetService } from '../../src/reset/password-reset.service';
 import { ResetTokensService } from '../../src/tokens/reset-tokens.service';
@@ -18,6 +20,7 @@ describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) =
   let reset: PasswordResetService;
   let users: UserAccountsService;
   let tokens: ResetTokensService;
+  let emails: EmailQueueService;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -26,6 +29,7 @@ describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) =
     reset = app.app.get(PasswordResetService);
     users = app.app.get(UserAccountsService);
     tokens = app.app.get(ResetTokensService);
+    emails = app.app.get(EmailQueueService);
   });
 
   afterAll(async () => {
@@ -78,6 +82,31 @@ describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) =
         code: PasswordResetErrorCode.InvalidCredentials,
       });
     });
+  });
+
+  it('should leave a reset link and a queued reset request from before a login alone', async () => {
+    const email = newEmail();
+    const user = await auth.register(email, STRONG_PASSWORD);
+    const { token } = await tokens.issue(user.id);
+    // Due only in 2099, so the processor leaves it queued while the test looks at it.
+    const queued = await emails.record(
+      EmailKind.PasswordReset,
+      email,
+      EmailStatus.Pending,
+      new Date('2099-01-01T00:00:00Z'),
+    );
+
+    await auth.login(email, STRONG_PASSWORD, '127.0.0.1');
+
+    const request = await app.dataSource.getRepository(QueuedEmail).findOneByOrFail({ id: queued });
+    expect(request.status).toBe(EmailStatus.Pending);
+    expect(await tokens.findLive(token)).not.toBeNull();
+    await reset.reset(token, OTHER_STRONG_PASSWORD);
+    await expect(auth.login(email, OTHER_STRONG_PASSWORD, '127.0.0.1')).resolves.toBeDefined();
+    // The reset withdrew the request, as a reset does.
+    expect(
+      (await app.dataSource.getRepository(QueuedEmail).findOneByOrFail({ id: queued })).status,
+    ).toBe(EmailStatus.Cancelled);
   });
 
   it('should give exactly one success to 20 concurrent resets with one token', async () => {

@@ -41,7 +41,7 @@ function because(state: { endedBy?: string }): string {
 /**
  * Every command acts, waits until the mail it caused has been delivered, then checks what must
  * hold. The wait matters: the service issues a reset token after answering, so until the email is
- * out, what the next login or reset does to links would depend on timing, not on the rules.
+ * out, what the next request or reset does to links would depend on timing, not on the rules.
  */
 abstract class LifecycleCommand implements AsyncCommand<Model, Real> {
   /** The address whose links and sessions are checked afterwards. */
@@ -380,8 +380,7 @@ export class Login extends LifecycleCommand {
     expectStatus(response, 200, this.step);
     r.sessions[this.who].push(response.body.accessToken as string);
     address.sessions.push({ alive: true });
-    // The owner remembered the password: outstanding reset links are no longer wanted.
-    endLinks(address, this.step);
+    // Links survive a login: whoever knows the old password must not be able to void the owner's.
   }
 }
 
