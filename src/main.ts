@@ -1,4 +1,5 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
@@ -19,17 +20,24 @@ async function bootstrap(): Promise<void> {
   await lowerThreadPoolPriority();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
     bodyParser: false,
-    // Held until the configured logger is in place, then printed through it.
+    // Held until the configured logger is in place, then printed through it (flushLogs below).
     bufferLogs: true,
+    // A start-up error reaches the catch below, which prints its message alone. Nest's default logs
+    // it with a stack trace and exits first; the buffered lines, that log among them, are dropped.
+    abortOnError: false,
+    autoFlushLogs: false,
   });
   const config = app.get(ConfigService);
   const appConfig = config.getOrThrow<AppConfig>('app');
-  const { port, logLevels } = appConfig;
+  const { port, host, logLevels } = appConfig;
   app.useLogger(new ConsoleLogger({ logLevels }));
+  app.flushLogs();
   configureApp(app);
-  await app.listen(port);
+  // Without a host Node listens on every interface (IPv6 and IPv4 where it can).
+  await (host === undefined ? app.listen(port) : app.listen(port, host));
+  const address = app.getHttpServer().address() as AddressInfo;
   const logger = new Logger('Bootstrap');
-  for (const message of startupMessages(port, appConfig, config.getOrThrow<MailConfig>('mail')))
+  for (const message of startupMessages(address, appConfig, config.getOrThrow<MailConfig>('mail')))
     logger.log(message);
 }
 

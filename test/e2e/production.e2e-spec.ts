@@ -83,6 +83,42 @@ describe('The built service in production mode', () => {
     }
   });
 
+  it('should refuse settings production must not run with, one line each and no stack trace', async () => {
+    const output: Output = { text: '' };
+    const child = run(
+      {
+        ...baseEnv(),
+        DATABASE_URL: 'sqlite::memory:',
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        FRONTEND_URL: 'https://accounts.example.com',
+        SMTP_HOST: 'smtp.example.com',
+        MAIL_FROM: 'no-reply@example.com',
+        // Every client address, which today crashes inside proxy-addr.
+        TRUST_PROXY: '0.0.0.0/0',
+        // SMTP AUTH in clear text to another machine.
+        SMTP_REQUIRE_TLS: 'false',
+        SMTP_USER: 'mailer',
+        SMTP_PASSWORD: 'smtp-password-never-printed',
+        SIGN_IN_URL: 'http://accounts.example.com/login',
+        HEALTH_TOKEN: 'h'.repeat(31),
+      },
+      output,
+    );
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+
+    expect(code).toBe(1);
+    const lines = output.text.trim().split('\n');
+    expect(lines[0]).toBe('Invalid environment:');
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^ {2}- SMTP_REQUIRE_TLS=false would send SMTP_USER's password/),
+      expect.stringMatching(/^ {2}- TRUST_PROXY 0\.0\.0\.0\/0 is wider than \/8/),
+      expect.stringMatching(/^ {2}- HEALTH_TOKEN must be at least 32 characters long/),
+      expect.stringMatching(/^ {2}- SIGN_IN_URL must be an https:\/\/ URL or a path/),
+    ]);
+    expect(output.text).not.toMatch(/^\s+at /m);
+    expect(output.text).not.toContain('smtp-password-never-printed');
+  });
+
   describe.each(databaseKinds())('on %s', (kind) => {
     let database: TestDatabase;
     let smtp: SmtpTestServer;

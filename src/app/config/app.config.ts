@@ -2,12 +2,17 @@ import type { LogLevel } from '@nestjs/common';
 import { registerAs } from '@nestjs/config';
 import { LOG_LEVELS, loadEnvironment, NodeEnvironment } from './environment';
 import { Secret } from '../../common/secret';
-import { parseTrustProxy } from './trust-proxy';
+import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
 /** HTTP-level settings of the service. */
 export interface AppConfig {
   nodeEnv: NodeEnvironment;
   port: number;
+  /**
+   * The interface to listen on (`HOST`); unset: every interface, production's default. Outside
+   * production it is 127.0.0.1, so a development machine does not serve its dev pages to its network.
+   */
+  host?: string;
   isProduction: boolean;
   /** The levels the logger prints. */
   logLevels: LogLevel[];
@@ -16,7 +21,7 @@ export interface AppConfig {
   /** Bearer token of `GET /health/details`; unset: the route answers 404. */
   healthToken?: Secret;
   /** Express `trust proxy`; `false` means the socket address is the client. */
-  trustProxy: boolean | number | string;
+  trustProxy: TrustProxy;
 }
 
 export const appConfig = registerAs('app', (): AppConfig => {
@@ -27,6 +32,7 @@ export const appConfig = registerAs('app', (): AppConfig => {
   return {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
+    host: env.HOST ?? (isProduction ? undefined : '127.0.0.1'),
     isProduction,
     logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(noisiest) + 1),
     swaggerEnabled: env.SWAGGER_ENABLED ?? !isProduction,

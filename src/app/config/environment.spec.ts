@@ -163,6 +163,79 @@ describe(parseEnvironment.name, () => {
     expect(parseEnvironment({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe('true');
   });
 
+  it('should refuse a TRUST_PROXY that trusts more than production can, in one message naming it', () => {
+    for (const value of ['0.0.0.0/0', '8.0.0.0/7', '::/16', '6']) {
+      expect(environmentErrorOf({ ...PRODUCTION, TRUST_PROXY: value }).problems).toEqual([
+        expect.stringMatching(/^TRUST_PROXY[= ]/),
+      ]);
+    }
+    for (const value of ['5', 'loopback, uniquelocal', '173.245.48.0/20', 'fc00::/7']) {
+      expect(parseEnvironment({ ...PRODUCTION, TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
+    }
+    expect(parseEnvironment({ TRUST_PROXY: '8.0.0.0/7' }).TRUST_PROXY).toBe('8.0.0.0/7');
+  });
+
+  it('should refuse a TRUST_PROXY that Express cannot read in every environment', () => {
+    for (const env of [{}, PRODUCTION]) {
+      expect(
+        environmentErrorOf({ ...env, TRUST_PROXY: '10.0.0.0/8, proxy.internal' }).problems,
+      ).toEqual([
+        expect.stringMatching(/^TRUST_PROXY must be .*: "proxy.internal" is none of these$/),
+      ]);
+    }
+  });
+
+  it('should refuse SMTP_REQUIRE_TLS=false with SMTP_USER in production unless the server is on this machine', () => {
+    const plainAuth = { ...PRODUCTION, SMTP_REQUIRE_TLS: 'false', SMTP_USER: 'mailer' };
+
+    expect(environmentErrorOf(plainAuth).problems).toEqual([
+      expect.stringMatching(/^SMTP_REQUIRE_TLS=false would send SMTP_USER's password/),
+    ]);
+    for (const host of ['127.0.0.1', '127.0.0.53', '::1', 'localhost']) {
+      expect(parseEnvironment({ ...plainAuth, SMTP_HOST: host }).SMTP_REQUIRE_TLS).toBe(false);
+    }
+    expect(parseEnvironment({ ...plainAuth, SMTP_USER: '' }).SMTP_REQUIRE_TLS).toBe(false);
+    expect(parseEnvironment({ ...plainAuth, SMTP_SECURE: 'true' }).SMTP_REQUIRE_TLS).toBe(false);
+    expect(parseEnvironment({ ...plainAuth, NODE_ENV: 'test' }).SMTP_REQUIRE_TLS).toBe(false);
+  });
+
+  it('should take SIGN_IN_URL as an absolute URL or a path, and only https or a path in production', () => {
+    expect(
+      environmentErrorOf({ ...PRODUCTION, SIGN_IN_URL: 'http://app.example.com/login' }).problems,
+    ).toEqual(['SIGN_IN_URL must be an https:// URL or a path starting with / in production']);
+    for (const env of [{}, PRODUCTION]) {
+      for (const url of ['https://app.example.com/login', '/login']) {
+        expect(parseEnvironment({ ...env, SIGN_IN_URL: url }).SIGN_IN_URL).toBe(url);
+      }
+      for (const url of [
+        'javascript:alert(1)',
+        '//evil.example/login',
+        'login',
+        'ftp://x.example',
+      ]) {
+        expect(environmentErrorOf({ ...env, SIGN_IN_URL: url }).problems).toEqual([
+          expect.stringMatching(
+            /^SIGN_IN_URL must be an (absolute http\(s\)|https:\/\/) URL or a path starting with \//,
+          ),
+        ]);
+      }
+    }
+    expect(parseEnvironment({ SIGN_IN_URL: 'http://localhost:3000/login' }).SIGN_IN_URL).toBe(
+      'http://localhost:3000/login',
+    );
+  });
+
+  it('should refuse a HEALTH_TOKEN shorter than 32 characters in production', () => {
+    expect(environmentErrorOf({ ...PRODUCTION, HEALTH_TOKEN: 'h'.repeat(31) }).problems).toEqual([
+      'HEALTH_TOKEN must be at least 32 characters long in production',
+    ]);
+    expect(environmentErrorOf({ ...PRODUCTION, HEALTH_TOKEN: 'short' }).problems).toHaveLength(1);
+    expect(parseEnvironment({ ...PRODUCTION, HEALTH_TOKEN: 'h'.repeat(32) }).HEALTH_TOKEN).toBe(
+      'h'.repeat(32),
+    );
+    expect(parseEnvironment({ HEALTH_TOKEN: 'h'.repeat(16) }).HEALTH_TOKEN).toBe('h'.repeat(16));
+  });
+
   it('should refuse a FRONTEND_URL that is not https in production', () => {
     expect(
       environmentErrorOf({ ...PRODUCTION, FRONTEND_URL: 'http://app.example.com' }).problems,
@@ -319,6 +392,31 @@ describe('config namespaces', () => {
 
       process.env.TRUST_PROXY = '10.0.0.0/8, 192.168.1.1';
       expect(appConfig().trustProxy).toBe('10.0.0.0/8, 192.168.1.1');
+    });
+
+    it('should listen on 127.0.0.1 outside production and on every interface in production, unless HOST says', () => {
+      expect(appConfig().host).toBe('127.0.0.1');
+      process.env.NODE_ENV = 'development';
+      expect(appConfig().host).toBe('127.0.0.1');
+      process.env.HOST = '0.0.0.0';
+      expect(appConfig().host).toBe('0.0.0.0');
+
+      for (const name of ENVIRONMENT_KEYS) delete process.env[name];
+      Object.assign(process.env, PRODUCTION);
+      expect(appConfig().host).toBeUndefined();
+      process.env.HOST = '10.1.2.3';
+      expect(appConfig().host).toBe('10.1.2.3');
+    });
+
+    it('should take an address or a host name for HOST, and nothing else', () => {
+      for (const host of ['127.0.0.1', '::', '::1', '0.0.0.0', 'localhost', 'api.internal']) {
+        expect(parseEnvironment({ HOST: host }).HOST).toBe(host);
+      }
+      for (const host of ['http://localhost', 'localhost:3000', '10.0.0.1/8', 'two words']) {
+        expect(environmentErrorOf({ HOST: host }).problems).toEqual([
+          'HOST must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name',
+        ]);
+      }
     });
 
     it('should refuse an unknown LOG_LEVEL', () => {

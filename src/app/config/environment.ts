@@ -20,8 +20,12 @@ import {
   ValidatorConstraintInterface,
   validateSync,
   ValidationError,
+  isURL,
 } from 'class-validator';
+import { isIP } from 'node:net';
+import { isLoopbackHost } from '../../common/loopback-address';
 import { dkimPrivateKeyProblem } from './dkim-private-key';
+import { trustProxyProblem } from './trust-proxy';
 
 export const NODE_ENVIRONMENTS = ['development', 'production', 'test'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
@@ -64,11 +68,63 @@ const HttpsInProduction = crossCheck(
   'FRONTEND_URL must be an https:// URL in production: reset links carry a secret',
 );
 
-const NoBlanketTrustInProduction = crossCheck(
-  'noBlanketTrustInProduction',
+/** Labels of letters, digits and inner hyphens, separated by dots. */
+const HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
+
+const ListenHost = crossCheck(
+  'listenHost',
+  (value) => typeof value === 'string' && (isIP(value) !== 0 || HOST_NAME.test(value)),
+  'HOST must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name',
+);
+
+const TrustProxyUsable = crossCheck(
+  'trustProxyUsable',
   (value, env) =>
-    !isProduction(env) || typeof value !== 'string' || value.trim().toLowerCase() !== 'true',
-  'TRUST_PROXY=true trusts any forged X-Forwarded-For: in production give the number of proxy hops or their addresses',
+    typeof value !== 'string' || trustProxyProblem(value, isProduction(env)) === undefined,
+  (value, env) =>
+    trustProxyProblem(value as string, isProduction(env)) ?? 'TRUST_PROXY is unusable',
+);
+
+// Without TLS, SMTP AUTH sends the password as readable as the mail: only over this machine's loopback.
+const TlsForSmtpAuthInProduction = crossCheck(
+  'tlsForSmtpAuthInProduction',
+  (value, env) =>
+    !isProduction(env) ||
+    value !== false ||
+    env.SMTP_SECURE ||
+    env.SMTP_USER === undefined ||
+    env.SMTP_HOST === undefined ||
+    isLoopbackHost(env.SMTP_HOST),
+  "SMTP_REQUIRE_TLS=false would send SMTP_USER's password in clear text: in production keep TLS (or SMTP_SECURE=true), or relay through a server on this machine (SMTP_HOST=127.0.0.1)",
+);
+
+/** A path on this site: one leading slash (`//host` would leave it), no whitespace. */
+const SITE_PATH = /^\/(?![/\\])\S*$/;
+
+// The reset page links here after a reset; production keeps people on https.
+const SignInUrl = crossCheck(
+  'signInUrl',
+  (value, env) =>
+    typeof value === 'string' &&
+    (SITE_PATH.test(value) ||
+      isURL(value, {
+        require_tld: false,
+        require_protocol: true,
+        protocols: isProduction(env) ? ['https'] : ['http', 'https'],
+      })),
+  (_value, env) =>
+    isProduction(env)
+      ? 'SIGN_IN_URL must be an https:// URL or a path starting with / in production'
+      : 'SIGN_IN_URL must be an absolute http(s) URL or a path starting with /',
+);
+
+const healthTokenMinLength = (env: EnvironmentVariables): number => (isProduction(env) ? 32 : 16);
+
+const HealthTokenLength = crossCheck(
+  'healthTokenLength',
+  (value, env) => typeof value === 'string' && value.length >= healthTokenMinLength(env),
+  (_value, env) =>
+    `HEALTH_TOKEN must be at least ${healthTokenMinLength(env)} characters long${isProduction(env) ? ' in production' : ''}`,
 );
 
 /** Phases of one SMTP send that can each wait up to SMTP_TIMEOUT_SECONDS: connect, greet, log in, data. */
@@ -129,6 +185,11 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(65535)
   PORT: number = 3000;
+
+  /** The interface to listen on: 127.0.0.1 outside production, every interface in production. */
+  @IsOptional()
+  @Validate(ListenHost)
+  HOST?: string;
 
   /** The noisiest level logged: `log` in production, `debug` elsewhere. */
   @IsOptional()
@@ -215,6 +276,7 @@ export class EnvironmentVariables {
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean({ message: 'SMTP_REQUIRE_TLS must be true or false' })
+  @Validate(TlsForSmtpAuthInProduction)
   SMTP_REQUIRE_TLS?: boolean;
 
   /** How long the SMTP server may take to accept a connection, greet, or answer a command. */
@@ -372,13 +434,13 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   @MaxLength(500)
-  @Validate(NoBlanketTrustInProduction)
+  @Validate(TrustProxyUsable)
   TRUST_PROXY?: string;
 
-  /** Bearer token for `GET /health/details`; without it that route does not exist. */
+  /** Bearer token for `GET /health/details` (32 characters in production, 16 elsewhere); without it that route does not exist. */
   @IsOptional()
   @IsString()
-  @MinLength(16, { message: 'HEALTH_TOKEN must be at least 16 characters long' })
+  @Validate(HealthTokenLength)
   HEALTH_TOKEN?: string;
 
   /** Swagger UI and /docs-json: on outside production, off in production unless set to true. */
@@ -393,12 +455,9 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'RESET_PAGE_ENABLED must be true or false' })
   RESET_PAGE_ENABLED?: boolean;
 
-  /** Where the reset page sends people to sign in after a reset (default: FRONTEND_URL). */
+  /** Where the reset page sends people to sign in after a reset: a URL (https in production) or a path (default: FRONTEND_URL). */
   @IsOptional()
-  @IsUrl(
-    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
-    { message: 'SIGN_IN_URL must be an absolute http(s) URL' },
-  )
+  @Validate(SignInUrl)
   SIGN_IN_URL?: string;
 
   /** DKIM signing of outgoing mail: all three, or none. */
