@@ -5,6 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HTML_PART_POLICY } from '../../src/app/dev-mailbox/dev-mailbox.controller';
 import { OTHER_STRONG_PASSWORD, registerUser, RegisteredUser } from '../support/factories';
+import {
+  nonLoopbackAddress,
+  rawGet as rawRequest,
+  withoutNonLoopbackAddress,
+} from '../support/network';
 import { SmtpTestServer } from '../support/smtp-test-server';
 import { createTestApp, FRONTEND_URL, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -309,4 +314,60 @@ describe('Dev mailbox pages when mail goes over SMTP', () => {
 
     await expectNoMailbox(app);
   });
+});
+
+describe('Dev mailbox pages to other machines', () => {
+  const skipped = withoutNonLoopbackAddress();
+  if (skipped) console.log(`Dev mailbox network test skipped: ${skipped}`);
+  const maybe = skipped ? it.skip : it;
+  let database: TestDatabase;
+  let app: TestApp;
+  const mailbox = mkdtempSync(join(tmpdir(), 'npr-dev-mailbox-'));
+  let id: string;
+  let port: number;
+
+  beforeAll(async () => {
+    if (skipped) return;
+    database = await createTestDatabase('sqlite');
+    // Every forwarded address believed: the pages must still go by the socket's.
+    app = await createTestApp({ database, env: { MAIL_DEV_DIR: mailbox, TRUST_PROXY: 'true' } });
+    const someone = await registerUser(app);
+    await app.http().post('/auth/forgot-password').send({ email: someone.email }).expect(202);
+    [id] = await waitForMessages(mailbox, 1);
+    // As with HOST=0.0.0.0: reachable from this machine's other addresses.
+    await app.app.listen(0, '0.0.0.0');
+    ({ port } = app.app.getHttpServer().address() as AddressInfo);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  maybe(
+    'should answer 404 to a client whose socket address is not loopback, whatever X-Forwarded-For says',
+    async () => {
+      const address = nonLoopbackAddress()!;
+      for (const path of [
+        '/dev/mailbox',
+        `/dev/mailbox/${id}`,
+        `/dev/mailbox/${id}/html`,
+        '/dev/mailbox/assets/mailbox.css',
+      ]) {
+        const answer = await rawRequest(address, port, path, { 'X-Forwarded-For': '127.0.0.1' });
+
+        expect(answer.status).toBe(404);
+        expect(JSON.parse(answer.body)).toEqual({
+          statusCode: 404,
+          error: 'Not Found',
+          message: `Cannot GET ${path}`,
+        });
+        expect(answer.body).not.toContain('reset-password#token=');
+      }
+      // The same server still shows them on this machine.
+      expect((await rawRequest('127.0.0.1', port, `/dev/mailbox/${id}`)).status).toBe(200);
+      // The API itself answers other machines as before.
+      expect((await rawRequest(address, port, '/health')).status).toBe(200);
+    },
+  );
 });

@@ -1,11 +1,14 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import request from 'supertest';
 import { newEmail, OTHER_STRONG_PASSWORD, STRONG_PASSWORD } from '../support/factories';
 import { freePort } from '../support/free-port';
+import { nonLoopbackAddress, rawGet, withoutNonLoopbackAddress } from '../support/network';
 import { extractResetToken, SmtpTestServer } from '../support/smtp-test-server';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 
@@ -67,12 +70,12 @@ async function storedRequests(
   }
 }
 
-describe('The built service in production mode', () => {
-  beforeAll(() => {
-    // Exactly what the README tells an operator to run.
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
-  }, 180_000);
+beforeAll(() => {
+  // Exactly what the README tells an operator to run.
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
+}, 180_000);
 
+describe('The built service in production mode', () => {
   it('should refuse to start without the production variables, naming each one', async () => {
     const output: Output = { text: '' };
     const child = run({ ...baseEnv(), DATABASE_URL: 'sqlite::memory:' }, output);
@@ -254,4 +257,77 @@ describe('The built service in production mode', () => {
       expect(secondOutput.text).toContain('Shutting down: no new claims');
     }, 90_000);
   });
+});
+
+/** Where the start-up log says the service listens, once it does. */
+async function listeningLine(output: Output): Promise<string> {
+  for (let i = 0; i < 150; i++) {
+    // eslint-disable-next-line no-control-regex
+    const line = /Listening on [^\n]*/.exec(output.text.replace(/\x1b\[[0-9;]*m/g, ''));
+    if (line) return line[0];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`The built service did not start:\n${output.text}`);
+}
+
+describe('The built service outside production', () => {
+  const children: ChildProcess[] = [];
+  const skipped = withoutNonLoopbackAddress();
+  if (skipped) console.log(`Listening-address tests skipped: ${skipped}`);
+  const maybe = skipped ? it.skip : it;
+
+  afterEach(async () => {
+    for (const child of children.splice(0)) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  /** The service as `npm start` runs it on a developer's machine: no NODE_ENV, the dev mailbox. */
+  async function start(env: NodeJS.ProcessEnv = {}): Promise<{ port: number; line: string }> {
+    const port = await freePort();
+    const output: Output = { text: '' };
+    const child = run(
+      {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PORT: String(port),
+        DATABASE_URL: 'sqlite::memory:',
+        MAIL_DEV_DIR: mkdtempSync(join(tmpdir(), 'npr-dev-mailbox-')),
+        ...env,
+      },
+      output,
+    );
+    children.push(child);
+    return { port, line: await listeningLine(output) };
+  }
+
+  maybe('should listen on 127.0.0.1 only, and say so', async () => {
+    const { port, line } = await start();
+
+    expect(line).toBe(
+      `Listening on 127.0.0.1, port ${port}: http://127.0.0.1:${port} (Swagger UI at /docs)`,
+    );
+    expect((await rawGet('127.0.0.1', port, '/dev/mailbox')).status).toBe(200);
+    await expect(rawGet(nonLoopbackAddress()!, port, '/health')).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
+  });
+
+  maybe(
+    'should listen where HOST says, and still show the dev mailbox to this machine only',
+    async () => {
+      const { port, line } = await start({ HOST: '0.0.0.0' });
+
+      expect(line).toBe(
+        `Listening on every interface (0.0.0.0), port ${port}: http://localhost:${port} (Swagger UI at /docs)`,
+      );
+      const address = nonLoopbackAddress()!;
+      expect((await rawGet(address, port, '/health')).status).toBe(200);
+      expect((await rawGet(address, port, '/dev/mailbox')).status).toBe(404);
+      expect((await rawGet('127.0.0.1', port, '/dev/mailbox')).status).toBe(200);
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, Header, NotFoundException, Param, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
@@ -9,6 +9,7 @@ import {
   notFoundPage,
 } from './dev-mailbox.pages';
 import { DevMailboxService } from './dev-mailbox.service';
+import { LoopbackClientsGuard } from './loopback-clients.guard';
 import { MAILBOX_STYLESHEET } from './mailbox.stylesheet';
 
 const HTML = 'text/html; charset=utf-8';
@@ -30,9 +31,13 @@ export const HTML_PART_POLICY = [
   "frame-ancestors 'self'",
 ].join('; ');
 
-/** The dev mailbox pages: server-rendered HTML, for development only, not part of the API. */
+/**
+ * The dev mailbox pages: server-rendered HTML, for development only, not part of the API, and for
+ * clients on this machine only (whatever HOST the service listens on).
+ */
 @ApiExcludeController()
 @Controller('dev/mailbox')
+@UseGuards(LoopbackClientsGuard)
 export class DevMailboxController {
   constructor(private readonly mailbox: DevMailboxService) {}
 
