@@ -200,9 +200,10 @@ export class PasswordResetModule extends ConfigurableModuleClass implements Nest
 
   /** `forRoot` and `forRootAsync` come from the builder; this adds the module's own middleware. */
   configure(consumer: MiddlewareConsumer): void {
-    // JSON only on the module's routes (a form post from another site is a 415), and no caching.
+    // No caching, then JSON only on the module's routes (a form post from another site is a 415):
+    // in that order, so the 415 is no-store too.
     consumer
-      .apply(jsonBodiesOnly, noStore)
+      .apply(noStore, jsonBodiesOnly)
       .forRoutes(PasswordResetController, AccountsController, MeController);
     // The reference page's path is an option, known only once the (async) options are resolved, so
     // it cannot be a decorated controller; middleware that answers is mounted under the host's

@@ -45,6 +45,33 @@ describe('Response headers', () => {
     for (const answer of answers) expect(answer.headers['cache-control']).toBe('no-store');
   });
 
+  it('should forbid storing the refusals made before any route: 413, 415, malformed JSON', async () => {
+    const oversized = JSON.stringify({ email: `${'a'.repeat(200_000)}@example.com` });
+    for (const [method, path] of [
+      ['post', '/auth/login'],
+      ['post', '/auth/forgot-password'],
+      ['delete', '/users/me'],
+    ] as const) {
+      const send = () => ctx.app.http()[method](path);
+      const answers = [
+        await send().set('Content-Type', 'application/json').send(oversized),
+        await send().set('Content-Type', 'text/plain').send('email=a@example.com'),
+        await send().set('Content-Type', 'application/json').send('{"email":'),
+      ];
+
+      expect(answers.map((answer) => answer.status)).toEqual([413, 415, 400]);
+      for (const answer of answers) expect(answer.headers['cache-control']).toBe('no-store');
+    }
+  });
+
+  it('should forbid storing an answer under /auth or /users that no route gives', async () => {
+    for (const path of ['/auth/nowhere', '/users/someone']) {
+      const answer = await ctx.app.http().get(path).expect(404);
+
+      expect(answer.headers['cache-control']).toBe('no-store');
+    }
+  });
+
   it('should serve Swagger UI and its document outside production', async () => {
     const page = await ctx.app.http().get('/docs').redirects(1).expect(200);
     expect(page.text).toContain('swagger-ui');

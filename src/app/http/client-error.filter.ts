@@ -40,16 +40,21 @@ function messageOf(exception: BodyParserError, request: Request): string {
  * Answers body-parser's refusals (413, 400, 415) as the client errors they are, without the error
  * log and stack trace Nest writes for unknown exceptions: anyone can send an oversized body, and
  * that must not flood the log. Everything else goes to Nest's default handling.
+ *
+ * Every error answer it writes is `Cache-Control: no-store`. Refusals made before any route (the
+ * body parser's, `jsonBodiesOnly`'s 415, an unknown route's 404) never pass the module's `noStore`
+ * middleware, and an error answer is never worth keeping anyway.
  */
 @Catch()
 export class ClientErrorFilter extends BaseExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    if (!response.headersSent) response.setHeader('Cache-Control', 'no-store');
     if (!isBodyParserError(exception)) {
       super.catch(exception, host);
       return;
     }
-    const http = host.switchToHttp();
-    const response = http.getResponse<Response>();
     response.status(exception.status).json({
       statusCode: exception.status,
       error: STATUS_CODES[exception.status] ?? 'Bad Request',
