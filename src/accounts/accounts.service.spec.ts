@@ -1,5 +1,6 @@
 import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
 import type { LoginLockoutService } from '../limits/per-address/login-lockout.service';
+import type { EntityManager } from 'typeorm';
 import type { AccessToken, AccessTokenService } from './access-tokens/access-token.service';
 import { UserAccount } from './user-account.entity';
 import type { UserAccountsService } from './user-accounts.service';
@@ -13,6 +14,10 @@ const PASSWORD = 'correct horse battery staple';
 const CLIENT_IP = '203.0.113.7';
 const STORED_HASH = '$argon2id$v=19$m=1024,p=1,t=2$b2xkc2FsdA$b2xkaGFzaA';
 const UPGRADED_HASH = '$argon2id$v=19$m=19456,p=1,t=2$bmV3c2FsdA$bmV3aGFzaA';
+/** The hash a reset stored meanwhile: the login's password does not match it. */
+const RESET_HASH = '$argon2id$v=19$m=19456,p=1,t=2$cmVzZXRzYWx0$cmVzZXRoYXNo';
+/** Stands for the changer's transaction. */
+const TRANSACTION = {} as EntityManager;
 
 function newUser(): UserAccount {
   const now = new Date('2025-01-01T00:00:00Z');
@@ -34,6 +39,11 @@ interface Scenario {
   needsRehash?: boolean;
   /** Whether the address is locked after too many failures. */
   locked?: boolean;
+  /**
+   * The account as stored when a conditional write finds it changed since it was read (a reset or
+   * another login came in between), or `null` when it is gone; leave out for "unchanged".
+   */
+  changedTo?: UserAccount | null;
 }
 
 /** AccountsService over hand-written fakes that record how they were called. */
@@ -42,7 +52,9 @@ function authServiceFor({
   passwordMatches = true,
   needsRehash = false,
   locked = false,
+  changedTo,
 }: Scenario) {
+  const unchanged = changedTo === undefined;
   const issued: AccessToken = {
     accessToken: 'signed.access.token',
     tokenType: 'Bearer',
@@ -50,11 +62,19 @@ function authServiceFor({
   };
   const users = {
     findByEmail: jest.fn((_email: string) => Promise.resolve(account)),
-    rehash: jest.fn((_id: string, _hash: string) => Promise.resolve()),
+    findById: jest.fn((_id: string) => Promise.resolve(unchanged ? account : changedTo)),
+    rehash: jest.fn((_id: string, _verified: string, _hash: string) => Promise.resolve(unchanged)),
+    holdSession: jest.fn((_id: string, _version: number, _manager: EntityManager) =>
+      Promise.resolve(unchanged),
+    ),
+    delete: jest.fn((_id: string, _version: number) => Promise.resolve(unchanged)),
   };
   const accessTokens = { issue: jest.fn((_user: UserAccount) => Promise.resolve(issued)) };
   const hasher = {
-    verify: jest.fn((_hash: string, _password: string) => Promise.resolve(passwordMatches)),
+    // A hash written since the account was read (a reset's) does not match; an upgraded one does.
+    verify: jest.fn((hash: string, _password: string) =>
+      Promise.resolve(hash === STORED_HASH ? passwordMatches : hash === UPGRADED_HASH),
+    ),
     verifyDummy: jest.fn((_password: string) => Promise.resolve(false as const)),
     needsRehash: jest.fn((_hash: string) => needsRehash),
     hash: jest.fn((_password: string) => Promise.resolve(UPGRADED_HASH)),
@@ -63,8 +83,17 @@ function authServiceFor({
     assertAcceptable: jest.fn((_password: string, _email: string) => Promise.resolve()),
   };
   const passwordChanger = {
-    change: jest.fn((_user: UserAccount, _password: string, _via: 'reset' | 'change') =>
-      Promise.resolve(new Date()),
+    // Runs the precondition as the real changer does, inside its (here pretend) transaction.
+    change: jest.fn(
+      async (
+        _user: UserAccount,
+        _password: string,
+        _via: 'reset' | 'change',
+        precondition?: (manager: EntityManager) => Promise<void>,
+      ) => {
+        await precondition?.(TRANSACTION);
+        return new Date();
+      },
     ),
   };
   const lockout = {
@@ -167,7 +196,48 @@ describe(AccountsService.name, () => {
 
       expect(hasher.needsRehash).toHaveBeenCalledWith(STORED_HASH);
       expect(hasher.hash).toHaveBeenCalledWith(PASSWORD);
-      expect(users.rehash).toHaveBeenCalledWith(account.id, UPGRADED_HASH);
+      expect(users.rehash).toHaveBeenCalledWith(account.id, STORED_HASH, UPGRADED_HASH);
+      expect(users.findById).not.toHaveBeenCalled();
+    });
+
+    it('should refuse the login when a reset replaced the verified hash before the rehash', async () => {
+      const account = newUser();
+      const { service, users, accessTokens, lockout } = authServiceFor({
+        account,
+        needsRehash: true,
+        changedTo: { ...account, passwordHash: RESET_HASH, tokenVersion: 1 },
+      });
+
+      const error = await loginError(service);
+
+      expect(error.code).toBe(PasswordResetErrorCode.InvalidCredentials);
+      expect(users.findById).toHaveBeenCalledWith(account.id);
+      expect(accessTokens.issue).not.toHaveBeenCalled();
+      expect(lockout.clearNetwork).not.toHaveBeenCalled();
+    });
+
+    it('should refuse the login when the account was deleted before the rehash', async () => {
+      const { service, accessTokens } = authServiceFor({
+        account: newUser(),
+        needsRehash: true,
+        changedTo: null,
+      });
+
+      expect((await loginError(service)).code).toBe(PasswordResetErrorCode.InvalidCredentials);
+      expect(accessTokens.issue).not.toHaveBeenCalled();
+    });
+
+    it('should let the login in when another login upgraded the hash first', async () => {
+      const account = newUser();
+      const current = { ...account, passwordHash: UPGRADED_HASH };
+      const { service, accessTokens, issued } = authServiceFor({
+        account,
+        needsRehash: true,
+        changedTo: current,
+      });
+
+      await expect(service.login(EMAIL, PASSWORD, CLIENT_IP)).resolves.toBe(issued);
+      expect(accessTokens.issue).toHaveBeenCalledWith(current);
     });
 
     it('should keep the hash when it already uses the configured parameters', async () => {
@@ -247,7 +317,12 @@ describe(AccountsService.name, () => {
       expect(hasher.verify).toHaveBeenCalledWith(STORED_HASH, PASSWORD);
       expect(policy.assertAcceptable).toHaveBeenCalledWith(NEW_PASSWORD, EMAIL);
       expect(passwordChanger.change).toHaveBeenCalledTimes(1);
-      expect(passwordChanger.change).toHaveBeenCalledWith(account, NEW_PASSWORD, 'change');
+      expect(passwordChanger.change).toHaveBeenCalledWith(
+        account,
+        NEW_PASSWORD,
+        'change',
+        expect.any(Function),
+      );
       expect(policy.assertAcceptable.mock.invocationCallOrder[0]).toBeLessThan(
         passwordChanger.change.mock.invocationCallOrder[0],
       );
@@ -291,6 +366,67 @@ describe(AccountsService.name, () => {
 
       expect((error as PasswordResetError).code).toBe(PasswordResetErrorCode.InvalidCredentials);
       expect(passwordChanger.change).not.toHaveBeenCalled();
+    });
+
+    it("should check, inside the changer's transaction, that the token's version is still the account's", async () => {
+      const account = { ...newUser(), tokenVersion: 4 };
+      const { service, users } = authServiceFor({ account });
+
+      await service.changePassword(account, PASSWORD, NEW_PASSWORD, CLIENT_IP);
+
+      expect(users.holdSession).toHaveBeenCalledWith(account.id, 4, TRANSACTION);
+    });
+
+    it('should answer UNAUTHENTICATED when a reset ended the session before the write', async () => {
+      const account = newUser();
+      const { service } = authServiceFor({
+        account,
+        changedTo: { ...account, passwordHash: RESET_HASH, tokenVersion: 1 },
+      });
+
+      const error: unknown = await service
+        .changePassword(account, PASSWORD, NEW_PASSWORD, CLIENT_IP)
+        .catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(PasswordResetError);
+      expect((error as PasswordResetError).code).toBe(PasswordResetErrorCode.Unauthenticated);
+    });
+  });
+
+  describe('deleteAccount', () => {
+    it("should delete only while the account's version is still the token's", async () => {
+      const account = { ...newUser(), tokenVersion: 2 };
+      const { service, users } = authServiceFor({ account });
+
+      await service.deleteAccount(account, PASSWORD, CLIENT_IP);
+
+      expect(users.delete).toHaveBeenCalledWith(account.id, 2);
+    });
+
+    it('should answer UNAUTHENTICATED when a reset ended the session before the delete', async () => {
+      const account = newUser();
+      const { service } = authServiceFor({
+        account,
+        changedTo: { ...account, passwordHash: RESET_HASH, tokenVersion: 1 },
+      });
+
+      const error: unknown = await service
+        .deleteAccount(account, PASSWORD, CLIENT_IP)
+        .catch((caught: unknown) => caught);
+
+      expect((error as PasswordResetError).code).toBe(PasswordResetErrorCode.Unauthenticated);
+    });
+
+    it('should refuse a wrong password and delete nothing', async () => {
+      const account = newUser();
+      const { service, users } = authServiceFor({ account, passwordMatches: false });
+
+      const error: unknown = await service
+        .deleteAccount(account, 'not the password', CLIENT_IP)
+        .catch((caught: unknown) => caught);
+
+      expect((error as PasswordResetError).code).toBe(PasswordResetErrorCode.InvalidCredentials);
+      expect(users.delete).not.toHaveBeenCalled();
     });
   });
 });

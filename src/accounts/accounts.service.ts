@@ -10,6 +10,18 @@ import { PasswordPolicy } from '../passwords/password-policy.service';
 
 const INVALID_CREDENTIALS = 'Email or password is incorrect';
 
+function invalidCredentials(): PasswordResetError {
+  return new PasswordResetError(PasswordResetErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
+}
+
+/** What the access-token guard answers for a token a password change or reset has ended. */
+function sessionEnded(): PasswordResetError {
+  return new PasswordResetError(
+    PasswordResetErrorCode.Unauthenticated,
+    'A valid access token is required',
+  );
+}
+
 /** The built-in accounts: sign-up, sign-in, a signed-in password change and deletion. */
 @Injectable()
 export class AccountsService {
@@ -34,24 +46,26 @@ export class AccountsService {
    */
   async login(email: string, password: string, clientIp: string): Promise<AccessToken> {
     const allowed = await this.lockout.attempt(email, clientIp);
-    const user = allowed ? await this.users.findByEmail(email) : null;
+    let user = allowed ? await this.users.findByEmail(email) : null;
     const valid = user
       ? await this.hasher.verify(user.passwordHash, password)
       : await this.hasher.verifyDummy(password);
-    if (!user || !valid)
-      throw new PasswordResetError(PasswordResetErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
+    if (!user || !valid) throw invalidCredentials();
 
-    if (this.hasher.needsRehash(user.passwordHash)) {
-      // Old cost parameters: upgrade now, while the plain password is at hand.
-      await this.users.rehash(user.id, await this.hasher.hash(password));
-    }
+    // Old cost parameters: upgrade now, while the plain password is at hand.
+    if (this.hasher.needsRehash(user.passwordHash)) user = await this.upgradeHash(user, password);
     await this.lockout.clearNetwork(email, clientIp);
     // Reset links and queued requests stay: whoever knows the old password could otherwise void every
     // link the owner asks for, just when the owner needs one most.
     return this.accessTokens.issue(user);
   }
 
-  /** Checks the current password, then changes it (see {@link PasswordChanger.change}). */
+  /**
+   * Checks the current password, then changes it (see {@link PasswordChanger.change}). `user` is the
+   * account as the access-token guard read it; the change is written only if its `token_version` is
+   * still the token's, checked inside the changer's transaction: a reset that committed while this
+   * waited for argon2 ended the session, and then nothing changes and the answer is 401.
+   */
   async changePassword(
     user: UserAccount,
     currentPassword: string,
@@ -60,13 +74,36 @@ export class AccountsService {
   ): Promise<void> {
     await this.confirmPassword(user, currentPassword, clientIp);
     await this.policy.assertAcceptable(newPassword, user.email);
-    await this.passwordChanger.change(user, newPassword, 'change');
+    await this.passwordChanger.change(user, newPassword, 'change', async (manager) => {
+      if (!(await this.users.holdSession(user.id, user.tokenVersion, manager)))
+        throw sessionEnded();
+    });
   }
 
-  /** Checks the current password, then deletes the account; its reset links go with it. */
+  /**
+   * Checks the current password, then deletes the account; its reset links go with it. As for
+   * {@link changePassword}, only if the session is still live when the DELETE runs (it checks
+   * `token_version` itself); otherwise nothing is deleted and the answer is 401.
+   */
   async deleteAccount(user: UserAccount, password: string, clientIp: string): Promise<void> {
     await this.confirmPassword(user, password, clientIp);
-    await this.users.delete(user.id);
+    if (!(await this.users.delete(user.id, user.tokenVersion))) throw sessionEnded();
+  }
+
+  /**
+   * Stores a hash of `password` under the current parameters, but only over the hash it was just
+   * verified against: a change or reset that committed meanwhile is never undone. The login then
+   * answers as the committed state says: the account as it now stands if `password` still opens it
+   * (another login may have upgraded the hash first), invalid credentials if not.
+   */
+  private async upgradeHash(user: UserAccount, password: string): Promise<UserAccount> {
+    const upgraded = await this.hasher.hash(password);
+    if (await this.users.rehash(user.id, user.passwordHash, upgraded)) return user;
+    const current = await this.users.findById(user.id);
+    if (!current || !(await this.hasher.verify(current.passwordHash, password))) {
+      throw invalidCredentials();
+    }
+    return current;
   }
 
   /**

@@ -54,11 +54,31 @@ export class UserAccountsService {
     return user;
   }
 
-  /** Replaces the hash without ending sessions: used when a login upgrades old argon2 parameters. */
-  async rehash(id: string, passwordHash: string): Promise<void> {
-    await this.db.run((manager) =>
-      manager.getRepository(UserAccount).update({ id }, { passwordHash, updatedAt: new Date() }),
+  /**
+   * Replaces the hash without ending sessions, when a login upgrades old argon2 parameters; only while
+   * the stored hash is still `verifiedHash`, checked by the UPDATE itself, so a password changed since
+   * the login verified it is never overwritten with the old one. Says whether it wrote.
+   */
+  async rehash(id: string, verifiedHash: string, passwordHash: string): Promise<boolean> {
+    const result = await this.db.run((manager) =>
+      manager
+        .getRepository(UserAccount)
+        .update({ id, passwordHash: verifiedHash }, { passwordHash, updatedAt: new Date() }),
     );
+    return result.affected === 1;
+  }
+
+  /**
+   * Inside the caller's transaction: says whether the account's `token_version` is still
+   * `tokenVersion`, i.e. no password change or reset has ended the session that read it. It asks
+   * with a no-op UPDATE, which on PostgreSQL also locks the row until the transaction ends, so no
+   * reset can commit between this check and the transaction's own write.
+   */
+  async holdSession(id: string, tokenVersion: number, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .getRepository(UserAccount)
+      .update({ id, tokenVersion }, { tokenVersion: () => 'token_version' });
+    return result.affected === 1;
   }
 
   /**
@@ -80,9 +100,16 @@ export class UserAccountsService {
     return now;
   }
 
-  /** Reset tokens go with the account (ON DELETE CASCADE). */
-  async delete(id: string): Promise<void> {
-    await this.db.run((manager) => manager.getRepository(UserAccount).delete({ id }));
+  /**
+   * Deletes the account, in one statement, only if its `token_version` is still `tokenVersion` (no
+   * password change or reset ended the session that asked); says whether it did. Reset tokens go
+   * with the account (ON DELETE CASCADE).
+   */
+  async delete(id: string, tokenVersion: number): Promise<boolean> {
+    const result = await this.db.run((manager) =>
+      manager.getRepository(UserAccount).delete({ id, tokenVersion }),
+    );
+    return result.affected === 1;
   }
 }
 

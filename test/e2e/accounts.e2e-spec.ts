@@ -1,3 +1,5 @@
+import type { Test } from 'supertest';
+import { PasswordHasher } from '../../src/passwords/password-hasher.service';
 import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
 import { UserAccount } from '../../src/accounts/user-account.entity';
 import {
@@ -6,12 +8,41 @@ import {
   OTHER_STRONG_PASSWORD,
   registerUser,
   STRONG_PASSWORD,
+  THIRD_STRONG_PASSWORD,
 } from '../support/factories';
+import { extractResetToken } from '../support/smtp-test-server';
 import { createTestApp, useTestApp } from '../support/test-app';
 import { createTestDatabase, databaseKinds } from '../support/test-database';
 
 describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
   const ctx = useTestApp(kind);
+
+  afterEach(() => jest.restoreAllMocks());
+
+  /**
+   * Signs `email` in, then sends `signedIn` with that session; the owner's reset, with a link mailed
+   * before, commits while `signedIn` waits for argon2 to check the current password.
+   */
+  async function resetDuring(
+    email: string,
+    password: string,
+    signedIn: (accessToken: string) => Test,
+  ): Promise<number> {
+    await ctx.app.http().post('/auth/forgot-password').send({ email }).expect(202);
+    const [mail] = await ctx.smtp.waitForMail(email);
+    const accessToken = await login(ctx.app, email, password);
+    const hasher = ctx.app.app.get(PasswordHasher);
+    const verify = hasher.verify.bind(hasher);
+    jest.spyOn(hasher, 'verify').mockImplementationOnce(async (hash, plain) => {
+      await ctx.app
+        .http()
+        .post('/auth/reset-password')
+        .send({ token: extractResetToken(mail), newPassword: OTHER_STRONG_PASSWORD })
+        .expect(200);
+      return verify(hash, plain);
+    });
+    return (await signedIn(accessToken)).status;
+  }
 
   describe('POST /auth/register', () => {
     it('should trim and lower-case the email and answer 201 with id, email and createdAt only', async () => {
@@ -349,6 +380,26 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
       await ctx.app.http().get('/users/me').auth(token, { type: 'bearer' }).expect(200);
     });
 
+    it('should answer 401 and change nothing when a reset commits while it checks the password', async () => {
+      const user = await registerUser(ctx.app);
+
+      const status = await resetDuring(user.email, user.password, (token) =>
+        ctx.app
+          .http()
+          .post('/auth/change-password')
+          .auth(token, { type: 'bearer' })
+          .send({ currentPassword: user.password, newPassword: THIRD_STRONG_PASSWORD }),
+      );
+
+      expect(status).toBe(401);
+      await ctx.app
+        .http()
+        .post('/auth/login')
+        .send({ email: user.email, password: THIRD_STRONG_PASSWORD })
+        .expect(401);
+      await login(ctx.app, user.email, OTHER_STRONG_PASSWORD);
+    });
+
     it('should answer 401 without a token', async () => {
       await ctx.app
         .http()
@@ -383,6 +434,22 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
         await ctx.app.dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id }),
       ).toBe(0);
       await ctx.app.http().get('/users/me').auth(token, { type: 'bearer' }).expect(401);
+    });
+
+    it('should answer 401 to DELETE and keep the account when a reset commits while it checks the password', async () => {
+      const user = await registerUser(ctx.app);
+
+      const status = await resetDuring(user.email, user.password, (token) =>
+        ctx.app
+          .http()
+          .delete('/users/me')
+          .auth(token, { type: 'bearer' })
+          .send({ password: user.password }),
+      );
+
+      expect(status).toBe(401);
+      expect(await ctx.app.dataSource.getRepository(UserAccount).countBy({ id: user.id })).toBe(1);
+      await login(ctx.app, user.email, OTHER_STRONG_PASSWORD);
     });
   });
 

@@ -81,7 +81,7 @@ describe.each(databaseKinds())('Schema and migrations (%s)', (kind) => {
     const user = await users.create(newEmail(), 'hash');
     await dataSource.getRepository(PasswordResetToken).insert(tokenRow(user.id));
     expect(await dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id })).toBe(1);
-    await users.delete(user.id);
+    await users.delete(user.id, user.tokenVersion);
     expect(await dataSource.getRepository(PasswordResetToken).countBy({ userId: user.id })).toBe(0);
   });
 
