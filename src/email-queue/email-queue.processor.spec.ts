@@ -20,6 +20,7 @@ function processorWith() {
   const due: ClaimedEmail[] = [];
   const claims: number[] = [];
   const settled: string[] = [];
+  const retried: { id: string; error: string }[] = [];
   let next = 0;
   const outbox = {
     claimDue: jest.fn((limit: number) => {
@@ -31,9 +32,14 @@ function processorWith() {
       settled.push(...requests.map((request) => request.id));
       return Promise.resolve(requests.length);
     }),
+    markRetry: jest.fn((request: ClaimedEmail, error: string) => {
+      retried.push({ id: request.id, error });
+      return Promise.resolve(true);
+    }),
   };
   const users = {
-    findByEmails: jest.fn(() => Promise.resolve(new Map<string, ResetUser>())),
+    findByEmails: jest.fn((_emails: string[]) => Promise.resolve(new Map<string, ResetUser>())),
+    findByEmail: jest.fn((_email: string) => Promise.resolve<ResetUser | null>(null)),
   };
   const processor = new EmailQueueProcessor(
     outbox as unknown as EmailQueueService,
@@ -43,8 +49,8 @@ function processorWith() {
     {} as MailService,
     SETTINGS,
   );
-  /** A request recorded and its event emitted: the row is due, and the processor is woken. */
-  const request = () => {
+  /** A request recorded: the row is due. */
+  const record = () => {
     next++;
     due.push({
       id: `request-${next}`,
@@ -54,9 +60,13 @@ function processorWith() {
       createdAt: new Date(),
       claimId: `claim-${next}`,
     });
+  };
+  /** A request recorded and its event emitted: the row is due, and the processor is woken. */
+  const request = () => {
+    record();
     return processor.wake();
   };
-  return { processor, request, claims, settled };
+  return { processor, record, request, claims, settled, retried, users };
 }
 
 describe(EmailQueueProcessor.name, () => {
@@ -89,6 +99,49 @@ describe(EmailQueueProcessor.name, () => {
     expect(new Set(settled).size).toBe(requests);
     // At most one claim per coalescing window (plus the first and the last, empty, one).
     expect(claims.length).toBeLessThanOrEqual(Math.ceil(requests / CLAIM_COALESCE_MS) + 3);
+  });
+
+  it('should look the addresses up one by one when the batch lookup throws, and retry only the request whose lookup failed', async () => {
+    const { processor, record, settled, retried, users } = processorWith();
+    users.findByEmails.mockRejectedValue(
+      new Error('users database failed on nobody-2@example.com'),
+    );
+    users.findByEmail.mockImplementation((email) =>
+      email === 'nobody-2@example.com'
+        ? Promise.reject(new Error(`users database failed on ${email}`))
+        : Promise.resolve(null),
+    );
+    record();
+    record();
+    record();
+
+    await processor.wake();
+
+    expect(users.findByEmails).toHaveBeenCalledTimes(1);
+    expect(users.findByEmail.mock.calls.map(([email]) => email).sort()).toEqual([
+      'nobody-1@example.com',
+      'nobody-2@example.com',
+      'nobody-3@example.com',
+    ]);
+    expect(settled.sort()).toEqual(['request-1', 'request-3']);
+    expect(retried).toEqual([
+      {
+        id: 'request-2',
+        error: 'Looking up the account failed: Error: users database failed on [address]',
+      },
+    ]);
+  });
+
+  it('should not look a lone address up again when its lookup throws', async () => {
+    const { request, retried, users } = processorWith();
+    users.findByEmails.mockRejectedValue(new Error('users database is down'));
+
+    await request();
+
+    expect(users.findByEmail).not.toHaveBeenCalled();
+    expect(retried).toEqual([
+      { id: 'request-1', error: 'Looking up the account failed: Error: users database is down' },
+    ]);
   });
 
   it('should wait for nothing when it is drained', async () => {

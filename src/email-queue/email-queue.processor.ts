@@ -3,7 +3,7 @@ import { ConcurrencyLimit } from '../common/concurrency-limit';
 import { describeError } from '../common/describe-error';
 import { emailKey } from '../common/email-address';
 import { MailService } from '../mail/mail.service';
-import { ClaimedEmail, EmailQueueService } from './email-queue.service';
+import { ClaimedEmail, EmailQueueService, storableError } from './email-queue.service';
 import { EmailKind } from './queued-email.entity';
 import { ResetTokensService } from '../tokens/reset-tokens.service';
 import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
@@ -19,6 +19,20 @@ interface PreparedEmail {
   describe: string;
   send: () => Promise<void>;
 }
+
+/** The accounts found for a batch's addresses, and why the lookup failed for those it could not do. */
+interface AccountLookup {
+  accounts: Map<string, ResetUser>;
+  failures: Map<string, string>;
+}
+
+/** What a failed lookup records as the attempt's error (addresses are blanked when it is stored). */
+function lookupFailure(error: unknown): string {
+  return `Looking up the account failed: ${describeError(error)}`;
+}
+
+/** Addresses looked up at once when a batch is looked up one by one: within a host's usual connection pool. */
+export const LOOKUPS_AT_ONCE = 5;
 
 /** Rows claimed per statement; under load one claim, one lookup and one update serve many requests. */
 export const BATCH_SIZE = 50;
@@ -39,15 +53,17 @@ export const CLAIM_COALESCE_MS = 10;
  * without secrets and retried with backoff until the attempts or the token TTL run out.
  *
  * Work comes in rounds: each claims a batch of due rows, settles in one statement the requests for
- * addresses with no account, and sends the rest, as many at once as there are SMTP connections. Each
- * send first renews its row's claim (a fresh fencing id), so a slow batch never sends on a claim that
- * ran out, and every status change is fenced by it.
+ * addresses with no account, counts a failed attempt for those whose account the host could not look
+ * up, and sends the rest, as many at once as there are SMTP connections. Each send first renews its
+ * row's claim (a fresh fencing id), so a slow batch never sends on a claim that ran out, and every
+ * status change is fenced by it.
  */
 @Injectable()
 export class EmailQueueProcessor {
   private readonly logger = new Logger(EmailQueueProcessor.name);
   private readonly sends: ConcurrencyLimit;
   private readonly prepares: ConcurrencyLimit;
+  private readonly lookups = new ConcurrencyLimit(LOOKUPS_AT_ONCE);
   private running?: Promise<void>;
   private wanted = false;
   private stopping = false;
@@ -103,7 +119,9 @@ export class EmailQueueProcessor {
         while (!this.stopping && (await this.processBatch()) === BATCH_SIZE);
       }
     } catch (error) {
-      this.logger.error(`Processing the email queue failed: ${describeError(error)}`);
+      this.logger.error(
+        `Processing the email queue failed: ${storableError(describeError(error))}`,
+      );
     } finally {
       this.running = undefined;
     }
@@ -127,8 +145,14 @@ export class EmailQueueProcessor {
       this.logger.error(`Gave up on reset request ${request.id}: older than the token lifetime`);
     }
     const live = resets.filter((request) => !stale.includes(request));
-    const accounts = await this.lookUp(live.map((request) => request.email));
-    const noAccount = live.filter((request) => !accounts.has(request.email));
+    const { accounts, failures } = await this.lookUp(live.map((request) => request.email));
+    for (const request of live) {
+      const failure = failures.get(request.email);
+      if (failure !== undefined) await this.settleFailure(request, failure, now);
+    }
+    const noAccount = live.filter(
+      (request) => !accounts.has(request.email) && !failures.has(request.email),
+    );
     if (noAccount.length > 0) {
       await this.outbox.markNoAccount(noAccount, now);
       this.logger.debug(
@@ -145,15 +169,43 @@ export class EmailQueueProcessor {
 
   /**
    * The accounts of these (normalised) addresses, keyed by them. A host may key its answer by the
-   * address as it stores it (`Alice@Example.com`), so the keys are normalised again.
+   * address as it stores it (`Alice@Example.com`), so the keys are normalised again. When the host's
+   * batch lookup throws, each address is looked up on its own: an address the host fails on, or a
+   * users database that is down, then costs an attempt of its own requests only (in `failures`, with
+   * why), and the rest of the batch still goes out.
    */
-  private async lookUp(addresses: string[]): Promise<Map<string, ResetUser>> {
+  private async lookUp(addresses: string[]): Promise<AccountLookup> {
     const accounts = new Map<string, ResetUser>();
-    if (addresses.length === 0) return accounts;
-    for (const [address, user] of await this.users.findByEmails(addresses)) {
-      accounts.set(emailKey(address), user);
+    const failures = new Map<string, string>();
+    const unique = [...new Set(addresses)];
+    if (unique.length === 0) return { accounts, failures };
+    try {
+      for (const [address, user] of await this.users.findByEmails(unique)) {
+        accounts.set(emailKey(address), user);
+      }
+      return { accounts, failures };
+    } catch (error) {
+      if (unique.length === 1) {
+        failures.set(unique[0], lookupFailure(error));
+        return { accounts, failures };
+      }
+      this.logger.warn(
+        `Looking up ${unique.length} accounts at once failed (${storableError(describeError(error))}); looking them up one by one`,
+      );
     }
-    return accounts;
+    await Promise.all(
+      unique.map((address) =>
+        this.lookups.run(async () => {
+          try {
+            const user = await this.users.findByEmail(address);
+            if (user) accounts.set(address, user);
+          } catch (error) {
+            failures.set(address, lookupFailure(error));
+          }
+        }),
+      ),
+    );
+    return { accounts, failures };
   }
 
   /**
@@ -247,7 +299,9 @@ export class EmailQueueProcessor {
     }
   }
 
-  private async settleFailure(request: ClaimedEmail, error: string, now: Date): Promise<void> {
+  private async settleFailure(request: ClaimedEmail, failure: string, now: Date): Promise<void> {
+    // As stored, so that the log keeps no address either (a host's or a mail server's error may name one).
+    const error = storableError(failure);
     try {
       if (request.attempts >= this.settings.delivery.maxAttempts) {
         await this.outbox.markFailed(request, error, now);
