@@ -1,5 +1,7 @@
 import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
+import type { UnitOfWork } from '../database/unit-of-work';
 import type { LoginLockoutService } from '../limits/per-address/login-lockout.service';
+import type { ResetTokensService } from '../tokens/reset-tokens.service';
 import type { EntityManager } from 'typeorm';
 import type { AccessToken, AccessTokenService } from './access-tokens/access-token.service';
 import { UserAccount } from './user-account.entity';
@@ -67,7 +69,15 @@ function authServiceFor({
     holdSession: jest.fn((_id: string, _version: number, _manager: EntityManager) =>
       Promise.resolve(unchanged),
     ),
-    delete: jest.fn((_id: string, _version: number) => Promise.resolve(unchanged)),
+    delete: jest.fn((_id: string, _version: number, _manager?: EntityManager) =>
+      Promise.resolve(unchanged),
+    ),
+  };
+  const resetTokens = {
+    revokeAllForUser: jest.fn((_userId: string, _manager?: EntityManager) => Promise.resolve()),
+  };
+  const db = {
+    transaction: jest.fn(<T>(work: (manager: EntityManager) => Promise<T>) => work(TRANSACTION)),
   };
   const accessTokens = { issue: jest.fn((_user: UserAccount) => Promise.resolve(issued)) };
   const hasher = {
@@ -107,6 +117,8 @@ function authServiceFor({
     policy as unknown as PasswordPolicy,
     passwordChanger as unknown as PasswordChanger,
     lockout as unknown as LoginLockoutService,
+    resetTokens as unknown as ResetTokensService,
+    db as unknown as UnitOfWork,
   );
   return {
     service,
@@ -117,6 +129,7 @@ function authServiceFor({
     policy,
     passwordChanger,
     lockout,
+    resetTokens,
   };
 }
 
@@ -377,6 +390,18 @@ describe(AccountsService.name, () => {
       expect(users.holdSession).toHaveBeenCalledWith(account.id, 4, TRANSACTION);
     });
 
+    it("should end the reset links before it takes the account's row, as a reset does", async () => {
+      const account = newUser();
+      const { service, users, resetTokens } = authServiceFor({ account });
+
+      await service.changePassword(account, PASSWORD, NEW_PASSWORD, CLIENT_IP);
+
+      expect(resetTokens.revokeAllForUser).toHaveBeenCalledWith(account.id, TRANSACTION);
+      expect(resetTokens.revokeAllForUser.mock.invocationCallOrder[0]).toBeLessThan(
+        users.holdSession.mock.invocationCallOrder[0],
+      );
+    });
+
     it('should answer UNAUTHENTICATED when a reset ended the session before the write', async () => {
       const account = newUser();
       const { service } = authServiceFor({
@@ -394,13 +419,17 @@ describe(AccountsService.name, () => {
   });
 
   describe('deleteAccount', () => {
-    it("should delete only while the account's version is still the token's", async () => {
+    it("should delete only while the account's version is still the token's, links first, in one transaction", async () => {
       const account = { ...newUser(), tokenVersion: 2 };
-      const { service, users } = authServiceFor({ account });
+      const { service, users, resetTokens } = authServiceFor({ account });
 
       await service.deleteAccount(account, PASSWORD, CLIENT_IP);
 
-      expect(users.delete).toHaveBeenCalledWith(account.id, 2);
+      expect(users.delete).toHaveBeenCalledWith(account.id, 2, TRANSACTION);
+      expect(resetTokens.revokeAllForUser).toHaveBeenCalledWith(account.id, TRANSACTION);
+      expect(resetTokens.revokeAllForUser.mock.invocationCallOrder[0]).toBeLessThan(
+        users.delete.mock.invocationCallOrder[0],
+      );
     });
 
     it('should answer UNAUTHENTICATED when a reset ended the session before the delete', async () => {

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
 import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
 import { LoginLockoutService } from '../limits/per-address/login-lockout.service';
+import { ResetTokensService } from '../tokens/reset-tokens.service';
 import { AccessToken, AccessTokenService } from './access-tokens/access-token.service';
 import { UserAccount } from './user-account.entity';
 import { UserAccountsService } from './user-accounts.service';
@@ -32,6 +35,8 @@ export class AccountsService {
     private readonly policy: PasswordPolicy,
     private readonly passwordChanger: PasswordChanger,
     private readonly lockout: LoginLockoutService,
+    private readonly resetTokens: ResetTokensService,
+    private readonly db: UnitOfWork,
   ) {}
 
   /** `email` must be normalised. */
@@ -65,6 +70,11 @@ export class AccountsService {
    * account as the access-token guard read it; the change is written only if its `token_version` is
    * still the token's, checked inside the changer's transaction: a reset that committed while this
    * waited for argon2 ended the session, and then nothing changes and the answer is 401.
+   *
+   * Both this and {@link deleteAccount} end the reset links before they touch the account's row,
+   * the order in which a reset takes them (it uses its token, then writes the password): in the
+   * opposite order a reset and a change running side by side on PostgreSQL each waited for the
+   * other's row, and the server broke the deadlock by failing one of them.
    */
   async changePassword(
     user: UserAccount,
@@ -75,19 +85,24 @@ export class AccountsService {
     await this.confirmPassword(user, currentPassword, clientIp);
     await this.policy.assertAcceptable(newPassword, user.email);
     await this.passwordChanger.change(user, newPassword, 'change', async (manager) => {
-      if (!(await this.users.holdSession(user.id, user.tokenVersion, manager)))
+      await this.resetTokens.revokeAllForUser(user.id, manager);
+      if (!(await this.users.holdSession(user.id, user.tokenVersion, manager))) {
         throw sessionEnded();
+      }
     });
   }
 
   /**
-   * Checks the current password, then deletes the account; its reset links go with it. As for
+   * Checks the current password, then deletes the account with its reset links. As for
    * {@link changePassword}, only if the session is still live when the DELETE runs (it checks
    * `token_version` itself); otherwise nothing is deleted and the answer is 401.
    */
   async deleteAccount(user: UserAccount, password: string, clientIp: string): Promise<void> {
     await this.confirmPassword(user, password, clientIp);
-    if (!(await this.users.delete(user.id, user.tokenVersion))) throw sessionEnded();
+    await this.db.transaction(async (manager: EntityManager) => {
+      await this.resetTokens.revokeAllForUser(user.id, manager);
+      if (!(await this.users.delete(user.id, user.tokenVersion, manager))) throw sessionEnded();
+    });
   }
 
   /**

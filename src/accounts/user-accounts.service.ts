@@ -105,9 +105,9 @@ export class UserAccountsService {
    * password change or reset ended the session that asked); says whether it did. Reset tokens go
    * with the account (ON DELETE CASCADE).
    */
-  async delete(id: string, tokenVersion: number): Promise<boolean> {
-    const result = await this.db.run((manager) =>
-      manager.getRepository(UserAccount).delete({ id, tokenVersion }),
+  async delete(id: string, tokenVersion: number, manager?: EntityManager): Promise<boolean> {
+    const result = await this.db.with(manager, (m) =>
+      m.getRepository(UserAccount).delete({ id, tokenVersion }),
     );
     return result.affected === 1;
   }
