@@ -32,6 +32,7 @@ import { EmailQueueService } from './email-queue/email-queue.service';
 import { PasswordResetErrorFilter } from './errors/password-reset-error.filter';
 import { PasswordResetEventsPublisher } from './events/password-reset-events.publisher';
 import { PurgeTask } from './housekeeping/purge.task';
+import { corsMiddleware, preflightRoutes } from './http/cors.middleware';
 import { jsonBodiesOnly } from './http/json-bodies-only.middleware';
 import { noStore } from './http/no-store.middleware';
 import { StrictValidationPipe } from './http/validation.pipe';
@@ -200,11 +201,18 @@ export class PasswordResetModule extends ConfigurableModuleClass implements Nest
 
   /** `forRoot` and `forRootAsync` come from the builder; this adds the module's own middleware. */
   configure(consumer: MiddlewareConsumer): void {
-    // No caching, then JSON only on the module's routes (a form post from another site is a 415):
-    // in that order, so the 415 is no-store too.
-    consumer
-      .apply(noStore, jsonBodiesOnly)
-      .forRoutes(PasswordResetController, AccountsController, MeController);
+    // Only the routes this host has: with its own users, its /auth/login is its own business.
+    const controllers = this.settings.builtInUsers
+      ? [PasswordResetController, AccountsController, MeController]
+      : [PasswordResetController];
+    // No caching, CORS, then JSON only (a form post from another site is a 415): in that order, so
+    // the 415 is no-store and readable by an allowed origin too.
+    const cors = this.settings.cors ? [corsMiddleware(this.settings.cors.origins)] : [];
+    consumer.apply(noStore, ...cors, jsonBodiesOnly).forRoutes(...controllers);
+    // A browser's preflight is an OPTIONS the routes do not have: the CORS middleware answers it.
+    if (cors.length > 0) {
+      consumer.apply(noStore, ...cors).forRoutes(...preflightRoutes(controllers));
+    }
     // The reference page's path is an option, known only once the (async) options are resolved, so
     // it cannot be a decorated controller; middleware that answers is mounted under the host's
     // global prefix like the controllers, and stays out of the OpenAPI document.

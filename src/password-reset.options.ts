@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { Secret } from './common/secret';
+import { browserOrigin } from './http/cors.middleware';
 
 /** A per-IP limit: at most `limit` requests from one client IP per `windowSeconds`. */
 export interface RateLimit {
@@ -49,6 +50,12 @@ export interface PasswordResetModuleOptions {
   resetPage?: boolean;
   /** Where the reset page sends people to sign in once the password is set: an http(s) URL or a path (default `frontendUrl`). */
   signInUrl?: string;
+  /**
+   * CORS for the module's routes: the origins (`https://app.example.com`, no path) whose pages may
+   * call them from a browser, without credentials; `false` answers no origin (default: the origin
+   * of `frontendUrl`). Preflights are answered `204`. The host's other routes are not touched.
+   */
+  cors?: { origins: string[] } | false;
   /** Folder with the email templates, `layout.hbs` and both parts of each email (default: the templates shipped in the package). */
   templatesDir?: string;
   /** argon2id cost for the built-in users' passwords (default 19456 KiB, 2 passes, 1 lane: OWASP's minimum). */
@@ -116,6 +123,8 @@ export interface PasswordResetSettings {
   from?: string;
   resetPage: boolean;
   signInUrl: string;
+  /** The allowed origins, normalised as browsers send them, or `false`. */
+  cors: { origins: string[] } | false;
   templatesDir: string;
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   minPasswordScore: number;
@@ -225,6 +234,27 @@ export function resolvePasswordResetOptions(
   ) {
     problems.push('signInUrl must be an absolute http(s) URL or a path starting with /');
   }
+  let cors: PasswordResetSettings['cors'] = false;
+  if (given.cors === undefined) {
+    if (URL.canParse(frontendUrl)) cors = { origins: [new URL(frontendUrl).origin] };
+    else if (frontendUrl !== '') problems.push(`frontendUrl is not a URL (${frontendUrl})`);
+  } else if (given.cors !== false) {
+    const listed: unknown = (given.cors as { origins?: unknown } | null)?.origins;
+    if (!Array.isArray(listed) || listed.length === 0) {
+      problems.push('cors must be false or { origins: [...] } with at least one origin');
+    } else {
+      const origins = listed.map((origin) => {
+        const normalised = typeof origin === 'string' ? browserOrigin(origin) : undefined;
+        if (normalised === undefined) {
+          problems.push(
+            `cors.origins: ${JSON.stringify(origin)} is not an origin (http(s)://host[:port], no path)`,
+          );
+        }
+        return normalised ?? '';
+      });
+      cors = { origins };
+    }
+  }
   const appName = given.appName ?? 'Your account';
   const withAppName = (template: string) => template.replace(/\{\{\s*appName\s*\}\}/g, appName);
   const templatesDir = given.templatesDir ? resolve(given.templatesDir) : shippedTemplatesDir();
@@ -295,6 +325,7 @@ export function resolvePasswordResetOptions(
     from: given.from,
     resetPage: given.resetPage ?? false,
     signInUrl,
+    cors,
     templatesDir,
     argon2: {
       memoryCost: integer(

@@ -30,6 +30,15 @@ describe(jsonBodiesOnly.name, () => {
     ['a POST with an empty body and no type', 'POST', { 'content-length': '0' }],
     ['a GET that names a type but has no body', 'GET', { 'content-type': 'text/plain' }],
     ['a DELETE with no body', 'DELETE', {}],
+    [
+      'a CORS preflight for a JSON POST',
+      'OPTIONS',
+      {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    ],
   ])('should let through %s', (_kind, method, headers) => {
     expect(run(method, headers)).toBeUndefined();
   });

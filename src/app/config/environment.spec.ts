@@ -661,6 +661,30 @@ describe(passwordResetOptionsFrom.name, () => {
     expect(passwordResetOptionsFrom(env).from).toBeUndefined();
   });
 
+  it("should leave CORS to the module's default, the origin of FRONTEND_URL, unless CORS_ORIGINS is set", () => {
+    const origins = (raw: Record<string, unknown>) => settingsFrom(raw).cors;
+
+    expect(passwordResetOptionsFrom(parseEnvironment({})).cors).toBeUndefined();
+    expect(origins({ FRONTEND_URL: 'https://app.example.com/account' })).toEqual({
+      origins: ['https://app.example.com'],
+    });
+    expect(origins({ CORS_ORIGINS: 'none' })).toBe(false);
+    expect(origins({ CORS_ORIGINS: ' NONE ' })).toBe(false);
+    expect(origins({ CORS_ORIGINS: 'https://a.example, http://localhost:5173 ' })).toEqual({
+      origins: ['https://a.example', 'http://localhost:5173'],
+    });
+  });
+
+  it('should refuse CORS_ORIGINS that are not origins, naming them', () => {
+    expect(
+      environmentErrorOf({ CORS_ORIGINS: 'https://a.example, https://b.example/login' }).problems,
+    ).toEqual([
+      'CORS_ORIGINS must be none or comma-separated origins (http(s)://host[:port], no path): "https://b.example/login" is not one',
+    ]);
+    expect(environmentErrorOf({ CORS_ORIGINS: '*' }).problems).toHaveLength(1);
+    expect(environmentErrorOf({ CORS_ORIGINS: 'https://a.example,' }).problems).toHaveLength(1);
+  });
+
   it('should use the shipped templates unless MAIL_TEMPLATES_DIR is set', () => {
     expect(settingsFrom({}).templatesDir).toBe(shippedTemplatesDir());
     expect(settingsFrom({ MAIL_TEMPLATES_DIR: shippedTemplatesDir() }).templatesDir).toBe(

@@ -24,6 +24,7 @@ import {
 } from 'class-validator';
 import { isIP } from 'node:net';
 import { isLoopbackHost } from '../../common/loopback-address';
+import { browserOrigin } from '../../http/cors.middleware';
 import { dkimPrivateKeyProblem } from './dkim-private-key';
 import { trustProxyProblem } from './trust-proxy';
 
@@ -75,6 +76,25 @@ const ListenHost = crossCheck(
   'listenHost',
   (value) => typeof value === 'string' && (isIP(value) !== 0 || HOST_NAME.test(value)),
   'HOST must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name',
+);
+
+/** CORS_ORIGINS that turns CORS off. */
+export const CORS_NONE = 'none';
+
+/** The first entry of CORS_ORIGINS that is not an origin, if any. */
+const notAnOrigin = (value: string): string | undefined =>
+  value.trim().toLowerCase() === CORS_NONE
+    ? undefined
+    : value
+        .split(',')
+        .map((origin) => origin.trim())
+        .find((origin) => browserOrigin(origin) === undefined);
+
+const CorsOrigins = crossCheck(
+  'corsOrigins',
+  (value) => typeof value === 'string' && notAnOrigin(value) === undefined,
+  (value) =>
+    `CORS_ORIGINS must be ${CORS_NONE} or comma-separated origins (http(s)://host[:port], no path): "${typeof value === 'string' ? notAnOrigin(value) : ''}" is not one`,
 );
 
 const TrustProxyUsable = crossCheck(
@@ -459,6 +479,13 @@ export class EnvironmentVariables {
   @IsOptional()
   @Validate(SignInUrl)
   SIGN_IN_URL?: string;
+
+  /** Origins whose pages may call the API from a browser, or `none` (default: the origin of FRONTEND_URL). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  @Validate(CorsOrigins)
+  CORS_ORIGINS?: string;
 
   /** DKIM signing of outgoing mail: all three, or none. */
   @IsOptional()

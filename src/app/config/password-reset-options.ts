@@ -1,5 +1,12 @@
 import type { PasswordResetModuleOptions } from '../../password-reset.options';
-import type { EnvironmentVariables } from './environment';
+import { CORS_NONE, type EnvironmentVariables } from './environment';
+
+/** CORS_ORIGINS (validated: `none`, or comma-separated origins) as the module's `cors` option. */
+function corsOptionFrom(value: string | undefined): PasswordResetModuleOptions['cors'] {
+  if (value === undefined) return undefined;
+  if (value.trim().toLowerCase() === CORS_NONE) return false;
+  return { origins: value.split(',').map((origin) => origin.trim()) };
+}
 
 /**
  * The standalone service's environment, as options of the module it hosts. Everything the module
@@ -18,6 +25,8 @@ export function passwordResetOptionsFrom(env: EnvironmentVariables): PasswordRes
     // The reference page: there to try the whole flow, replaced by a real front end in production.
     resetPage: env.RESET_PAGE_ENABLED ?? env.NODE_ENV !== 'production',
     signInUrl: env.SIGN_IN_URL,
+    // Unset: the module's default, the origin of FRONTEND_URL.
+    cors: corsOptionFrom(env.CORS_ORIGINS),
     argon2: {
       memoryCost: env.ARGON2_MEMORY_KIB,
       timeCost: env.ARGON2_TIME_COST,

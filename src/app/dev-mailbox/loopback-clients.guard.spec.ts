@@ -68,12 +68,12 @@ describe(LoopbackClientsGuard.name, () => {
     expect(refusal(forged)).toBeInstanceOf(NotFoundException);
   });
 
-  it.each([{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }])(
-    'should refuse a request a proxy on this machine forwarded (%p)',
-    (headers) => {
-      expect(refusal(contextOf({ socketAddress: '127.0.0.1', headers }))).toBeInstanceOf(
-        NotFoundException,
-      );
-    },
-  );
+  it.each<Record<string, string>>([
+    { 'x-forwarded-for': '203.0.113.9' },
+    { forwarded: 'for=203.0.113.9' },
+  ])('should refuse a request a proxy on this machine forwarded (%p)', (headers) => {
+    expect(refusal(contextOf({ socketAddress: '127.0.0.1', headers }))).toBeInstanceOf(
+      NotFoundException,
+    );
+  });
 });
