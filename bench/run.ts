@@ -297,6 +297,7 @@ function serviceEnv(port: number, databaseUrl: string): NodeJS.ProcessEnv {
     CHANGE_PASSWORD_WINDOW_SECONDS: window,
     RESET_EMAIL_COOLDOWN_SECONDS: '0',
     RESET_EMAIL_DAILY_LIMIT: '0',
+    RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '0',
     LOGIN_MAX_FAILURES: '1000',
     LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
     ARGON2_MEMORY_KIB: String(ARGON2.memoryCost),

@@ -63,6 +63,7 @@ describe(resolvePasswordResetOptions.name, () => {
       },
       resetEmailCooldownSeconds: 60,
       resetEmailDailyLimit: 5,
+      resetEmailDailyLimitPerAddress: 20,
       loginMaxFailures: 10,
       loginMaxFailuresPerAddress: 100,
       delivery: {
@@ -159,5 +160,41 @@ describe(resolvePasswordResetOptions.name, () => {
         limits: { loginMaxFailures: 20, loginMaxFailuresPerAddress: 19 },
       }),
     ).toEqual(['limits.loginMaxFailuresPerAddress must be at least limits.loginMaxFailures']);
+  });
+
+  it('should refuse resetEmailDailyLimitPerAddress below resetEmailDailyLimit, unless it is 0 (off)', () => {
+    expect(
+      problemsOf({
+        frontendUrl: 'https://a.example',
+        limits: { resetEmailDailyLimit: 10, resetEmailDailyLimitPerAddress: 9 },
+      }),
+    ).toEqual([
+      'limits.resetEmailDailyLimitPerAddress must be at least limits.resetEmailDailyLimit, or 0 (off)',
+    ]);
+    const settings = (limits: object) =>
+      resolvePasswordResetOptions({ frontendUrl: 'https://a.example', limits }, false);
+    expect(
+      settings({ resetEmailDailyLimit: 10, resetEmailDailyLimitPerAddress: 0 })
+        .resetEmailDailyLimitPerAddress,
+    ).toBe(0);
+    expect(
+      settings({ resetEmailDailyLimit: 10, resetEmailDailyLimitPerAddress: 10 })
+        .resetEmailDailyLimitPerAddress,
+    ).toBe(10);
+    // Without a per-network cap, any per-address cap is the stricter one.
+    expect(
+      settings({ resetEmailDailyLimit: 0, resetEmailDailyLimitPerAddress: 3 })
+        .resetEmailDailyLimitPerAddress,
+    ).toBe(3);
+    // Left out, it follows a per-network cap above its default.
+    expect(settings({ resetEmailDailyLimit: 30 }).resetEmailDailyLimitPerAddress).toBe(30);
+    expect(
+      problemsOf({
+        frontendUrl: 'https://a.example',
+        limits: { resetEmailDailyLimitPerAddress: -1 },
+      }),
+    ).toEqual([
+      expect.stringMatching(/^limits\.resetEmailDailyLimitPerAddress must be a whole number/),
+    ]);
   });
 });

@@ -70,10 +70,12 @@ export interface PasswordResetModuleOptions {
     redisUrl?: string;
     /** Another store for the per-IP counts, instead of `redisUrl` (any `@nestjs/throttler` storage). */
     storage?: ThrottlerStorage;
-    /** At most one reset email per address in this many seconds; 0 turns it off (default 60). */
+    /** At most one reset email per address to one client network (IPv4 /24, IPv6 /56) in this many seconds; 0 turns it off (default 60). */
     resetEmailCooldownSeconds?: number;
-    /** At most this many reset emails per address in 24 hours; 0 turns it off (default 5). */
+    /** At most this many reset emails per address to one client network in 24 hours; 0 turns it off (default 5). */
     resetEmailDailyLimit?: number;
+    /** At most this many reset emails per address in 24 hours, all networks together; 0 turns it off (default 20, or `resetEmailDailyLimit` if higher; at least `resetEmailDailyLimit`, at most 10000). */
+    resetEmailDailyLimitPerAddress?: number;
     /** Failed logins per address from one client network (IPv4 /24, IPv6 /56) before that network is locked out of it (default 10; built-in users). */
     loginMaxFailures?: number;
     /** The window of those failures, and how long the lock lasts, in seconds (default 900). */
@@ -133,6 +135,7 @@ export interface PasswordResetSettings {
   redisUrl?: string;
   resetEmailCooldownSeconds: number;
   resetEmailDailyLimit: number;
+  resetEmailDailyLimitPerAddress: number;
   loginMaxFailures: number;
   loginFailureWindowSeconds: number;
   loginMaxFailuresPerAddress: number;
@@ -299,6 +302,30 @@ export function resolvePasswordResetOptions(
   if (loginMaxFailuresPerAddress < loginMaxFailures) {
     problems.push('limits.loginMaxFailuresPerAddress must be at least limits.loginMaxFailures');
   }
+  const resetEmailDailyLimit = integer(
+    'limits.resetEmailDailyLimit',
+    limits.resetEmailDailyLimit,
+    5,
+    0,
+    1000,
+  );
+  // Below the per-network cap, the per-address one would make that cap meaningless, and one network
+  // could again use up the owner's emails.
+  const resetEmailDailyLimitPerAddress = integer(
+    'limits.resetEmailDailyLimitPerAddress',
+    limits.resetEmailDailyLimitPerAddress,
+    Math.max(20, resetEmailDailyLimit),
+    0,
+    10_000,
+  );
+  if (
+    resetEmailDailyLimitPerAddress !== 0 &&
+    resetEmailDailyLimitPerAddress < resetEmailDailyLimit
+  ) {
+    problems.push(
+      'limits.resetEmailDailyLimitPerAddress must be at least limits.resetEmailDailyLimit, or 0 (off)',
+    );
+  }
   const delivery = given.delivery ?? {};
   const expiresIn = given.jwt?.expiresIn ?? '15m';
   const expiresInSeconds = durationToSeconds(expiresIn);
@@ -349,13 +376,8 @@ export function resolvePasswordResetOptions(
       0,
       86400,
     ),
-    resetEmailDailyLimit: integer(
-      'limits.resetEmailDailyLimit',
-      limits.resetEmailDailyLimit,
-      5,
-      0,
-      1000,
-    ),
+    resetEmailDailyLimit,
+    resetEmailDailyLimitPerAddress,
     loginMaxFailures,
     loginFailureWindowSeconds: integer(
       'limits.loginFailureWindowSeconds',

@@ -55,6 +55,7 @@ export function testEnvironment(options: TestAppOptions): Record<string, string>
     CHANGE_PASSWORD_LIMIT: '10000',
     RESET_EMAIL_COOLDOWN_SECONDS: '0',
     RESET_EMAIL_DAILY_LIMIT: '0',
+    RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '0',
     MAIL_POLL_INTERVAL_SECONDS: '1',
     MAIL_RETRY_BASE_SECONDS: '1',
     ...(options.smtp ? options.smtp.env() : {}),

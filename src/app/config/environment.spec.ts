@@ -259,6 +259,31 @@ describe(parseEnvironment.name, () => {
     ).toBe(20);
   });
 
+  it('should refuse RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS below RESET_EMAIL_DAILY_LIMIT, unless it is 0 (off)', () => {
+    const problem =
+      'RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS must be at least RESET_EMAIL_DAILY_LIMIT, or 0 (off)';
+    expect(parseEnvironment({}).RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS).toBe(20);
+    expect(
+      environmentErrorOf({
+        RESET_EMAIL_DAILY_LIMIT: '10',
+        RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '9',
+      }).problems,
+    ).toEqual([problem]);
+    // The default (20) is below a per-network cap of 30: say so rather than ignore the cap.
+    expect(environmentErrorOf({ RESET_EMAIL_DAILY_LIMIT: '30' }).problems).toEqual([problem]);
+    expect(environmentErrorOf({ RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '-1' }).problems).toHaveLength(
+      1,
+    );
+    expect(
+      parseEnvironment({ RESET_EMAIL_DAILY_LIMIT: '10', RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '0' })
+        .RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS,
+    ).toBe(0);
+    expect(
+      parseEnvironment({ RESET_EMAIL_DAILY_LIMIT: '10', RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '10' })
+        .RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS,
+    ).toBe(10);
+  });
+
   it('should refuse a claim timeout that one SMTP send could outlast', () => {
     expect(
       environmentErrorOf({ SMTP_TIMEOUT_SECONDS: '30', MAIL_CLAIM_TIMEOUT_SECONDS: '119' })
@@ -758,6 +783,7 @@ describe(passwordResetOptionsFrom.name, () => {
         REDIS_URL: 'redis://cache:6379/2',
         RESET_EMAIL_COOLDOWN_SECONDS: '16',
         RESET_EMAIL_DAILY_LIMIT: '17',
+        RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '27',
         LOGIN_MAX_FAILURES: '18',
         LOGIN_FAILURE_WINDOW_SECONDS: '118',
         LOGIN_MAX_FAILURES_PER_ADDRESS: '19',
@@ -782,6 +808,7 @@ describe(passwordResetOptionsFrom.name, () => {
       redisUrl: 'redis://cache:6379/2',
       resetEmailCooldownSeconds: 16,
       resetEmailDailyLimit: 17,
+      resetEmailDailyLimitPerAddress: 27,
       loginMaxFailures: 18,
       loginFailureWindowSeconds: 118,
       loginMaxFailuresPerAddress: 19,

@@ -162,6 +162,14 @@ const AtLeastLoginMaxFailures = crossCheck(
   'LOGIN_MAX_FAILURES_PER_ADDRESS must be at least LOGIN_MAX_FAILURES',
 );
 
+const AtLeastResetEmailDailyLimit = crossCheck(
+  'atLeastResetEmailDailyLimit',
+  (value, env) =>
+    // Below 0 is @Min's to report.
+    typeof value === 'number' && (value <= 0 || value >= env.RESET_EMAIL_DAILY_LIMIT),
+  'RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS must be at least RESET_EMAIL_DAILY_LIMIT, or 0 (off)',
+);
+
 const DKIM_VARIABLES = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'] as const;
 const missingDkimVariables = (env: EnvironmentVariables): string[] =>
   DKIM_VARIABLES.filter((name) => env[name] === undefined);
@@ -409,16 +417,24 @@ export class EnvironmentVariables {
   @Min(1)
   REGISTER_WINDOW_SECONDS: number = 3600;
 
+  /** One reset email per address to one client network in this many seconds (0: no cooldown). */
   @IsInt()
   @Min(0)
   @Max(86400)
   RESET_EMAIL_COOLDOWN_SECONDS: number = 60;
 
-  /** Reset emails per address per 24 hours (0: no cap). */
+  /** Reset emails per address to one client network per 24 hours (0: no cap). */
   @IsInt()
   @Min(0)
   @Max(1000)
   RESET_EMAIL_DAILY_LIMIT: number = 5;
+
+  /** Reset emails per address per 24 hours from all networks together (0: no cap). */
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  @Validate(AtLeastResetEmailDailyLimit)
+  RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: number = 20;
 
   @IsInt()
   @Min(1)

@@ -44,6 +44,7 @@ export function passwordResetOptionsFrom(env: EnvironmentVariables): PasswordRes
       redisUrl: env.REDIS_URL,
       resetEmailCooldownSeconds: env.RESET_EMAIL_COOLDOWN_SECONDS,
       resetEmailDailyLimit: env.RESET_EMAIL_DAILY_LIMIT,
+      resetEmailDailyLimitPerAddress: env.RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS,
       loginMaxFailures: env.LOGIN_MAX_FAILURES,
       loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
       loginMaxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
