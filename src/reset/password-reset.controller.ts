@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ApiBadRequest,
@@ -36,9 +36,11 @@ export class PasswordResetController {
       'Answers 202 with the same body and headers for every well-formed address, with or without ' +
       'an account, after the same work: the request is recorded, and handled after the answer. ' +
       'An address with an account is sent an email with a link that holds the token in its fragment ' +
-      '(`#token=…`), and its older links end; an address without one is sent nothing. Per address, ' +
-      'at most one email per cooldown and a number a day (by default one a minute, five a day): ' +
-      'requests past them get the same 202 and send nothing.',
+      '(`#token=…`), and its older links end; an address without one is sent nothing. Per address ' +
+      'and client network (IPv4 /24, IPv6 /56), at most one email per cooldown and a number a day ' +
+      '(by default one a minute, five a day); per address from all networks together, at most a ' +
+      'number a day (by default 20). Requests past any of them get the same 202 and send nothing, ' +
+      'so requests from elsewhere cannot use up the emails an owner asks for from their own network.',
   })
   @ApiAcceptedResponse({
     type: MessageResponseDto,
@@ -51,8 +53,11 @@ export class PasswordResetController {
   )
   @ApiJsonBodyRefusals()
   @ApiRateLimited('Too many requests from this IP (the forgot-password limit)')
-  async forgotPassword(@Body() body: ForgotPasswordDto): Promise<MessageResponseDto> {
-    await this.passwordReset.requestReset(body.email);
+  async forgotPassword(
+    @Body() body: ForgotPasswordDto,
+    @Ip() clientIp: string,
+  ): Promise<MessageResponseDto> {
+    await this.passwordReset.requestReset(body.email, clientIp);
     return { message: FORGOT_PASSWORD_MESSAGE };
   }
 

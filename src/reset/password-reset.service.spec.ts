@@ -9,7 +9,10 @@ import {
   PasswordResetRequestedEvent,
 } from '../events/password-reset-events';
 import type { PasswordResetEventsPublisher } from '../events/password-reset-events.publisher';
-import type { EmailCooldownService } from '../limits/per-address/email-cooldown.service';
+import type {
+  EmailCooldownService,
+  ResetEmailRequest,
+} from '../limits/per-address/email-cooldown.service';
 import type { PasswordChanger } from '../passwords/password-changer.service';
 import type { PasswordPolicy } from '../passwords/password-policy.service';
 import type { LiveResetToken, ResetTokensService } from '../tokens/reset-tokens.service';
@@ -70,8 +73,8 @@ function requestServiceWith(cooldownAllows: boolean | ((email: string) => boolea
   };
   const cooldown = {
     enabled: true,
-    tryAcquire: jest.fn((email: string, _now: Date, _manager?: EntityManager) =>
-      Promise.resolve(allows(email)),
+    acquireAll: jest.fn((requests: readonly ResetEmailRequest[], _manager?: EntityManager) =>
+      Promise.resolve(requests.map(({ email }) => allows(email))),
     ),
   };
   const service = new PasswordResetService(
@@ -194,12 +197,13 @@ describe(PasswordResetService.name, () => {
     it('should take the cooldown and record the request in one transaction', async () => {
       const { service, transactions, cooldown, emails } = requestServiceWith(true);
 
-      await service.requestReset('someone@example.com');
+      await service.requestReset('someone@example.com', '203.0.113.7');
 
       expect(transactions).toHaveLength(1);
-      expect(cooldown.tryAcquire).toHaveBeenCalledTimes(1);
-      const [email, now, usedManager] = cooldown.tryAcquire.mock.calls[0];
+      expect(cooldown.acquireAll).toHaveBeenCalledTimes(1);
+      const [[{ email, clientIp, now }], usedManager] = cooldown.acquireAll.mock.calls[0];
       expect(email).toBe('someone@example.com');
+      expect(clientIp).toBe('203.0.113.7');
       expect(usedManager).toBe(manager);
       // One moment for both: the cooldown and the row agree on when the request came.
       expect(emails.recordMany.mock.calls[0][0][0].now).toBe(now);
@@ -219,13 +223,13 @@ describe(PasswordResetService.name, () => {
       );
 
       expect(transactions).toHaveLength(1);
-      // Cooldowns in address order, so concurrent transactions lock their rows in the same order;
-      // each address's requests in the order they came, so the first of them is the one sent.
-      expect(cooldown.tryAcquire.mock.calls.map(([email]) => email)).toEqual([
-        'ann@example.com',
+      // All of them to the cooldown at once, in the order they came (it orders its own rows).
+      expect(cooldown.acquireAll).toHaveBeenCalledTimes(1);
+      expect(cooldown.acquireAll.mock.calls[0][0].map(({ email }) => email)).toEqual([
+        'bob@example.com',
         'ann@example.com',
         'bob@example.com',
-        'bob@example.com',
+        'ann@example.com',
       ]);
       expect(emails.recordMany).toHaveBeenCalledTimes(1);
       expect(
@@ -260,7 +264,7 @@ describe(PasswordResetService.name, () => {
 
       await service.requestReset('  Someone@EXAMPLE.com ');
 
-      expect(cooldown.tryAcquire.mock.calls[0][0]).toBe('someone@example.com');
+      expect(cooldown.acquireAll.mock.calls[0][0][0].email).toBe('someone@example.com');
       expect(emails.recordMany.mock.calls[0][0][0].email).toBe('someone@example.com');
     });
 

@@ -12,7 +12,10 @@ import {
   PasswordResetRequestedEvent,
 } from '../events/password-reset-events';
 import { PasswordResetEventsPublisher } from '../events/password-reset-events.publisher';
-import { EmailCooldownService } from '../limits/per-address/email-cooldown.service';
+import {
+  EmailCooldownService,
+  type ResetEmailRequest,
+} from '../limits/per-address/email-cooldown.service';
 import { PasswordChanger } from '../passwords/password-changer.service';
 import { PasswordPolicy } from '../passwords/password-policy.service';
 import { ResetTokensService } from '../tokens/reset-tokens.service';
@@ -36,7 +39,7 @@ function invalidToken(): PasswordResetError {
 @Injectable()
 export class PasswordResetService {
   /** Forgot-password requests arriving together are recorded in one transaction. */
-  private readonly requests: GroupCommit<{ email: string; now: Date }, string>;
+  private readonly requests: GroupCommit<ResetEmailRequest, string>;
 
   constructor(
     private readonly users: PasswordResetUsers,
@@ -56,18 +59,24 @@ export class PasswordResetService {
 
   /**
    * Asks for a reset link to be emailed to `email`, if it has an account. Does the same work for
-   * every address, known or not: records the request (as throttled inside the address's cooldown or
-   * past its daily cap) and emits an event. Looking up the account, issuing the token and sending the
-   * email happen afterwards, in the email queue. The address is normalised first. Requests made
-   * while another is being written are written together with it (see {@link GroupCommit}).
+   * every address, known or not: records the request (as throttled inside the cooldown or past the
+   * daily cap of the address and the client's network, or past the address's own daily cap) and
+   * emits an event. Looking up the account, issuing the token and sending the email happen
+   * afterwards, in the email queue. The address is normalised first. Requests made while another is
+   * being written are written together with it (see {@link GroupCommit}).
+   *
+   * Pass the client's IP (`clientIp`), as the module's route does: the cooldown and the daily cap
+   * count per client network, so requests from elsewhere cannot use up the owner's. Without it, a
+   * request counts under one network shared by every request made without an IP: the address then
+   * gets as few emails as before, and anyone able to make such requests can use them up.
    */
-  async requestReset(email: string): Promise<void> {
+  async requestReset(email: string, clientIp?: string): Promise<void> {
     const normalised = normalizeEmail(email);
     if (!normalised.ok) {
       throw new PasswordResetError(PasswordResetErrorCode.InvalidEmail, normalised.reason);
     }
     const now = new Date();
-    const requestId = await this.requests.submit({ email: normalised.email, now });
+    const requestId = await this.requests.submit({ email: normalised.email, clientIp, now });
     this.events.publish(
       PASSWORD_RESET_EVENTS.requested,
       new PasswordResetRequestedEvent(requestId, now),
@@ -75,28 +84,16 @@ export class PasswordResetService {
   }
 
   /**
-   * Counts each request against its address's cooldown, then records them all. The cooldown rows are
-   * taken in address order (each address's requests in the order they came): on PostgreSQL several of
-   * these transactions run at once, and two that locked the same addresses in different orders would
-   * deadlock until the server broke it up, a second later.
+   * Counts the requests against the per-address rules (which take their rows in an order that keeps
+   * concurrent transactions from deadlocking), then records them all.
    */
-  private async record(
-    manager: EntityManager,
-    requests: { email: string; now: Date }[],
-  ): Promise<string[]> {
-    const statuses: (EmailStatus.Pending | EmailStatus.Throttled)[] = [];
-    const byAddress = requests
-      .map((request, index) => ({ ...request, index }))
-      .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : a.index - b.index));
-    for (const { email, now, index } of byAddress) {
-      const allowed = await this.cooldown.tryAcquire(email, now, manager);
-      statuses[index] = allowed ? EmailStatus.Pending : EmailStatus.Throttled;
-    }
+  private async record(manager: EntityManager, requests: ResetEmailRequest[]): Promise<string[]> {
+    const allowed = await this.cooldown.acquireAll(requests, manager);
     return this.emails.recordMany(
       requests.map(({ email, now }, index) => ({
         kind: EmailKind.PasswordReset,
         email,
-        status: statuses[index],
+        status: allowed[index] ? EmailStatus.Pending : EmailStatus.Throttled,
         now,
       })),
       manager,

@@ -27,11 +27,13 @@ describe.each(databaseKinds())(`${EmailQueueService.name} (%s)`, (kind) => {
     // The poller and listeners would claim rows under the test's feet: give them nothing to do soon.
     app = await createTestApp({
       database,
-      // The per-address cooldown on (the test default is off), so requests are counted against it.
+      // The cooldown and the per-address cap on (the test default is off), so requests are counted
+      // against both.
       env: {
         MAIL_POLL_INTERVAL_SECONDS: '3600',
         MAIL_CLAIM_TIMEOUT_SECONDS: '60',
         RESET_EMAIL_COOLDOWN_SECONDS: '60',
+        RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '20',
       },
     });
     outbox = app.app.get(EmailQueueService);
@@ -131,8 +133,11 @@ describe.each(databaseKinds())(`${EmailQueueService.name} (%s)`, (kind) => {
     const repeated = newEmail();
     const others = Array.from({ length: 18 }, () => newEmail());
     try {
-      // Twice the same address (the cooldown lets one through) and 18 others, all at once.
-      await Promise.all([repeated, ...others, repeated].map((email) => resets.requestReset(email)));
+      // Twice the same address from one network (the cooldown lets one through) and 18 others, all
+      // at once.
+      await Promise.all(
+        [repeated, ...others, repeated].map((email) => resets.requestReset(email, '203.0.113.7')),
+      );
       expect(transaction).toHaveBeenCalledTimes(1);
     } finally {
       transaction.mockRestore();
