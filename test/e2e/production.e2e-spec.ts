@@ -305,7 +305,8 @@ describe('The built service outside production', () => {
   }
 
   maybe('should listen on 127.0.0.1 only, and say so', async () => {
-    const { port, line } = await start();
+    // Set and empty, so a .env file in the project cannot set it: empty counts as unset.
+    const { port, line } = await start({ HOST: '' });
 
     expect(line).toBe(
       `Listening on 127.0.0.1, port ${port}: http://127.0.0.1:${port} (Swagger UI at /docs)`,
