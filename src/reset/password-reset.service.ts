@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
 import { normalizeEmail } from '../common/email-address';
 import type { EntityManager } from 'typeorm';
 import { GroupCommit } from '../database/group-commit';
@@ -17,6 +18,8 @@ import { PasswordChanger } from '../passwords/password-changer.service';
 import { PasswordPolicy } from '../passwords/password-policy.service';
 import { ResetTokensService } from '../tokens/reset-tokens.service';
 import { PasswordResetUsers } from '../users/password-reset-users';
+import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
+import type { PasswordResetSettings } from '../password-reset.options';
 
 /** One answer for unknown, used and expired tokens, so none can be told apart. */
 export const INVALID_RESET_TOKEN_MESSAGE =
@@ -29,6 +32,14 @@ function invalidToken(): PasswordResetError {
   );
 }
 
+/** A forgot-password request on its way to the email queue. */
+interface ResetRequest {
+  email: string;
+  now: Date;
+  /** When its email may go: a random moment within `delivery.resetJitterMs` of `now`. */
+  dueAt: Date;
+}
+
 /**
  * The forgot-password → email → new-password flow, for the module's routes and for hosts that call
  * it from their own code. Failures are {@link PasswordResetError}s.
@@ -36,7 +47,8 @@ function invalidToken(): PasswordResetError {
 @Injectable()
 export class PasswordResetService {
   /** Forgot-password requests arriving together are recorded in one transaction. */
-  private readonly requests: GroupCommit<{ email: string; now: Date }, string>;
+  private readonly requests: GroupCommit<ResetRequest, string>;
+  private readonly jitterMs: number;
 
   constructor(
     private readonly users: PasswordResetUsers,
@@ -47,7 +59,9 @@ export class PasswordResetService {
     private readonly emails: EmailQueueService,
     private readonly cooldown: EmailCooldownService,
     private readonly passwordChanger: PasswordChanger,
+    @Inject(PASSWORD_RESET_SETTINGS) settings: PasswordResetSettings,
   ) {
+    this.jitterMs = settings.delivery.resetJitterMs;
     this.requests = new GroupCommit(db, (manager, requests) => this.record(manager, requests), {
       // With the per-address rules off, a group is one INSERT.
       inTransaction: () => cooldown.enabled,
@@ -58,8 +72,11 @@ export class PasswordResetService {
    * Asks for a reset link to be emailed to `email`, if it has an account. Does the same work for
    * every address, known or not: records the request (as throttled inside the address's cooldown or
    * past its daily cap) and emits an event. Looking up the account, issuing the token and sending the
-   * email happen afterwards, in the email queue. The address is normalised first. Requests made
-   * while another is being written are written together with it (see {@link GroupCommit}).
+   * email happen afterwards, in the email queue, at a random moment within `delivery.resetJitterMs`
+   * (the same for every address): whatever that work costs, it does not land right after the
+   * answer, where the caller's next request could time it. The address is normalised first.
+   * Requests made while another is being written are written together with it (see
+   * {@link GroupCommit}).
    */
   async requestReset(email: string): Promise<void> {
     const normalised = normalizeEmail(email);
@@ -67,10 +84,11 @@ export class PasswordResetService {
       throw new PasswordResetError(PasswordResetErrorCode.InvalidEmail, normalised.reason);
     }
     const now = new Date();
-    const requestId = await this.requests.submit({ email: normalised.email, now });
+    const dueAt = new Date(now.getTime() + randomInt(this.jitterMs + 1));
+    const requestId = await this.requests.submit({ email: normalised.email, now, dueAt });
     this.events.publish(
       PASSWORD_RESET_EVENTS.requested,
-      new PasswordResetRequestedEvent(requestId, now),
+      new PasswordResetRequestedEvent(requestId, now, dueAt),
     );
   }
 
@@ -80,10 +98,7 @@ export class PasswordResetService {
    * these transactions run at once, and two that locked the same addresses in different orders would
    * deadlock until the server broke it up, a second later.
    */
-  private async record(
-    manager: EntityManager,
-    requests: { email: string; now: Date }[],
-  ): Promise<string[]> {
+  private async record(manager: EntityManager, requests: ResetRequest[]): Promise<string[]> {
     const statuses: (EmailStatus.Pending | EmailStatus.Throttled)[] = [];
     const byAddress = requests
       .map((request, index) => ({ ...request, index }))
@@ -93,11 +108,12 @@ export class PasswordResetService {
       statuses[index] = allowed ? EmailStatus.Pending : EmailStatus.Throttled;
     }
     return this.emails.recordMany(
-      requests.map(({ email, now }, index) => ({
+      requests.map(({ email, now, dueAt }, index) => ({
         kind: EmailKind.PasswordReset,
         email,
         status: statuses[index],
         now,
+        dueAt,
       })),
       manager,
     );
