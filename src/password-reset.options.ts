@@ -99,6 +99,12 @@ export interface PasswordResetModuleOptions {
     purgeAfterHours?: number;
     /** Emails sent at once: match the mailer's connection pool (default 5). */
     concurrentSends?: number;
+    /**
+     * A reset email waits a random time of up to this many milliseconds after its request, known
+     * address or not, so that the work of sending it never lands right after the answer, where the
+     * next request could time it (default 1000; 0 sends at once).
+     */
+    resetJitterMs?: number;
   };
   /**
    * Secret of the HMAC keys of per-address state (cooldowns, daily caps, login counts), at least 32
@@ -419,6 +425,7 @@ export function resolvePasswordResetOptions(
         24 * 365,
       ),
       concurrentSends: integer('delivery.concurrentSends', delivery.concurrentSends, 5, 1, 50),
+      resetJitterMs: integer('delivery.resetJitterMs', delivery.resetJitterMs, 1000, 0, 60_000),
     },
     addressKeySecret: wrap(
       secret('addressKeySecret', given.addressKeySecret) ?? (builtInUsers ? jwtSecret : undefined),

@@ -13,6 +13,8 @@ export interface NewQueuedEmail {
   email: string;
   status: EmailStatus.Pending | EmailStatus.Throttled;
   now: Date;
+  /** When it may be sent first (default `now`). */
+  dueAt?: Date;
 }
 
 /** Emails waiting to go (or going) and emails given up on, for health checks. */
@@ -86,14 +88,15 @@ export class EmailQueueService {
     const sql = new RawSql(manager);
     const at = (date: Date) => sql.date(QueuedEmail, 'createdAt', date);
     const q = sql.params();
-    const values = requests.map(({ kind, email, status, now }, index) => {
+    const values = requests.map(({ kind, email, status, now, dueAt }, index) => {
       // A throttled request is settled the moment it is recorded, and never sent: whether or not
       // the address has an account, the row has no use for it.
       const throttled = status === EmailStatus.Throttled;
       const created = at(now);
       return (
         `(${q.add(ids[index])}, ${q.add(kind)}, ${q.add(throttled ? '' : email)}, ` +
-        `${q.add(status)}, 0, ${q.add(created)}, ${q.add(created)}, ${q.add(throttled ? created : null)})`
+        `${q.add(status)}, 0, ${q.add(dueAt ? at(dueAt) : created)}, ${q.add(created)}, ` +
+        `${q.add(throttled ? created : null)})`
       );
     });
     await sql.rows(

@@ -16,6 +16,8 @@ export class PasswordResetRequestedEvent {
   constructor(
     readonly requestId: string,
     readonly requestedAt: Date,
+    /** When the email is due: a random moment after the request (see `delivery.resetJitterMs`). */
+    readonly dueAt: Date = requestedAt,
   ) {}
 }
 

@@ -14,6 +14,7 @@ import type {
   ResetEmailRequest,
 } from '../limits/per-address/email-cooldown.service';
 import type { PasswordChanger } from '../passwords/password-changer.service';
+import type { PasswordResetSettings } from '../password-reset.options';
 import type { PasswordPolicy } from '../passwords/password-policy.service';
 import type { LiveResetToken, ResetTokensService } from '../tokens/reset-tokens.service';
 import type { PasswordResetUsers, ResetUser } from '../users/password-reset-users';
@@ -53,7 +54,11 @@ function eventsRecorder() {
   return { events, published };
 }
 
-function requestServiceWith(cooldownAllows: boolean | ((email: string) => boolean)) {
+function settingsWithJitter(resetJitterMs: number): PasswordResetSettings {
+  return { delivery: { resetJitterMs } } as PasswordResetSettings;
+}
+
+function requestServiceWith(cooldownAllows: boolean | ((email: string) => boolean), jitterMs = 0) {
   const allows = typeof cooldownAllows === 'function' ? cooldownAllows : () => cooldownAllows;
   const { events, published } = eventsRecorder();
   const transactions: number[] = [];
@@ -86,6 +91,7 @@ function requestServiceWith(cooldownAllows: boolean | ((email: string) => boolea
     emails as unknown as EmailQueueService,
     cooldown as unknown as EmailCooldownService,
     untouchable<PasswordChanger>('passwordChanger'),
+    settingsWithJitter(jitterMs),
   );
   return { service, published, transactions, emails, cooldown };
 }
@@ -145,6 +151,7 @@ function resetServiceWith({
     untouchable<EmailQueueService>('emails'),
     untouchable<EmailCooldownService>('cooldown'),
     passwordChanger as unknown as PasswordChanger,
+    settingsWithJitter(0),
   );
   return { service, published, changedAt, users, resetTokens, policy, passwordChanger };
 }
@@ -182,16 +189,37 @@ describe(PasswordResetService.name, () => {
           email: 'someone@example.com',
           status: EmailStatus.Pending,
           now: expect.any(Date) as Date,
+          dueAt: requests[0].now,
         },
       ]);
       expect(usedManager).toBe(manager);
       expect(published).toEqual([
         [
           PASSWORD_RESET_EVENTS.requested,
-          new PasswordResetRequestedEvent('request-1', requests[0].now),
+          new PasswordResetRequestedEvent('request-1', requests[0].now, requests[0].now),
         ],
       ]);
       expect(published[0][1]).toBeInstanceOf(PasswordResetRequestedEvent);
+    });
+
+    it('should make each email due at its own random moment within the jitter, and say when in the event', async () => {
+      const jitterMs = 1000;
+      const { service, emails, published } = requestServiceWith(true, jitterMs);
+
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) => service.requestReset(`user${i}@example.com`)),
+      );
+
+      const requests = emails.recordMany.mock.calls.flatMap(([batch]) => batch);
+      const delays = requests.map(({ now, dueAt }) => dueAt!.getTime() - now.getTime());
+      for (const delay of delays) {
+        expect(delay).toBeGreaterThanOrEqual(0);
+        expect(delay).toBeLessThanOrEqual(jitterMs);
+      }
+      // Random, not one fixed pause: 40 draws from 1001 values all equal would be a broken draw.
+      expect(new Set(delays).size).toBeGreaterThan(1);
+      const events = published.map(([, event]) => event as PasswordResetRequestedEvent);
+      expect(events.map((event) => event.dueAt)).toEqual(requests.map(({ dueAt }) => dueAt));
     });
 
     it('should take the cooldown and record the request in one transaction', async () => {

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
 import { normalizeEmail } from '../common/email-address';
 import type { EntityManager } from 'typeorm';
 import { GroupCommit } from '../database/group-commit';
@@ -20,6 +21,8 @@ import { PasswordChanger } from '../passwords/password-changer.service';
 import { PasswordPolicy } from '../passwords/password-policy.service';
 import { ResetTokensService } from '../tokens/reset-tokens.service';
 import { PasswordResetUsers } from '../users/password-reset-users';
+import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
+import type { PasswordResetSettings } from '../password-reset.options';
 
 /** One answer for unknown, used and expired tokens, so none can be told apart. */
 export const INVALID_RESET_TOKEN_MESSAGE =
@@ -32,6 +35,12 @@ function invalidToken(): PasswordResetError {
   );
 }
 
+/** A forgot-password request on its way to the email queue. */
+interface ResetRequest extends ResetEmailRequest {
+  /** When its email may go: a random moment within `delivery.resetJitterMs` of `now`. */
+  dueAt: Date;
+}
+
 /**
  * The forgot-password → email → new-password flow, for the module's routes and for hosts that call
  * it from their own code. Failures are {@link PasswordResetError}s.
@@ -39,7 +48,8 @@ function invalidToken(): PasswordResetError {
 @Injectable()
 export class PasswordResetService {
   /** Forgot-password requests arriving together are recorded in one transaction. */
-  private readonly requests: GroupCommit<ResetEmailRequest, string>;
+  private readonly requests: GroupCommit<ResetRequest, string>;
+  private readonly jitterMs: number;
 
   constructor(
     private readonly users: PasswordResetUsers,
@@ -50,7 +60,9 @@ export class PasswordResetService {
     private readonly emails: EmailQueueService,
     private readonly cooldown: EmailCooldownService,
     private readonly passwordChanger: PasswordChanger,
+    @Inject(PASSWORD_RESET_SETTINGS) settings: PasswordResetSettings,
   ) {
+    this.jitterMs = settings.delivery.resetJitterMs;
     this.requests = new GroupCommit(db, (manager, requests) => this.record(manager, requests), {
       // With the per-address rules off, a group is one INSERT.
       inTransaction: () => cooldown.enabled,
@@ -62,8 +74,10 @@ export class PasswordResetService {
    * every address, known or not: records the request (as throttled inside the cooldown or past the
    * daily cap of the address and the client's network, or past the address's own daily cap) and
    * emits an event. Looking up the account, issuing the token and sending the email happen
-   * afterwards, in the email queue. The address is normalised first. Requests made while another is
-   * being written are written together with it (see {@link GroupCommit}).
+   * afterwards, in the email queue, at a random moment within `delivery.resetJitterMs` (the same
+   * for every address): whatever that work costs, it does not land right after the answer, where
+   * the caller's next request could time it. The address is normalised first. Requests made while
+   * another is being written are written together with it (see {@link GroupCommit}).
    *
    * Pass the client's IP (`clientIp`), as the module's route does: the cooldown and the daily cap
    * count per client network, so requests from elsewhere cannot use up the owner's. Without it, a
@@ -76,10 +90,16 @@ export class PasswordResetService {
       throw new PasswordResetError(PasswordResetErrorCode.InvalidEmail, normalised.reason);
     }
     const now = new Date();
-    const requestId = await this.requests.submit({ email: normalised.email, clientIp, now });
+    const dueAt = new Date(now.getTime() + randomInt(this.jitterMs + 1));
+    const requestId = await this.requests.submit({
+      email: normalised.email,
+      clientIp,
+      now,
+      dueAt,
+    });
     this.events.publish(
       PASSWORD_RESET_EVENTS.requested,
-      new PasswordResetRequestedEvent(requestId, now),
+      new PasswordResetRequestedEvent(requestId, now, dueAt),
     );
   }
 
@@ -87,14 +107,15 @@ export class PasswordResetService {
    * Counts the requests against the per-address rules (which take their rows in an order that keeps
    * concurrent transactions from deadlocking), then records them all.
    */
-  private async record(manager: EntityManager, requests: ResetEmailRequest[]): Promise<string[]> {
+  private async record(manager: EntityManager, requests: ResetRequest[]): Promise<string[]> {
     const allowed = await this.cooldown.acquireAll(requests, manager);
     return this.emails.recordMany(
-      requests.map(({ email, now }, index) => ({
+      requests.map(({ email, now, dueAt }, index) => ({
         kind: EmailKind.PasswordReset,
         email,
         status: allowed[index] ? EmailStatus.Pending : EmailStatus.Throttled,
         now,
+        dueAt,
       })),
       manager,
     );

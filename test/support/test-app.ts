@@ -58,6 +58,7 @@ export function testEnvironment(options: TestAppOptions): Record<string, string>
     RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '0',
     MAIL_POLL_INTERVAL_SECONDS: '1',
     MAIL_RETRY_BASE_SECONDS: '1',
+    MAIL_RESET_JITTER_MS: '0',
     ...(options.smtp ? options.smtp.env() : {}),
     ...options.env,
   };

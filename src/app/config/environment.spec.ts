@@ -794,6 +794,7 @@ describe(passwordResetOptionsFrom.name, () => {
         MAIL_CLAIM_TIMEOUT_SECONDS: '240',
         PURGE_AFTER_HOURS: '25',
         SMTP_POOL_SIZE: '26',
+        MAIL_RESET_JITTER_MS: '2700',
       }),
     );
 
@@ -822,6 +823,7 @@ describe(passwordResetOptionsFrom.name, () => {
       claimTimeoutSeconds: 240,
       purgeAfterHours: 25,
       concurrentSends: 26,
+      resetJitterMs: 2700,
     });
     expect(() => resolvePasswordResetOptions(options, true)).not.toThrow();
   });

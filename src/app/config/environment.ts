@@ -383,6 +383,12 @@ export class EnvironmentVariables {
   @Max(24 * 365)
   PURGE_AFTER_HOURS: number = 24;
 
+  /** A reset email waits a random time of up to this long after its request (0: sent at once). */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  MAIL_RESET_JITTER_MS: number = 1000;
+
   // --- Throttling ----------------------------------------------------------------------------
 
   @IsInt()

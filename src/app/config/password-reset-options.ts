@@ -58,6 +58,7 @@ export function passwordResetOptionsFrom(env: EnvironmentVariables): PasswordRes
       purgeAfterHours: env.PURGE_AFTER_HOURS,
       // One send per pooled SMTP connection.
       concurrentSends: env.SMTP_POOL_SIZE,
+      resetJitterMs: env.MAIL_RESET_JITTER_MS,
     },
     jwt: { secret: env.JWT_SECRET, expiresIn: env.JWT_EXPIRES_IN },
   };
