@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { newEmail, OTHER_STRONG_PASSWORD, STRONG_PASSWORD } from '../support/factories';
 import { freePort } from '../support/free-port';
-import { nonLoopbackAddress, rawGet, withoutNonLoopbackAddress } from '../support/network';
+import { rawGet } from '../support/network';
 import { extractResetToken, SmtpTestServer } from '../support/smtp-test-server';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 
@@ -272,9 +272,12 @@ async function listeningLine(output: Output): Promise<string> {
 
 describe('The built service outside production', () => {
   const children: ChildProcess[] = [];
-  const skipped = withoutNonLoopbackAddress();
-  if (skipped) console.log(`Listening-address tests skipped: ${skipped}`);
-  const maybe = skipped ? it.skip : it;
+  /**
+   * Another loopback address. Tests may not reach this machine's other interfaces, but a server
+   * bound to 127.0.0.1 alone refuses a connection to 127.0.0.2 just as it would one to them, while
+   * a server on every interface accepts it.
+   */
+  const otherLoopback = '127.0.0.2';
 
   afterEach(async () => {
     for (const child of children.splice(0)) {
@@ -304,31 +307,31 @@ describe('The built service outside production', () => {
     return { port, line: await listeningLine(output) };
   }
 
-  maybe('should listen on 127.0.0.1 only, and say so', async () => {
+  it('should listen on 127.0.0.1 only, and say so', async () => {
     // Set and empty, so a .env file in the project cannot set it: empty counts as unset.
     const { port, line } = await start({ HOST: '' });
 
     expect(line).toBe(
       `Listening on 127.0.0.1, port ${port}: http://127.0.0.1:${port} (Swagger UI at /docs)`,
     );
-    expect((await rawGet('127.0.0.1', port, '/dev/mailbox')).status).toBe(200);
-    await expect(rawGet(nonLoopbackAddress()!, port, '/health')).rejects.toMatchObject({
+    expect((await rawGet({ host: '127.0.0.1', port }, '/dev/mailbox')).status).toBe(200);
+    await expect(rawGet({ host: otherLoopback, port }, '/health')).rejects.toMatchObject({
       code: 'ECONNREFUSED',
     });
   });
 
-  maybe(
-    'should listen where HOST says, and still show the dev mailbox to this machine only',
-    async () => {
-      const { port, line } = await start({ HOST: '0.0.0.0' });
+  it('should listen where HOST says, and still show the dev mailbox to this machine', async () => {
+    const { port, line } = await start({ HOST: '0.0.0.0' });
 
-      expect(line).toBe(
-        `Listening on every interface (0.0.0.0), port ${port}: http://localhost:${port} (Swagger UI at /docs)`,
-      );
-      const address = nonLoopbackAddress()!;
-      expect((await rawGet(address, port, '/health')).status).toBe(200);
-      expect((await rawGet(address, port, '/dev/mailbox')).status).toBe(404);
-      expect((await rawGet('127.0.0.1', port, '/dev/mailbox')).status).toBe(200);
-    },
-  );
+    expect(line).toBe(
+      `Listening on every interface (0.0.0.0), port ${port}: http://localhost:${port} (Swagger UI at /docs)`,
+    );
+    expect((await rawGet({ host: otherLoopback, port }, '/health')).status).toBe(200);
+    // Every 127.x address is this machine. That the pages answer 404 to other machines whatever
+    // HOST says is shown on a Unix socket, whose clients have no loopback address, in
+    // dev-mailbox.e2e-spec.ts ("Dev mailbox pages to other machines"): the guard goes by the
+    // socket's peer address and not by where the server listens.
+    expect((await rawGet({ host: otherLoopback, port }, '/dev/mailbox')).status).toBe(200);
+    expect((await rawGet({ host: '127.0.0.1', port }, '/dev/mailbox')).status).toBe(200);
+  });
 });
