@@ -238,7 +238,7 @@ export class EmailQueueProcessor {
         case EmailKind.PasswordReset: {
           if (!user) return null;
           const { token, expiresAt } = await this.resetTokens.issue(user.id);
-          // A login or password change cancels the request and then ends the account's links. If
+          // A password change or reset cancels the request and then ends the account's links. If
           // it cancelled this one while the token was being issued, the token may have outlived
           // that end: take it back and send nothing.
           if (!(await this.outbox.isHeld(held))) {

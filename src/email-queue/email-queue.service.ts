@@ -227,7 +227,7 @@ export class EmailQueueService {
 
   /**
    * Withdraws the address's reset requests not yet sent, held ones included (the holder finds its
-   * claim gone): the owner has just shown they know the password, so the link would only be a risk.
+   * claim gone): the password has just been changed or reset, so the link would only be a risk.
    */
   cancelResets(email: string, now = new Date(), manager?: EntityManager): Promise<number> {
     return this.db.with(manager, (m) => this.cancel(m, email, now));

@@ -19,7 +19,7 @@ export enum EmailStatus {
   Failed = 'failed',
   /** Inside the per-address cooldown or past the daily cap: recorded, never sent. */
   Throttled = 'throttled',
-  /** A reset request the owner made moot by logging in or changing the password before it went out. */
+  /** A reset request the owner made moot by changing (or resetting) the password before it went out. */
   Cancelled = 'cancelled',
 }
 
