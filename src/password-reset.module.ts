@@ -81,6 +81,13 @@ function required<T>(value: T | undefined, what: string): T {
   return value;
 }
 
+/** The controllers a host gets: the module's middleware covers exactly these, and nothing else. */
+function mountedControllers(builtInUsers: boolean): Type[] {
+  return builtInUsers
+    ? [PasswordResetController, AccountsController, MeController]
+    : [PasswordResetController];
+}
+
 /** The parts every host gets, with its users or the built-in ones. */
 const CORE_PROVIDERS: Provider[] = [
   {
@@ -165,9 +172,7 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<PasswordResetM
     const builtIn = users === undefined;
     return {
       ...definition,
-      controllers: builtIn
-        ? [PasswordResetController, AccountsController, MeController]
-        : [PasswordResetController],
+      controllers: mountedControllers(builtIn),
       providers: [
         ...(definition.providers ?? []),
         {
@@ -202,9 +207,7 @@ export class PasswordResetModule extends ConfigurableModuleClass implements Nest
   /** `forRoot` and `forRootAsync` come from the builder; this adds the module's own middleware. */
   configure(consumer: MiddlewareConsumer): void {
     // Only the routes this host has: with its own users, its /auth/login is its own business.
-    const controllers = this.settings.builtInUsers
-      ? [PasswordResetController, AccountsController, MeController]
-      : [PasswordResetController];
+    const controllers = mountedControllers(this.settings.builtInUsers);
     // No caching, CORS, then JSON only (a form post from another site is a 415): in that order, so
     // the 415 is no-store and readable by an allowed origin too.
     const cors = this.settings.cors ? [corsMiddleware(this.settings.cors.origins)] : [];
