@@ -132,8 +132,14 @@ class HostUsersAppModule {
         PasswordResetModule.forRoot({
           ...options,
           limits: { ...options.limits, resetEmailDailyLimit: 0 },
-          // No poll after start-up: the tests run the queue themselves, so they know when it ran.
-          delivery: { pollIntervalSeconds: 3600, retryBaseSeconds: 1, ...delivery },
+          // No poll after start-up and no jitter: the tests run the queue themselves, so they know
+          // when it ran, and every request is due by then.
+          delivery: {
+            pollIntervalSeconds: 3600,
+            retryBaseSeconds: 1,
+            resetJitterMs: 0,
+            ...delivery,
+          },
           users: InMemoryHostUsers,
         }),
       ],
