@@ -180,7 +180,7 @@ describe.each(databaseKinds())('Reset email caps per address and client network 
     });
 
     (kind === 'postgres' ? it : it.skip)(
-      'should take the rows of an address in one order, so transactions side by side never deadlock',
+      'should take the rows of an address in one order, so transactions side by side never deadlock (PostgreSQL only: SQLite has one writer)',
       async () => {
         const email = newEmail('order');
         const request = (clientIp: string) => ({ email, clientIp, now: at(0) });

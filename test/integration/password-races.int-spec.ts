@@ -126,58 +126,61 @@ describe.each(databaseKinds())('A reset racing signed-in writes (%s)', (kind) =>
   });
 
   // SQLite has one writer: a reset cannot start while the change's transaction is open.
-  (kind === 'postgres' ? describe : describe.skip)('locks taken side by side (PostgreSQL)', () => {
-    /** Resolves once some statement of the test database waits for a lock another holds. */
-    async function someoneWaitsForALock(): Promise<void> {
-      for (;;) {
-        const [{ n }] = await app.dataSource.query<{ n: number }[]>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity ` +
-            `WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        if (n > 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 5));
+  (kind === 'postgres' ? describe : describe.skip)(
+    'locks taken side by side (PostgreSQL only: on SQLite a reset cannot start while the change is open)',
+    () => {
+      /** Resolves once some statement of the test database waits for a lock another holds. */
+      async function someoneWaitsForALock(): Promise<void> {
+        for (;;) {
+          const [{ n }] = await app.dataSource.query<{ n: number }[]>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity ` +
+              `WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          if (n > 0) return;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
       }
-    }
 
-    it('should not deadlock a change-password with a reset that starts once the change holds the account', async () => {
-      const user = await signedIn();
-      const { token } = await tokens.issue(user.id);
-      const users = app.app.get(UserAccountsService);
-      const holdSession = users.holdSession.bind(users);
-      let resetting: Promise<unknown> = Promise.resolve();
-      jest.spyOn(users, 'holdSession').mockImplementationOnce(async (...args) => {
-        const held = await holdSession(...args);
-        // The reset runs its own transaction now, and goes as far as it can before the change goes on.
-        const resetTokens = app.app.get(ResetTokensService);
-        const consume = resetTokens.consume.bind(resetTokens);
-        let consumed!: () => void;
-        const tokenUsed = new Promise<void>((resolve) => (consumed = resolve));
-        jest.spyOn(resetTokens, 'consume').mockImplementationOnce(async (...consumeArgs) => {
-          const used = await consume(...consumeArgs);
-          consumed();
-          return used;
+      it('should not deadlock a change-password with a reset that starts once the change holds the account', async () => {
+        const user = await signedIn();
+        const { token } = await tokens.issue(user.id);
+        const users = app.app.get(UserAccountsService);
+        const holdSession = users.holdSession.bind(users);
+        let resetting: Promise<unknown> = Promise.resolve();
+        jest.spyOn(users, 'holdSession').mockImplementationOnce(async (...args) => {
+          const held = await holdSession(...args);
+          // The reset runs its own transaction now, and goes as far as it can before the change goes on.
+          const resetTokens = app.app.get(ResetTokensService);
+          const consume = resetTokens.consume.bind(resetTokens);
+          let consumed!: () => void;
+          const tokenUsed = new Promise<void>((resolve) => (consumed = resolve));
+          jest.spyOn(resetTokens, 'consume').mockImplementationOnce(async (...consumeArgs) => {
+            const used = await consume(...consumeArgs);
+            consumed();
+            return used;
+          });
+          resetting = reset.reset(token, OTHER_STRONG_PASSWORD).then(
+            () => 'reset',
+            (error: { code?: string }) => error.code,
+          );
+          await Promise.race([tokenUsed, someoneWaitsForALock()]);
+          return held;
         });
-        resetting = reset.reset(token, OTHER_STRONG_PASSWORD).then(
-          () => 'reset',
-          (error: { code?: string }) => error.code,
-        );
-        await Promise.race([tokenUsed, someoneWaitsForALock()]);
-        return held;
+
+        const changing = accounts
+          .changePassword(user, STRONG_PASSWORD, THIRD_STRONG_PASSWORD, IP)
+          .then(
+            () => 'changed',
+            (error: { code?: string }) => error.code,
+          );
+
+        // One wins, the other is refused as the rules say: never a deadlock (40P01) answered as a 500.
+        expect([await changing, await resetting]).toEqual(['changed', 'INVALID_RESET_TOKEN']);
+        const after = await stored(user.id);
+        expect(await argon2.verify(after!.passwordHash, THIRD_STRONG_PASSWORD)).toBe(true);
       });
-
-      const changing = accounts
-        .changePassword(user, STRONG_PASSWORD, THIRD_STRONG_PASSWORD, IP)
-        .then(
-          () => 'changed',
-          (error: { code?: string }) => error.code,
-        );
-
-      // One wins, the other is refused as the rules say: never a deadlock (40P01) answered as a 500.
-      expect([await changing, await resetting]).toEqual(['changed', 'INVALID_RESET_TOKEN']);
-      const after = await stored(user.id);
-      expect(await argon2.verify(after!.passwordHash, THIRD_STRONG_PASSWORD)).toBe(true);
-    });
-  });
+    },
+  );
 
   describe("a login's rehash", () => {
     /** An account whose hash was made with older argon2 parameters, so a login rehashes it. */
