@@ -421,16 +421,19 @@ describe(PasswordResetService.name, () => {
     });
   });
 
-  describe('forgetUser', () => {
-    it('should revoke every reset link of the account, and nothing else', async () => {
-      const { service, resetTokens, passwordChanger, published } = resetServiceWith();
+  describe('a link whose account is gone', () => {
+    it.each(['verify', 'reset'] as const)(
+      "should refuse it in %s with the one invalid-link answer, and delete the account's links",
+      async (call) => {
+        const { service, resetTokens, passwordChanger } = resetServiceWith({ user: null });
 
-      await service.forgetUser('user-99');
+        await expectInvalidToken(
+          call === 'verify' ? service.verify(TOKEN) : service.reset(TOKEN, NEW_PASSWORD),
+        );
 
-      expect(resetTokens.revokeAllForUser).toHaveBeenCalledTimes(1);
-      expect(resetTokens.revokeAllForUser).toHaveBeenCalledWith('user-99');
-      expect(passwordChanger.change).not.toHaveBeenCalled();
-      expect(published).toEqual([]);
-    });
+        expect(resetTokens.revokeAllForUser).toHaveBeenCalledWith(LIVE.userId);
+        expect(passwordChanger.change).not.toHaveBeenCalled();
+      },
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
-import { normalizeEmail } from '../common/email-address';
+import { emailKey, normalizeEmail } from '../common/email-address';
 import type { EntityManager } from 'typeorm';
 import { GroupCommit } from '../database/group-commit';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -19,8 +19,8 @@ import {
 } from '../limits/per-address/email-cooldown.service';
 import { PasswordChanger } from '../passwords/password-changer.service';
 import { PasswordPolicy } from '../passwords/password-policy.service';
-import { ResetTokensService } from '../tokens/reset-tokens.service';
-import { PasswordResetUsers } from '../users/password-reset-users';
+import { LiveResetToken, ResetTokensService } from '../tokens/reset-tokens.service';
+import { PasswordResetUsers, ResetUser } from '../users/password-reset-users';
 import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
 import type { PasswordResetSettings } from '../password-reset.options';
 
@@ -121,10 +121,14 @@ export class PasswordResetService {
     );
   }
 
-  /** When the link's token expires; does not use it up. */
+  /**
+   * When the link's token expires; does not use it up. A link whose account the users port no longer
+   * finds (deleted or deactivated by the host) is refused like any other, and deleted.
+   */
   async verify(token: string): Promise<Date> {
     const live = await this.resetTokens.findLive(token);
     if (!live) throw invalidToken();
+    await this.accountOf(live);
     return live.expiresAt;
   }
 
@@ -136,8 +140,7 @@ export class PasswordResetService {
   async reset(token: string, newPassword: string): Promise<void> {
     const live = await this.resetTokens.findLive(token);
     if (!live) throw invalidToken();
-    const user = await this.users.findById(live.userId);
-    if (!user) throw invalidToken();
+    const user = await this.accountOf(live);
 
     await this.policy.assertAcceptable(newPassword, user.email);
     const completedAt = await this.passwordChanger.change(
@@ -155,8 +158,31 @@ export class PasswordResetService {
     );
   }
 
-  /** Ends the account's reset links: for hosts that delete a user from their own table. */
-  async forgetUser(userId: string): Promise<void> {
-    await this.resetTokens.revokeAllForUser(userId);
+  /**
+   * Ends the account's reset links and withdraws its reset emails not yet sent. For hosts that change
+   * a password, an address or an account's state their own way (their own password form, an admin
+   * panel, deactivation, deletion): a link sent before would otherwise still work. Requests first, in
+   * one transaction with the links, as a password change does, so a send under way finds its claim
+   * gone and takes its fresh token back.
+   */
+  async revokeLinks(userId: string): Promise<void> {
+    const user = await this.users.findById(userId);
+    await this.db.transaction(async (manager) => {
+      if (user) await this.emails.cancelResets(emailKey(user.email), new Date(), manager);
+      await this.resetTokens.revokeAllForUser(userId, manager);
+    });
+  }
+
+  /** @deprecated Use {@link revokeLinks}, which also withdraws reset emails not yet sent. */
+  forgetUser(userId: string): Promise<void> {
+    return this.revokeLinks(userId);
+  }
+
+  /** The link's account, through the users port; a link whose account is gone is deleted, then refused. */
+  private async accountOf(live: LiveResetToken): Promise<ResetUser> {
+    const user = await this.users.findById(live.userId);
+    if (user) return user;
+    await this.resetTokens.revokeAllForUser(live.userId);
+    throw invalidToken();
   }
 }

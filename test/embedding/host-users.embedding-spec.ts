@@ -305,7 +305,7 @@ describe.each(databaseKinds())('A host with its own users (%s)', (kind) => {
     await expect(service.verify(token)).rejects.toBeInstanceOf(PasswordResetError);
   });
 
-  it("should end a user's live link when the host calls forgetUser", async () => {
+  it("should end a user's live link when the host calls forgetUser (the older name of revokeLinks)", async () => {
     const service = ctx.host.app.get(PasswordResetService);
     const account = await seedAccount(ctx);
     const token = await requestResetToken(ctx, account.email);

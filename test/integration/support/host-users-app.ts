@@ -53,6 +53,12 @@ export class InMemoryHostUsers extends PasswordResetUsers {
     return { id: account.id, email: account.email };
   }
 
+  /** The host deletes (or deactivates) the account its own way: `findById` no longer finds it. */
+  remove(id: string): void {
+    const index = this.accounts.findIndex((account) => account.id === id);
+    if (index >= 0) this.accounts.splice(index, 1);
+  }
+
   passwordOf(id: string): string | undefined {
     return this.accounts.find((account) => account.id === id)?.password;
   }
