@@ -50,6 +50,7 @@ import {
   PER_IP_STORAGE,
 } from './password-reset.constants';
 import { PasswordResetHealth } from './password-reset.health';
+import { SchemaCheck } from './password-reset.schema-check';
 import {
   PasswordResetModuleOptions,
   PasswordResetSettings,
@@ -131,6 +132,7 @@ const CORE_PROVIDERS: Provider[] = [
         ? ResilientThrottlerStorage.connect(settings.redisUrl)
         : new ThrottlerStorageService()),
   },
+  SchemaCheck,
   PasswordResetEventsPublisher,
   ResetTokensService,
   ResetLinks,

@@ -10,7 +10,7 @@ import {
   passwordResetEntities,
   passwordResetMigrations,
 } from '../../src';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 import { hostConnection, hostMailer } from './support/connection';
 import { DataSourceTracker } from './support/data-source-tracker';
 import { HostModule, HostOmission } from './support/host/host.module';
@@ -103,6 +103,19 @@ describe('A host missing something the module needs', () => {
       /passwordResetEntities/,
     );
   });
+
+  // Each database reports a missing table its own way.
+  it.each(databaseKinds())(
+    'should refuse to start when the tables of passwordResetMigrations are missing, and name them (%s)',
+    async (kind) => {
+      await database.drop();
+      database = await createTestDatabase(kind);
+      // Before, it started, then answered forgot-password with a 500 and logged an error every poll.
+      await expect(boot(hostWithout('passwordResetMigrations'))).rejects.toThrow(
+        /the tables .*password_reset_tokens.* do not exist: run passwordResetMigrations/,
+      );
+    },
+  );
 
   it('should refuse forRoot options without frontendUrl, and name it', async () => {
     await expect(

@@ -29,7 +29,8 @@ export interface HostEnvironment {
 }
 
 /** A requirement of the module that a careless host might leave out. */
-export type HostOmission = 'EventEmitterModule' | 'MailerModule' | 'passwordResetEntities';
+export type HostOmission =
+  'EventEmitterModule' | 'MailerModule' | 'passwordResetEntities' | 'passwordResetMigrations';
 
 export interface HostSettings {
   database: TestDatabase;
@@ -84,7 +85,9 @@ export class HostModule {
 function typeOrmRoot(settings: HostSettings, omit: Set<HostOmission>): DynamicModule {
   const connection = hostConnection(settings.database, {
     entities: omit.has('passwordResetEntities') ? [Account] : [Account, ...passwordResetEntities],
-    migrations: [CreateAccounts1700000000000, ...passwordResetMigrations],
+    migrations: omit.has('passwordResetMigrations')
+      ? [CreateAccounts1700000000000]
+      : [CreateAccounts1700000000000, ...passwordResetMigrations],
   });
   return settings.dataSources
     ? settings.dataSources.typeOrmModule(connection)
