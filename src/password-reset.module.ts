@@ -35,7 +35,6 @@ import { PurgeTask } from './housekeeping/purge.task';
 import { corsMiddleware, preflightRoutes } from './http/cors.middleware';
 import { jsonBodiesOnly } from './http/json-bodies-only.middleware';
 import { noStore } from './http/no-store.middleware';
-import { StrictValidationPipe } from './http/validation.pipe';
 import { AddressKeys } from './limits/per-address/address-keys';
 import { EmailCooldownService } from './limits/per-address/email-cooldown.service';
 import { LoginLockoutService } from './limits/per-address/login-lockout.service';
@@ -152,7 +151,6 @@ const CORE_PROVIDERS: Provider[] = [
   EmailCooldownService,
   LoginLockoutService,
   PerIpLimitGuard,
-  StrictValidationPipe,
   PasswordResetErrorFilter,
 ];
 

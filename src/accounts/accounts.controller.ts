@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Ip, Post, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, HttpStatus, Ip, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -19,14 +19,14 @@ import {
 } from '../http/error-responses.decorators';
 import { RateLimit } from '../limits/per-ip/rate-limit.decorator';
 import { AccessTokenGuard } from './access-tokens/access-token.guard';
-import { CurrentUser } from './access-tokens/current-user.decorator';
+import { CurrentAccount, CurrentUser } from './access-tokens/current-user.decorator';
 import { UserResponseDto } from './dto/user-response.dto';
-import { UserAccount } from './user-account.entity';
 import { AccountsService } from './accounts.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { LoginDto, RegisterDto } from './dto/credentials.dto';
 import { AccessTokenResponseDto } from '../http/responses.dto';
 import { PasswordResetRoutes } from '../http/password-reset-routes.decorator';
+import { Valid, ValidBody } from '../http/valid-body.decorator';
 
 /** The built-in accounts' sign-up, sign-in and password change (mounted without the host's `users`). */
 @ApiTags('auth')
@@ -60,7 +60,7 @@ export class AccountsController {
   @ApiJsonBodyRefusals()
   @ApiRateLimited('Too many sign-ups from this IP (the register limit)')
   @ApiBusy()
-  async register(@Body() body: RegisterDto): Promise<UserResponseDto> {
+  async register(@ValidBody(RegisterDto) body: Valid<RegisterDto>): Promise<UserResponseDto> {
     return UserResponseDto.from(await this.auth.register(body.email, body.password));
   }
 
@@ -87,7 +87,10 @@ export class AccountsController {
   )
   @ApiJsonBodyRefusals()
   @ApiRateLimited('Too many logins from this IP (the login limit)')
-  login(@Body() body: LoginDto, @Ip() clientIp: string): Promise<AccessTokenResponseDto> {
+  login(
+    @ValidBody(LoginDto) body: Valid<LoginDto>,
+    @Ip() clientIp: string,
+  ): Promise<AccessTokenResponseDto> {
     return this.auth.login(body.email, body.password, clientIp);
   }
 
@@ -121,8 +124,8 @@ export class AccountsController {
   )
   @ApiBusy()
   async changePassword(
-    @CurrentUser() user: UserAccount,
-    @Body() body: ChangePasswordDto,
+    @CurrentUser() user: CurrentAccount,
+    @ValidBody(ChangePasswordDto) body: Valid<ChangePasswordDto>,
     @Ip() clientIp: string,
   ): Promise<void> {
     await this.auth.changePassword(user, body.currentPassword, body.newPassword, clientIp);

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Ip, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Ip, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiNoContentResponse,
@@ -15,13 +15,13 @@ import {
   invalidBody,
 } from '../http/error-responses.decorators';
 import { PasswordResetRoutes } from '../http/password-reset-routes.decorator';
+import { Valid, ValidBody } from '../http/valid-body.decorator';
 import { RateLimit } from '../limits/per-ip/rate-limit.decorator';
 import { AccessTokenGuard } from './access-tokens/access-token.guard';
-import { CurrentUser } from './access-tokens/current-user.decorator';
+import { CurrentAccount, CurrentUser } from './access-tokens/current-user.decorator';
 import { AccountsService } from './accounts.service';
 import { DeleteAccountDto } from './dto/delete-account.dto';
 import { UserResponseDto } from './dto/user-response.dto';
-import { UserAccount } from './user-account.entity';
 
 /** The signed-in owner's own account (built-in accounts only). */
 @ApiTags('users')
@@ -45,7 +45,7 @@ export class MeController {
     'No access token, or one that is invalid, expired or ended by a password change',
     ERROR_EXAMPLES.noAccessToken,
   )
-  me(@CurrentUser() user: UserAccount): UserResponseDto {
+  me(@CurrentUser() user: CurrentAccount): UserResponseDto {
     return UserResponseDto.from(user);
   }
 
@@ -75,8 +75,8 @@ export class MeController {
     'Too many password changes or deletions from this IP (the change-password limit, shared with changePassword)',
   )
   async deleteMe(
-    @CurrentUser() user: UserAccount,
-    @Body() body: DeleteAccountDto,
+    @CurrentUser() user: CurrentAccount,
+    @ValidBody(DeleteAccountDto) body: Valid<DeleteAccountDto>,
     @Ip() clientIp: string,
   ): Promise<void> {
     await this.accounts.deleteAccount(user, body.password, clientIp);

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
+import { Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ApiBadRequest,
@@ -9,6 +9,7 @@ import {
   invalidBody,
 } from '../http/error-responses.decorators';
 import { PasswordResetRoutes } from '../http/password-reset-routes.decorator';
+import { Valid, ValidBody } from '../http/valid-body.decorator';
 import { MessageResponseDto, VerifyResetTokenResponseDto } from '../http/responses.dto';
 import { RateLimit } from '../limits/per-ip/rate-limit.decorator';
 import { ForgotPasswordDto, ResetPasswordDto, VerifyResetTokenDto } from './dto/password-reset.dto';
@@ -54,7 +55,7 @@ export class PasswordResetController {
   @ApiJsonBodyRefusals()
   @ApiRateLimited('Too many requests from this IP (the forgot-password limit)')
   async forgotPassword(
-    @Body() body: ForgotPasswordDto,
+    @ValidBody(ForgotPasswordDto) body: Valid<ForgotPasswordDto>,
     @Ip() clientIp: string,
   ): Promise<MessageResponseDto> {
     await this.passwordReset.requestReset(body.email, clientIp);
@@ -86,7 +87,9 @@ export class PasswordResetController {
   @ApiRateLimited(
     'Too many reset attempts from this IP (the reset limit, shared with resetPassword)',
   )
-  async verifyResetToken(@Body() body: VerifyResetTokenDto): Promise<VerifyResetTokenResponseDto> {
+  async verifyResetToken(
+    @ValidBody(VerifyResetTokenDto) body: Valid<VerifyResetTokenDto>,
+  ): Promise<VerifyResetTokenResponseDto> {
     const expiresAt = await this.passwordReset.verify(body.token);
     return { expiresAt: expiresAt.toISOString() };
   }
@@ -121,7 +124,9 @@ export class PasswordResetController {
     'Too many reset attempts from this IP (the reset limit, shared with verifyResetToken)',
   )
   @ApiBusy()
-  async resetPassword(@Body() body: ResetPasswordDto): Promise<MessageResponseDto> {
+  async resetPassword(
+    @ValidBody(ResetPasswordDto) body: Valid<ResetPasswordDto>,
+  ): Promise<MessageResponseDto> {
     await this.passwordReset.reset(body.token, body.newPassword);
     return { message: RESET_DONE_MESSAGE };
   }

@@ -34,6 +34,9 @@ export function testModuleOptions(input: TestModuleOptionsInput): PasswordResetM
       perIp: {
         forgotPassword: input.forgotPasswordPerIp ?? GENEROUS_PER_IP_LIMIT,
         resetPassword: GENEROUS_PER_IP_LIMIT,
+        login: GENEROUS_PER_IP_LIMIT,
+        register: GENEROUS_PER_IP_LIMIT,
+        changePassword: GENEROUS_PER_IP_LIMIT,
       },
     },
     delivery: { pollIntervalSeconds: 1, retryBaseSeconds: 1 },

@@ -1,4 +1,4 @@
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, PipeTransform } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
@@ -16,11 +16,14 @@ export interface RunningApp {
 export interface StartOptions {
   /** The host's global prefix, if it has one. */
   globalPrefix?: string;
+  /** Pipes the host's main.ts registers with `app.useGlobalPipes`. */
+  globalPipes?: PipeTransform[];
 }
 
 /**
  * Boots a host the way a host's own main.ts would: Nest's defaults (its JSON and urlencoded body
- * parsers), no global pipe, filter or guard, listening on 127.0.0.1. Start-up errors reject.
+ * parsers), no global pipe (unless given), filter or guard, listening on 127.0.0.1. Start-up errors
+ * reject.
  */
 export async function startApp(
   module: DynamicModule,
@@ -34,6 +37,7 @@ export async function startApp(
   });
   try {
     if (options.globalPrefix) app.setGlobalPrefix(options.globalPrefix);
+    if (options.globalPipes) app.useGlobalPipes(...options.globalPipes);
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     await app.close().catch(() => undefined);
