@@ -126,9 +126,9 @@ const CORE_PROVIDERS: Provider[] = [
     provide: PER_IP_STORAGE,
     inject: [PASSWORD_RESET_SETTINGS],
     useFactory: (settings: PasswordResetSettings) =>
-      settings.perIpStorage ??
-      (settings.redisUrl
-        ? ResilientThrottlerStorage.connect(settings.redisUrl)
+      settings.limits.storage ??
+      (settings.limits.redisUrl
+        ? ResilientThrottlerStorage.connect(settings.limits.redisUrl)
         : new ThrottlerStorageService()),
   },
   SchemaCheck,

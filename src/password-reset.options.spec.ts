@@ -1,9 +1,19 @@
+import { get } from 'lodash';
+import { optionRow, PASSWORD_RESET_OPTION_TABLE } from './password-reset.option-table';
 import {
   durationToSeconds,
   PasswordResetOptionsError,
   resolvePasswordResetOptions,
   shippedTemplatesDir,
 } from './password-reset.options';
+
+/** Sets the dotted `path` of `target`, making the objects on the way. */
+function setAt(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+  node[keys[keys.length - 1]] = value;
+}
 
 function problemsOf(options: unknown, builtIn = false): string[] {
   try {
@@ -36,7 +46,7 @@ describe(durationToSeconds.name, () => {
 });
 
 describe(resolvePasswordResetOptions.name, () => {
-  it('should need only frontendUrl and apply the documented defaults', () => {
+  it('should need only frontendUrl, and keep the shape of the options with every default applied', () => {
     const settings = resolvePasswordResetOptions(
       { frontendUrl: 'https://app.example.com/' },
       false,
@@ -53,19 +63,23 @@ describe(resolvePasswordResetOptions.name, () => {
       },
       templatesDir: shippedTemplatesDir(),
       argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
-      minPasswordScore: 3,
-      perIp: {
-        forgotPassword: { limit: 5, windowSeconds: 900 },
-        resetPassword: { limit: 20, windowSeconds: 900 },
-        login: { limit: 10, windowSeconds: 900 },
-        register: { limit: 10, windowSeconds: 3600 },
-        changePassword: { limit: 10, windowSeconds: 900 },
+      passwordPolicy: { minScore: 3 },
+      limits: {
+        perIp: {
+          forgotPassword: { limit: 5, windowSeconds: 900 },
+          resetPassword: { limit: 20, windowSeconds: 900 },
+          login: { limit: 10, windowSeconds: 900 },
+          register: { limit: 10, windowSeconds: 3600 },
+          changePassword: { limit: 10, windowSeconds: 900 },
+        },
+        resetEmailCooldownSeconds: 60,
+        resetEmailDailyLimit: 5,
+        resetEmailDailyLimitPerAddress: 20,
+        loginMaxFailures: 10,
+        loginFailureWindowSeconds: 900,
+        loginMaxFailuresPerAddress: 100,
+        loginFailureWindowPerAddressSeconds: 900,
       },
-      resetEmailCooldownSeconds: 60,
-      resetEmailDailyLimit: 5,
-      resetEmailDailyLimitPerAddress: 20,
-      loginMaxFailures: 10,
-      loginMaxFailuresPerAddress: 100,
       delivery: {
         retryBaseSeconds: 5,
         maxAttempts: 8,
@@ -73,11 +87,54 @@ describe(resolvePasswordResetOptions.name, () => {
         claimTimeoutSeconds: 120,
         purgeAfterHours: 24,
         concurrentSends: 5,
+        resetJitterMs: 1000,
       },
-      jwt: { expiresInSeconds: 900 },
+      jwt: { expiresIn: 900 },
       builtInUsers: false,
     });
     expect(settings.addressKeySecret).toBeUndefined();
+  });
+
+  const wholeNumberRows = PASSWORD_RESET_OPTION_TABLE.filter((row) => 'min' in row);
+
+  it.each(wholeNumberRows.map((row) => [row.path, row]))(
+    'should default %s as the table says, and refuse a value outside its range',
+    (path, row) => {
+      const at = (value?: number) => {
+        const options: Record<string, unknown> = { frontendUrl: 'https://app.example.com' };
+        // The per-address count may not be below the per-network one.
+        if (path === 'limits.loginMaxFailuresPerAddress')
+          setAt(options, 'limits.loginMaxFailures', 1);
+        if (value !== undefined) setAt(options, path, value);
+        return options;
+      };
+      const resolved = resolvePasswordResetOptions(at() as never, true);
+      expect(get(resolved, path)).toBe(row.default);
+      expect(get(resolvePasswordResetOptions(at(row.min) as never, true), path)).toBe(row.min);
+      for (const outside of [row.min - 1, row.max + 1]) {
+        // Per-address caps may be 0 (off) or at least their per-network cap: keep the two apart.
+        const problems = problemsOf(at(outside)).filter((problem) => problem.startsWith(path));
+        expect(problems).toEqual([
+          `${path} must be a whole number from ${row.min} to ${row.max} (got ${outside})`,
+        ]);
+      }
+    },
+  );
+
+  it('should take text defaults from the table, and refuse text longer than it allows', () => {
+    const settings = resolvePasswordResetOptions({ frontendUrl: 'https://a.example' }, false);
+    expect(settings.appName).toBe(optionRow('appName').default);
+    expect(settings.resetPath).toBe(optionRow('resetPath').default);
+    const longest = optionRow('appName').maxLength;
+    expect(
+      resolvePasswordResetOptions(
+        { frontendUrl: 'https://a.example', appName: 'a'.repeat(longest) },
+        false,
+      ).appName,
+    ).toHaveLength(longest);
+    expect(
+      problemsOf({ frontendUrl: 'https://a.example', appName: 'a'.repeat(longest + 1) }),
+    ).toEqual([`appName must be text of 1 to ${longest} characters`]);
   });
 
   it('should name every problem in one error', () => {
@@ -129,8 +186,8 @@ describe(resolvePasswordResetOptions.name, () => {
       false,
     );
 
-    expect(settings.perIp.forgotPassword).toEqual({ limit: 2, windowSeconds: 60 });
-    expect(settings.perIp.login).toEqual({ limit: 10, windowSeconds: 900 });
+    expect(settings.limits.perIp.forgotPassword).toEqual({ limit: 2, windowSeconds: 60 });
+    expect(settings.limits.perIp.login).toEqual({ limit: 10, windowSeconds: 900 });
   });
 
   it('should key per-address state with the JWT secret of the built-in accounts, unless told otherwise', () => {
@@ -174,20 +231,20 @@ describe(resolvePasswordResetOptions.name, () => {
     const settings = (limits: object) =>
       resolvePasswordResetOptions({ frontendUrl: 'https://a.example', limits }, false);
     expect(
-      settings({ resetEmailDailyLimit: 10, resetEmailDailyLimitPerAddress: 0 })
+      settings({ resetEmailDailyLimit: 10, resetEmailDailyLimitPerAddress: 0 }).limits
         .resetEmailDailyLimitPerAddress,
     ).toBe(0);
     expect(
-      settings({ resetEmailDailyLimit: 10, resetEmailDailyLimitPerAddress: 10 })
+      settings({ resetEmailDailyLimit: 10, resetEmailDailyLimitPerAddress: 10 }).limits
         .resetEmailDailyLimitPerAddress,
     ).toBe(10);
     // Without a per-network cap, any per-address cap is the stricter one.
     expect(
-      settings({ resetEmailDailyLimit: 0, resetEmailDailyLimitPerAddress: 3 })
+      settings({ resetEmailDailyLimit: 0, resetEmailDailyLimitPerAddress: 3 }).limits
         .resetEmailDailyLimitPerAddress,
     ).toBe(3);
     // Left out, it follows a per-network cap above its default.
-    expect(settings({ resetEmailDailyLimit: 30 }).resetEmailDailyLimitPerAddress).toBe(30);
+    expect(settings({ resetEmailDailyLimit: 30 }).limits.resetEmailDailyLimitPerAddress).toBe(30);
     expect(
       problemsOf({
         frontendUrl: 'https://a.example',

@@ -3,6 +3,13 @@ import { join, resolve } from 'node:path';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { Secret } from './common/secret';
 import { browserOrigin } from './http/cors.middleware';
+import {
+  optionRow,
+  OptionPath,
+  PasswordResetOptionRow,
+  TextOption,
+  WholeNumberOption,
+} from './password-reset.option-table';
 
 /** A per-IP limit: at most `limit` requests from one client IP per `windowSeconds`. */
 export interface RateLimit {
@@ -14,38 +21,42 @@ export interface RateLimit {
 
 /** The routes' per-IP limits, by name. */
 export interface PerIpLimits {
-  /** `POST auth/forgot-password` (default 5 per 900 s). */
+  /** `POST auth/forgot-password` */
   forgotPassword: RateLimit;
-  /** `POST auth/reset-password` and `POST auth/reset-password/verify`, one bucket (default 20 per 900 s). */
+  /** `POST auth/reset-password` and `POST auth/reset-password/verify`, one bucket. */
   resetPassword: RateLimit;
-  /** `POST auth/login`, built-in users only (default 10 per 900 s). */
+  /** `POST auth/login`, built-in users only. */
   login: RateLimit;
-  /** `POST auth/register`, built-in users only (default 10 per 3600 s). */
+  /** `POST auth/register`, built-in users only. */
   register: RateLimit;
-  /** `POST auth/change-password` and `DELETE users/me`, one bucket, built-in users only (default 10 per 900 s). */
+  /** `POST auth/change-password` and `DELETE users/me`, one bucket, built-in users only. */
   changePassword: RateLimit;
 }
 
-/** Options of {@link PasswordResetModule}. Only `frontendUrl` is required; everything else has a default. */
+/**
+ * Options of {@link PasswordResetModule}. Only `frontendUrl` is required; everything else has a
+ * default. The defaults and ranges of plain values are in `PASSWORD_RESET_OPTION_TABLE`
+ * (`password-reset.option-table.ts`) and the README's options table, which a test keeps equal.
+ */
 export interface PasswordResetModuleOptions {
   /**
    * Origin of the page that shows the reset form, such as `https://app.example.com`. Reset links are
    * built from this and `resetPath` alone, never from a request's Host or Forwarded headers. Required.
    */
   frontendUrl: string;
-  /** Path of the reset page on `frontendUrl`; links are `${frontendUrl}${resetPath}#token=…` (default `/reset-password`). */
+  /** Path of the reset page on `frontendUrl`; links are `${frontendUrl}${resetPath}#token=…`. */
   resetPath?: string;
-  /** How long a reset link works, in minutes (default 60, at most 10080). */
+  /** How long a reset link works, in minutes. */
   tokenTtlMinutes?: number;
-  /** Product name in the subject lines and the header of the emails (default `Your account`). */
+  /** Product name in the subject lines and the header of the emails. */
   appName?: string;
-  /** Subject lines; `{{appName}}` is replaced (defaults `{{appName}}: reset your password` and `{{appName}}: your password was changed`). */
+  /** Subject lines; `{{appName}}` is replaced. */
   subjects?: { passwordReset?: string; passwordChanged?: string };
   /** Sender of the emails (default: the `defaults.from` of the host's `MailerModule`). */
   from?: string;
   /**
    * Serve the reference reset page (HTML, one script, one stylesheet) at `resetPath`, under the host's
-   * prefix (default false: a host usually has its own front end).
+   * prefix (off by default: a host usually has its own front end).
    */
   resetPage?: boolean;
   /** Where the reset page sends people to sign in once the password is set: an http(s) URL or a path (default `frontendUrl`). */
@@ -56,53 +67,55 @@ export interface PasswordResetModuleOptions {
    * of `frontendUrl`). Preflights are answered `204`. The host's other routes are not touched.
    */
   cors?: { origins: string[] } | false;
+  /** The tag of every route of the module in the host's OpenAPI document. */
+  apiTag?: string;
   /** Folder with the email templates, `layout.hbs` and both parts of each email (default: the templates shipped in the package). */
   templatesDir?: string;
-  /** argon2id cost for the built-in users' passwords (default 19456 KiB, 2 passes, 1 lane: OWASP's minimum). */
+  /** argon2id cost for the built-in users' passwords (memory in KiB; by default OWASP's minimum). */
   argon2?: { memoryCost?: number; timeCost?: number; parallelism?: number };
-  /** Password policy: the zxcvbn score (0–4) a new password must reach (default 3). */
+  /** Password policy: the zxcvbn score (0–4) a new password must reach. */
   passwordPolicy?: { minScore?: number };
   /** Per-IP and per-address limits. */
   limits?: {
-    /** Per-IP limits of the module's routes (defaults per limit, see {@link PerIpLimits}). */
+    /** Per-IP limits of the module's routes; a route group left out keeps its default. */
     perIp?: Partial<PerIpLimits>;
     /** Redis for the per-IP counts, shared by every instance (default: in memory, per instance). Counting falls back to memory while Redis is unreachable. */
     redisUrl?: string;
     /** Another store for the per-IP counts, instead of `redisUrl` (any `@nestjs/throttler` storage). */
     storage?: ThrottlerStorage;
-    /** At most one reset email per address to one client network (IPv4 /24, IPv6 /56) in this many seconds; 0 turns it off (default 60). */
+    /** At most one reset email per address to one client network (IPv4 /24, IPv6 /56) in this many seconds; 0 turns it off. */
     resetEmailCooldownSeconds?: number;
-    /** At most this many reset emails per address to one client network in 24 hours; 0 turns it off (default 5). */
+    /** At most this many reset emails per address to one client network in 24 hours; 0 turns it off. */
     resetEmailDailyLimit?: number;
-    /** At most this many reset emails per address in 24 hours, all networks together; 0 turns it off (default 20, or `resetEmailDailyLimit` if higher; at least `resetEmailDailyLimit`, at most 10000). */
+    /** At most this many reset emails per address in 24 hours, all networks together; 0 turns it off, else at least `resetEmailDailyLimit` (by default raised to it when it is higher). */
     resetEmailDailyLimitPerAddress?: number;
-    /** Failed logins per address from one client network (IPv4 /24, IPv6 /56) before that network is locked out of it (default 10; built-in users). */
+    /** Failed logins per address from one client network (IPv4 /24, IPv6 /56) before that network is locked out of it (built-in users). */
     loginMaxFailures?: number;
-    /** The window of those failures, and how long the lock lasts, in seconds (default 900). */
+    /** The window of those failures, and how long the lock lasts, in seconds. */
     loginFailureWindowSeconds?: number;
-    /** Failed logins per address from anywhere before it is locked everywhere (default 100; at least `loginMaxFailures`, at most 100000). */
+    /** Failed logins per address from anywhere before it is locked everywhere: at least `loginMaxFailures` (by default raised to it when it is higher). */
     loginMaxFailuresPerAddress?: number;
-    /** The window of those, and how long that lock lasts, in seconds (default 900). */
+    /** The window of those, and how long that lock lasts, in seconds. */
     loginFailureWindowPerAddressSeconds?: number;
   };
   /** How queued emails are sent, retried and cleaned away. */
   delivery?: {
-    /** Attempt n waits `retryBaseSeconds`·2^(n-1) seconds, ±25% (default 5). */
+    /** Attempt n waits `retryBaseSeconds`·2^(n-1) seconds, ±25%. */
     retryBaseSeconds?: number;
-    /** Then the email is marked failed and logged (default 8). */
+    /** Then the email is marked failed and logged. */
     maxAttempts?: number;
-    /** How often each instance looks for due emails (default 5). */
+    /** How often each instance looks for due emails, in seconds. */
     pollIntervalSeconds?: number;
-    /** A claim older than this belongs to a stopped instance and is taken again; it must outlive one send (default 120). */
+    /** A claim older than this belongs to a stopped instance and is taken again; it must outlive one send. */
     claimTimeoutSeconds?: number;
-    /** Settled emails older than this are deleted by the hourly purge (default 24). */
+    /** Settled emails older than this are deleted by the hourly purge. */
     purgeAfterHours?: number;
-    /** Emails sent at once: match the mailer's connection pool (default 5). */
+    /** Emails sent at once: match the mailer's connection pool. */
     concurrentSends?: number;
     /**
      * A reset email waits a random time of up to this many milliseconds after its request, known
      * address or not, so that the work of sending it never lands right after the answer, where the
-     * next request could time it (default 1000; 0 sends at once).
+     * next request could time it (0 sends at once).
      */
     resetJitterMs?: number;
   };
@@ -116,12 +129,15 @@ export interface PasswordResetModuleOptions {
   jwt?: {
     /** HS256 secret, at least 32 characters (default: a random secret per instance, with a warning). */
     secret?: string;
-    /** Lifetime: seconds, or a number with `s`, `m`, `h` or `d` (default `15m`). */
+    /** Lifetime: seconds, or a number with `s`, `m`, `h` or `d`. */
     expiresIn?: string | number;
   };
 }
 
-/** The options with every default applied and checked; what the module's parts read. */
+/**
+ * The options with every default applied and checked, in the options' own shape; what the module's
+ * parts read.
+ */
 export interface PasswordResetSettings {
   frontendUrl: string;
   resetPath: string;
@@ -133,23 +149,27 @@ export interface PasswordResetSettings {
   signInUrl: string;
   /** The allowed origins, normalised as browsers send them, or `false`. */
   cors: { origins: string[] } | false;
+  apiTag: string;
   templatesDir: string;
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
-  minPasswordScore: number;
-  perIp: PerIpLimits;
-  perIpStorage?: ThrottlerStorage;
-  redisUrl?: string;
-  resetEmailCooldownSeconds: number;
-  resetEmailDailyLimit: number;
-  resetEmailDailyLimitPerAddress: number;
-  loginMaxFailures: number;
-  loginFailureWindowSeconds: number;
-  loginMaxFailuresPerAddress: number;
-  loginFailureWindowPerAddressSeconds: number;
+  passwordPolicy: { minScore: number };
+  limits: {
+    perIp: PerIpLimits;
+    redisUrl?: string;
+    storage?: ThrottlerStorage;
+    resetEmailCooldownSeconds: number;
+    resetEmailDailyLimit: number;
+    resetEmailDailyLimitPerAddress: number;
+    loginMaxFailures: number;
+    loginFailureWindowSeconds: number;
+    loginMaxFailuresPerAddress: number;
+    loginFailureWindowPerAddressSeconds: number;
+  };
   delivery: Required<NonNullable<PasswordResetModuleOptions['delivery']>>;
   /** Set when a secret was given; otherwise the module makes one per instance. Never printed. */
   addressKeySecret?: Secret;
-  jwt: { secret?: Secret; expiresInSeconds: number };
+  /** `expiresIn` in seconds, whichever way it was given. */
+  jwt: { secret?: Secret; expiresIn: number };
   builtInUsers: boolean;
 }
 
@@ -161,13 +181,20 @@ export class PasswordResetOptionsError extends Error {
   }
 }
 
-const DEFAULT_PER_IP: PerIpLimits = {
-  forgotPassword: { limit: 5, windowSeconds: 900 },
-  resetPassword: { limit: 20, windowSeconds: 900 },
-  login: { limit: 10, windowSeconds: 900 },
-  register: { limit: 10, windowSeconds: 3600 },
-  changePassword: { limit: 10, windowSeconds: 900 },
-};
+/** One reason the options are refused, and the option it is about (its path). */
+export interface OptionProblem {
+  path: string;
+  message: string;
+}
+
+/** The route groups with a per-IP limit. */
+const PER_IP_ROUTES = [
+  'forgotPassword',
+  'resetPassword',
+  'login',
+  'register',
+  'changePassword',
+] as const satisfies readonly (keyof PerIpLimits)[];
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -199,25 +226,59 @@ export function resolvePasswordResetOptions(
   options: PasswordResetModuleOptions | undefined,
   builtInUsers: boolean,
 ): PasswordResetSettings {
-  const problems: string[] = [];
+  const { settings, problems } = checkPasswordResetOptions(options, builtInUsers);
+  if (problems.length > 0) {
+    throw new PasswordResetOptionsError(problems.map((problem) => problem.message));
+  }
+  return settings;
+}
+
+/**
+ * Applies the defaults of `PASSWORD_RESET_OPTION_TABLE` and checks every value against it,
+ * returning every problem. `nameOf` says what a problem calls an option: its path for a host, the
+ * variable that set it for the standalone service.
+ */
+export function checkPasswordResetOptions(
+  options: PasswordResetModuleOptions | undefined,
+  builtInUsers: boolean,
+  nameOf: (path: OptionPath) => string = (path) => path,
+): { settings: PasswordResetSettings; problems: OptionProblem[] } {
+  const problems: OptionProblem[] = [];
+  const refuse = (path: string, message: string) => problems.push({ path, message });
   const given = options ?? ({} as Partial<PasswordResetModuleOptions>);
-  const integer = (
-    name: string,
-    value: number | undefined,
-    fallback: number,
-    min: number,
-    max: number,
-  ): number => {
+  /** A whole number within the table's range; its default (or `fallback`) when absent or refused. */
+  const whole = (path: WholeNumberOption, value: unknown, fallback?: number): number => {
+    const row = optionRow(path);
+    if (value === undefined) return fallback ?? row.default;
+    if (
+      typeof value !== 'number' ||
+      !Number.isInteger(value) ||
+      value < row.min ||
+      value > row.max
+    ) {
+      refuse(
+        path,
+        `${nameOf(path)} must be a whole number from ${row.min} to ${row.max} (got ${typeof value === 'number' ? value : JSON.stringify(value)})`,
+      );
+      return fallback ?? row.default;
+    }
+    return value;
+  };
+  /** Text with the table's default when absent, and its longest length when it has one. */
+  const text = (path: TextOption, value: unknown): string => {
+    const row: PasswordResetOptionRow = optionRow(path);
+    const fallback = String(row.default);
     if (value === undefined) return fallback;
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max} (got ${String(value)})`);
+    const longest = row.maxLength ?? Infinity;
+    if (typeof value !== 'string' || value.length === 0 || value.length > longest) {
+      refuse(path, `${nameOf(path)} must be text of 1 to ${longest} characters`);
       return fallback;
     }
     return value;
   };
-  const secret = (name: string, value: string | undefined): string | undefined => {
+  const secret = (path: 'jwt.secret' | 'addressKeySecret', value: unknown): string | undefined => {
     if (value !== undefined && (typeof value !== 'string' || value.length < 32)) {
-      problems.push(`${name} must be at least 32 characters long`);
+      refuse(path, `${nameOf(path)} must be at least 32 characters long`);
       return undefined;
     }
     return value;
@@ -225,15 +286,16 @@ export function resolvePasswordResetOptions(
 
   let frontendUrl = '';
   if (typeof given.frontendUrl !== 'string' || !/^https?:\/\/[^/\s?#]+/i.test(given.frontendUrl)) {
-    problems.push(
-      'frontendUrl is required: the absolute http(s) origin of the reset page, such as https://app.example.com',
+    refuse(
+      'frontendUrl',
+      `${nameOf('frontendUrl')} is required: the absolute http(s) origin of the reset page, such as https://app.example.com`,
     );
   } else {
     frontendUrl = given.frontendUrl.replace(/\/+$/, '');
   }
-  const resetPath = given.resetPath ?? '/reset-password';
-  if (typeof resetPath !== 'string' || !/^\/[^#?\s]*$/.test(resetPath)) {
-    problems.push('resetPath must start with / and hold no ?, # or spaces');
+  const resetPath = text('resetPath', given.resetPath);
+  if (!/^\/[^#?\s]*$/.test(resetPath)) {
+    refuse('resetPath', `${nameOf('resetPath')} must start with / and hold no ?, # or spaces`);
   }
   // Put in the reset page's sign-in link: a web address or a path, never a `javascript:` URL.
   const signInUrl = given.signInUrl ?? frontendUrl;
@@ -241,21 +303,30 @@ export function resolvePasswordResetOptions(
     given.signInUrl !== undefined &&
     (typeof signInUrl !== 'string' || !/^(https?:\/\/[^/\s?#]+|\/(?![/\\]))\S*$/i.test(signInUrl))
   ) {
-    problems.push('signInUrl must be an absolute http(s) URL or a path starting with /');
+    refuse(
+      'signInUrl',
+      `${nameOf('signInUrl')} must be an absolute http(s) URL or a path starting with /`,
+    );
   }
   let cors: PasswordResetSettings['cors'] = false;
   if (given.cors === undefined) {
     if (URL.canParse(frontendUrl)) cors = { origins: [new URL(frontendUrl).origin] };
-    else if (frontendUrl !== '') problems.push(`frontendUrl is not a URL (${frontendUrl})`);
+    else if (frontendUrl !== '') {
+      refuse('frontendUrl', `${nameOf('frontendUrl')} is not a URL (${frontendUrl})`);
+    }
   } else if (given.cors !== false) {
     const listed: unknown = (given.cors as { origins?: unknown } | null)?.origins;
     if (!Array.isArray(listed) || listed.length === 0) {
-      problems.push('cors must be false or { origins: [...] } with at least one origin');
+      refuse(
+        'cors',
+        `${nameOf('cors')} must be false or { origins: [...] } with at least one origin`,
+      );
     } else {
       const origins = listed.map((origin) => {
         const normalised = typeof origin === 'string' ? browserOrigin(origin) : undefined;
         if (normalised === undefined) {
-          problems.push(
+          refuse(
+            'cors',
             `cors.origins: ${JSON.stringify(origin)} is not an origin (http(s)://host[:port], no path)`,
           );
         }
@@ -264,80 +335,84 @@ export function resolvePasswordResetOptions(
       cors = { origins };
     }
   }
-  const appName = given.appName ?? 'Your account';
+  const appName = text('appName', given.appName);
   const withAppName = (template: string) => template.replace(/\{\{\s*appName\s*\}\}/g, appName);
   const templatesDir = given.templatesDir ? resolve(given.templatesDir) : shippedTemplatesDir();
   if (!existsSync(join(templatesDir, 'password-reset.hbs'))) {
-    problems.push(`templatesDir has no email templates (${templatesDir})`);
+    refuse('templatesDir', `${nameOf('templatesDir')} has no email templates (${templatesDir})`);
   }
-  const perIp = { ...DEFAULT_PER_IP };
-  for (const [name, limit] of Object.entries(given.limits?.perIp ?? {}) as [
-    keyof PerIpLimits,
-    RateLimit,
-  ][]) {
-    if (!(name in DEFAULT_PER_IP)) {
-      problems.push(`limits.perIp.${name} is not a limit of this module`);
-      continue;
+  const givenPerIp = given.limits?.perIp ?? {};
+  for (const name of Object.keys(givenPerIp)) {
+    if (!(PER_IP_ROUTES as readonly string[]).includes(name)) {
+      refuse(`limits.perIp.${name}`, `limits.perIp.${name} is not a limit of this module`);
     }
-    perIp[name] = {
-      limit: integer(
-        `limits.perIp.${name}.limit`,
-        limit?.limit,
-        DEFAULT_PER_IP[name].limit,
-        1,
-        1e9,
-      ),
-      windowSeconds: integer(
-        `limits.perIp.${name}.windowSeconds`,
-        limit?.windowSeconds,
-        DEFAULT_PER_IP[name].windowSeconds,
-        1,
-        1e7,
-      ),
-    };
   }
+  const perIp = Object.fromEntries(
+    PER_IP_ROUTES.map((route) => [
+      route,
+      {
+        limit: whole(`limits.perIp.${route}.limit`, givenPerIp[route]?.limit),
+        windowSeconds: whole(
+          `limits.perIp.${route}.windowSeconds`,
+          givenPerIp[route]?.windowSeconds,
+        ),
+      },
+    ]),
+  ) as unknown as PerIpLimits;
   const limits = given.limits ?? {};
-  const loginMaxFailures = integer('limits.loginMaxFailures', limits.loginMaxFailures, 10, 1, 1000);
-  const loginMaxFailuresPerAddress = integer(
+  const redisUrl = limits.redisUrl;
+  if (
+    redisUrl !== undefined &&
+    (typeof redisUrl !== 'string' || !/^rediss?:\/\/.+/.test(redisUrl))
+  ) {
+    refuse(
+      'limits.redisUrl',
+      `${nameOf('limits.redisUrl')} must be redis://[user:pass@]host:port[/db] or rediss://…`,
+    );
+  }
+  const loginMaxFailures = whole('limits.loginMaxFailures', limits.loginMaxFailures);
+  const loginMaxFailuresPerAddress = whole(
     'limits.loginMaxFailuresPerAddress',
     limits.loginMaxFailuresPerAddress,
-    Math.max(100, loginMaxFailures),
-    1,
-    100_000,
+    limits.loginMaxFailuresPerAddress === undefined
+      ? Math.max(optionRow('limits.loginMaxFailuresPerAddress').default, loginMaxFailures)
+      : undefined,
   );
   if (loginMaxFailuresPerAddress < loginMaxFailures) {
-    problems.push('limits.loginMaxFailuresPerAddress must be at least limits.loginMaxFailures');
+    refuse(
+      'limits.loginMaxFailuresPerAddress',
+      `${nameOf('limits.loginMaxFailuresPerAddress')} must be at least ${nameOf('limits.loginMaxFailures')}`,
+    );
   }
-  const resetEmailDailyLimit = integer(
-    'limits.resetEmailDailyLimit',
-    limits.resetEmailDailyLimit,
-    5,
-    0,
-    1000,
-  );
+  const resetEmailDailyLimit = whole('limits.resetEmailDailyLimit', limits.resetEmailDailyLimit);
   // Below the per-network cap, the per-address one would make that cap meaningless, and one network
   // could again use up the owner's emails.
-  const resetEmailDailyLimitPerAddress = integer(
+  const resetEmailDailyLimitPerAddress = whole(
     'limits.resetEmailDailyLimitPerAddress',
     limits.resetEmailDailyLimitPerAddress,
-    Math.max(20, resetEmailDailyLimit),
-    0,
-    10_000,
+    limits.resetEmailDailyLimitPerAddress === undefined
+      ? Math.max(optionRow('limits.resetEmailDailyLimitPerAddress').default, resetEmailDailyLimit)
+      : undefined,
   );
   if (
     resetEmailDailyLimitPerAddress !== 0 &&
     resetEmailDailyLimitPerAddress < resetEmailDailyLimit
   ) {
-    problems.push(
-      'limits.resetEmailDailyLimitPerAddress must be at least limits.resetEmailDailyLimit, or 0 (off)',
+    refuse(
+      'limits.resetEmailDailyLimitPerAddress',
+      `${nameOf('limits.resetEmailDailyLimitPerAddress')} must be at least ${nameOf('limits.resetEmailDailyLimit')}, or 0 (off)`,
     );
   }
   const delivery = given.delivery ?? {};
-  const expiresIn = given.jwt?.expiresIn ?? '15m';
-  const expiresInSeconds = durationToSeconds(expiresIn);
+  const expiresIn: unknown = given.jwt?.expiresIn ?? optionRow('jwt.expiresIn').default;
+  const expiresInSeconds =
+    typeof expiresIn === 'string' || typeof expiresIn === 'number'
+      ? durationToSeconds(expiresIn)
+      : undefined;
   if (expiresInSeconds === undefined) {
-    problems.push(
-      'jwt.expiresIn must be a number of seconds or a duration such as 900s, 15m, 12h or 7d',
+    refuse(
+      'jwt.expiresIn',
+      `${nameOf('jwt.expiresIn')} must be a number of seconds or a duration such as 900s, 15m, 12h or 7d`,
     );
   }
   const jwtSecret = secret('jwt.secret', given.jwt?.secret);
@@ -345,94 +420,66 @@ export function resolvePasswordResetOptions(
   const settings: PasswordResetSettings = {
     frontendUrl,
     resetPath,
-    tokenTtlMinutes: integer('tokenTtlMinutes', given.tokenTtlMinutes, 60, 1, 7 * 24 * 60),
+    tokenTtlMinutes: whole('tokenTtlMinutes', given.tokenTtlMinutes),
     appName,
     subjects: {
-      passwordReset: withAppName(
-        given.subjects?.passwordReset ?? '{{appName}}: reset your password',
-      ),
+      passwordReset: withAppName(text('subjects.passwordReset', given.subjects?.passwordReset)),
       passwordChanged: withAppName(
-        given.subjects?.passwordChanged ?? '{{appName}}: your password was changed',
+        text('subjects.passwordChanged', given.subjects?.passwordChanged),
       ),
     },
     from: given.from,
-    resetPage: given.resetPage ?? false,
+    resetPage: given.resetPage ?? optionRow('resetPage').default,
     signInUrl,
     cors,
+    apiTag: text('apiTag', given.apiTag),
     templatesDir,
     argon2: {
-      memoryCost: integer(
-        'argon2.memoryCost',
-        given.argon2?.memoryCost,
-        19456,
-        1024,
-        4 * 1024 * 1024,
-      ),
-      timeCost: integer('argon2.timeCost', given.argon2?.timeCost, 2, 2, 100),
-      parallelism: integer('argon2.parallelism', given.argon2?.parallelism, 1, 1, 16),
+      memoryCost: whole('argon2.memoryCost', given.argon2?.memoryCost),
+      timeCost: whole('argon2.timeCost', given.argon2?.timeCost),
+      parallelism: whole('argon2.parallelism', given.argon2?.parallelism),
     },
-    minPasswordScore: integer('passwordPolicy.minScore', given.passwordPolicy?.minScore, 3, 0, 4),
-    perIp,
-    perIpStorage: limits.storage,
-    redisUrl: limits.redisUrl,
-    resetEmailCooldownSeconds: integer(
-      'limits.resetEmailCooldownSeconds',
-      limits.resetEmailCooldownSeconds,
-      60,
-      0,
-      86400,
-    ),
-    resetEmailDailyLimit,
-    resetEmailDailyLimitPerAddress,
-    loginMaxFailures,
-    loginFailureWindowSeconds: integer(
-      'limits.loginFailureWindowSeconds',
-      limits.loginFailureWindowSeconds,
-      900,
-      1,
-      7 * 86400,
-    ),
-    loginMaxFailuresPerAddress,
-    loginFailureWindowPerAddressSeconds: integer(
-      'limits.loginFailureWindowPerAddressSeconds',
-      limits.loginFailureWindowPerAddressSeconds,
-      900,
-      1,
-      7 * 86400,
-    ),
+    passwordPolicy: {
+      minScore: whole('passwordPolicy.minScore', given.passwordPolicy?.minScore),
+    },
+    limits: {
+      perIp,
+      redisUrl,
+      storage: limits.storage,
+      resetEmailCooldownSeconds: whole(
+        'limits.resetEmailCooldownSeconds',
+        limits.resetEmailCooldownSeconds,
+      ),
+      resetEmailDailyLimit,
+      resetEmailDailyLimitPerAddress,
+      loginMaxFailures,
+      loginFailureWindowSeconds: whole(
+        'limits.loginFailureWindowSeconds',
+        limits.loginFailureWindowSeconds,
+      ),
+      loginMaxFailuresPerAddress,
+      loginFailureWindowPerAddressSeconds: whole(
+        'limits.loginFailureWindowPerAddressSeconds',
+        limits.loginFailureWindowPerAddressSeconds,
+      ),
+    },
     delivery: {
-      retryBaseSeconds: integer('delivery.retryBaseSeconds', delivery.retryBaseSeconds, 5, 1, 3600),
-      maxAttempts: integer('delivery.maxAttempts', delivery.maxAttempts, 8, 1, 50),
-      pollIntervalSeconds: integer(
-        'delivery.pollIntervalSeconds',
-        delivery.pollIntervalSeconds,
-        5,
-        1,
-        3600,
-      ),
-      claimTimeoutSeconds: integer(
-        'delivery.claimTimeoutSeconds',
-        delivery.claimTimeoutSeconds,
-        120,
-        1,
-        86400,
-      ),
-      purgeAfterHours: integer(
-        'delivery.purgeAfterHours',
-        delivery.purgeAfterHours,
-        24,
-        1,
-        24 * 365,
-      ),
-      concurrentSends: integer('delivery.concurrentSends', delivery.concurrentSends, 5, 1, 50),
-      resetJitterMs: integer('delivery.resetJitterMs', delivery.resetJitterMs, 1000, 0, 60_000),
+      retryBaseSeconds: whole('delivery.retryBaseSeconds', delivery.retryBaseSeconds),
+      maxAttempts: whole('delivery.maxAttempts', delivery.maxAttempts),
+      pollIntervalSeconds: whole('delivery.pollIntervalSeconds', delivery.pollIntervalSeconds),
+      claimTimeoutSeconds: whole('delivery.claimTimeoutSeconds', delivery.claimTimeoutSeconds),
+      purgeAfterHours: whole('delivery.purgeAfterHours', delivery.purgeAfterHours),
+      concurrentSends: whole('delivery.concurrentSends', delivery.concurrentSends),
+      resetJitterMs: whole('delivery.resetJitterMs', delivery.resetJitterMs),
     },
     addressKeySecret: wrap(
       secret('addressKeySecret', given.addressKeySecret) ?? (builtInUsers ? jwtSecret : undefined),
     ),
-    jwt: { secret: wrap(jwtSecret), expiresInSeconds: expiresInSeconds ?? 900 },
+    jwt: {
+      secret: wrap(jwtSecret),
+      expiresIn: expiresInSeconds ?? durationToSeconds(optionRow('jwt.expiresIn').default)!,
+    },
     builtInUsers,
   };
-  if (problems.length > 0) throw new PasswordResetOptionsError(problems);
-  return settings;
+  return { settings, problems };
 }

@@ -21,7 +21,7 @@ export class PasswordPolicy {
     private readonly strength: PasswordStrengthPool,
     @Inject(PASSWORD_RESET_SETTINGS) settings: PasswordResetSettings,
   ) {
-    this.minScore = settings.minPasswordScore;
+    this.minScore = settings.passwordPolicy.minScore;
   }
 
   /** Throws a `WeakPassword` error whose message says why and how to do better. */

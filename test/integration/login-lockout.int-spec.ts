@@ -46,7 +46,7 @@ describe.each(databaseKinds())('Per-address limits on a real database (%s)', (ki
     lockout = app.app.get(LoginLockoutService);
     cooldown = app.app.get(EmailCooldownService);
     windowMs =
-      app.app.get<PasswordResetSettings>(PASSWORD_RESET_SETTINGS).loginFailureWindowSeconds *
+      app.app.get<PasswordResetSettings>(PASSWORD_RESET_SETTINGS).limits.loginFailureWindowSeconds *
       SECOND;
   });
 

@@ -42,7 +42,7 @@ export class AccessTokenService {
     private readonly users: UserAccountsService,
     @Inject(PASSWORD_RESET_SETTINGS) settings: PasswordResetSettings,
   ) {
-    this.expiresIn = settings.jwt.expiresInSeconds;
+    this.expiresIn = settings.jwt.expiresIn;
   }
 
   async issue(user: UserAccount): Promise<AccessToken> {

@@ -761,8 +761,8 @@ describe(passwordResetOptionsFrom.name, () => {
     });
 
     expect(settings).toMatchObject({
-      jwt: { expiresInSeconds: 7200 },
-      minPasswordScore: 2,
+      jwt: { expiresIn: 7200 },
+      passwordPolicy: { minScore: 2 },
       argon2: { memoryCost: 1024, timeCost: 3, parallelism: 2 },
     });
   });

@@ -51,11 +51,14 @@ export class EmailCooldownService {
 
   /** Whether any rule is on; with all off, {@link acquireAll} allows everything without a statement. */
   get enabled(): boolean {
-    return this.networkRulesOn || this.config.resetEmailDailyLimitPerAddress > 0;
+    return this.networkRulesOn || this.config.limits.resetEmailDailyLimitPerAddress > 0;
   }
 
   private get networkRulesOn(): boolean {
-    return this.config.resetEmailCooldownSeconds > 0 || this.config.resetEmailDailyLimit > 0;
+    return (
+      this.config.limits.resetEmailCooldownSeconds > 0 ||
+      this.config.limits.resetEmailDailyLimit > 0
+    );
   }
 
   /**
@@ -126,7 +129,7 @@ export class EmailCooldownService {
     address?: EmailCount;
   } {
     const { resetEmailCooldownSeconds, resetEmailDailyLimit, resetEmailDailyLimitPerAddress } =
-      this.config;
+      this.config.limits;
     const network = clientIp ? clientNetwork(clientIp) : UNKNOWN_NETWORK;
     return {
       network: this.networkRulesOn

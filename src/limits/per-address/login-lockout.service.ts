@@ -76,8 +76,8 @@ export class LoginLockoutService {
   /** Removes, in one statement, rows whose window and lock have both run out (the scheduled purge). */
   async purgeExpired(now = new Date()): Promise<number> {
     const longest = Math.max(
-      this.config.loginFailureWindowSeconds,
-      this.config.loginFailureWindowPerAddressSeconds,
+      this.config.limits.loginFailureWindowSeconds,
+      this.config.limits.loginFailureWindowPerAddressSeconds,
     );
     const result = await this.db.run((manager) =>
       manager.getRepository(LoginFailure).delete({
@@ -97,13 +97,13 @@ export class LoginLockoutService {
     return [
       {
         keyHash: this.keys.of(email, `login from ${clientNetwork(clientIp)}`),
-        max: this.config.loginMaxFailures,
-        windowSeconds: this.config.loginFailureWindowSeconds,
+        max: this.config.limits.loginMaxFailures,
+        windowSeconds: this.config.limits.loginFailureWindowSeconds,
       },
       {
         keyHash: this.addressKey(email),
-        max: this.config.loginMaxFailuresPerAddress,
-        windowSeconds: this.config.loginFailureWindowPerAddressSeconds,
+        max: this.config.limits.loginMaxFailuresPerAddress,
+        windowSeconds: this.config.limits.loginFailureWindowPerAddressSeconds,
       },
     ];
   }

@@ -40,7 +40,7 @@ export class PerIpLimitGuard implements CanActivate {
       context.getClass(),
     ]);
     if (!name) return true;
-    const { limit, windowSeconds } = this.settings.perIp[name];
+    const { limit, windowSeconds } = this.settings.limits.perIp[name];
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
     // `ip` honours the host's `trust proxy`; a forged X-Forwarded-For counts only behind a trusted proxy.
