@@ -7,6 +7,8 @@ export type { PasswordResetModuleOptions, PerIpLimits, RateLimit } from './passw
 export { PasswordResetOptionsError } from './password-reset.options';
 export { PasswordResetUsers } from './users/password-reset-users';
 export type { ResetUser } from './users/password-reset-users';
+export { PasswordResetMailer } from './mail/password-reset-mailer';
+export type { PasswordResetMail, PasswordResetMailKind } from './mail/password-reset-mailer';
 export {
   accountEntities,
   accountMigrations,

@@ -9,7 +9,5 @@ export const PASSWORD_RESET_OPTIONS = Symbol('PASSWORD_RESET_OPTIONS');
 export const PASSWORD_RESET_SETTINGS = Symbol('PASSWORD_RESET_SETTINGS');
 /** The host's `EventEmitter2`, checked at start-up. */
 export const EVENT_BUS = Symbol('PASSWORD_RESET_EVENT_BUS');
-/** The host's `MailerService`, checked at start-up. */
-export const MAILER = Symbol('PASSWORD_RESET_MAILER');
 /** Where the per-IP limits count. */
 export const PER_IP_STORAGE = Symbol('PASSWORD_RESET_PER_IP_STORAGE');

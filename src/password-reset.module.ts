@@ -12,7 +12,6 @@ import {
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { JwtService } from '@nestjs/jwt';
 import { ThrottlerStorageService } from '@nestjs/throttler';
-import { MailerService } from '@nestjs-modules/mailer';
 import { DataSource } from 'typeorm';
 import { AccessTokenGuard } from './accounts/access-tokens/access-token.guard';
 import {
@@ -35,15 +34,17 @@ import { PurgeTask } from './housekeeping/purge.task';
 import { corsMiddleware, preflightRoutes } from './http/cors.middleware';
 import { jsonBodiesOnly } from './http/json-bodies-only.middleware';
 import { noStore } from './http/no-store.middleware';
+import { StrictValidationPipe } from './http/validation.pipe';
 import { AddressKeys } from './limits/per-address/address-keys';
 import { EmailCooldownService } from './limits/per-address/email-cooldown.service';
 import { LoginLockoutService } from './limits/per-address/login-lockout.service';
 import { PerIpLimitGuard } from './limits/per-ip/per-ip-limit.guard';
 import { ResilientThrottlerStorage } from './limits/per-ip/resilient-throttler-storage';
 import { MailService } from './mail/mail.service';
+import { mailerProviders } from './mail/mailer.providers';
+import { PasswordResetMailer } from './mail/password-reset-mailer';
 import {
   EVENT_BUS,
-  MAILER,
   PASSWORD_RESET_OPTIONS,
   PASSWORD_RESET_SETTINGS,
   PER_IP_STORAGE,
@@ -71,6 +72,11 @@ import { PasswordResetUsers } from './users/password-reset-users';
 interface PasswordResetExtras {
   /** The host's users (a class extending `PasswordResetUsers`); omit it for the built-in accounts. */
   users?: Type<PasswordResetUsers>;
+  /**
+   * The host's mailer (a class extending `PasswordResetMailer`); omit it to send through the host's
+   * `MailerModule` (`@nestjs-modules/mailer`).
+   */
+  mailer?: Type<PasswordResetMailer>;
 }
 
 /** A host module the module cannot work without, and what to add when it is missing. */
@@ -114,21 +120,12 @@ const CORE_PROVIDERS: Provider[] = [
       required(bus, 'an event bus: import EventEmitterModule.forRoot() from @nestjs/event-emitter'),
   },
   {
-    provide: MAILER,
-    inject: [{ token: MailerService, optional: true }],
-    useFactory: (mailer?: MailerService) =>
-      required(
-        mailer,
-        'a mailer: import MailerModule.forRoot({ transport, defaults: { from } }) from @nestjs-modules/mailer',
-      ),
-  },
-  {
     provide: PER_IP_STORAGE,
     inject: [PASSWORD_RESET_SETTINGS],
     useFactory: (settings: PasswordResetSettings) =>
-      settings.limits.storage ??
-      (settings.limits.redisUrl
-        ? ResilientThrottlerStorage.connect(settings.limits.redisUrl)
+      settings.perIpStorage ??
+      (settings.redisUrl
+        ? ResilientThrottlerStorage.connect(settings.redisUrl)
         : new ThrottlerStorageService()),
   },
   SchemaCheck,
@@ -151,6 +148,7 @@ const CORE_PROVIDERS: Provider[] = [
   EmailCooldownService,
   LoginLockoutService,
   PerIpLimitGuard,
+  StrictValidationPipe,
   PasswordResetErrorFilter,
 ];
 
@@ -164,11 +162,13 @@ const BUILT_IN_ACCOUNT_PROVIDERS: Provider[] = [
   { provide: PasswordResetUsers, useClass: BuiltInResetUsers },
 ];
 
+const DEFAULT_EXTRAS: PasswordResetExtras = { users: undefined, mailer: undefined };
+
 const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<PasswordResetModuleOptions>({
   optionsInjectionToken: PASSWORD_RESET_OPTIONS,
 })
   .setClassMethodName('forRoot')
-  .setExtras<PasswordResetExtras>({ users: undefined }, (definition, { users }): DynamicModule => {
+  .setExtras(DEFAULT_EXTRAS, (definition, { users, mailer }): DynamicModule => {
     const builtIn = users === undefined;
     return {
       ...definition,
@@ -182,6 +182,7 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<PasswordResetM
             resolvePasswordResetOptions(options, builtIn),
         },
         ...CORE_PROVIDERS,
+        ...mailerProviders(mailer),
         ...(builtIn
           ? BUILT_IN_ACCOUNT_PROVIDERS
           : [{ provide: PasswordResetUsers, useClass: users }]),
@@ -195,8 +196,9 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<PasswordResetM
  * Secure account recovery for a Nest application: `forgot-password`, the reset email and
  * `reset-password`, with durable delivery, limits and events; with no `users`, also built-in accounts
  * (register, login, change-password, `users/me`). It uses the host's TypeORM connection,
- * `EventEmitterModule` and `MailerModule`, and needs nothing global: its controllers carry their own
- * validation, error mapping and per-IP limits. Mount its routes under any prefix.
+ * `EventEmitterModule` and mailer (its own `PasswordResetMailer`, or `MailerModule`), and needs
+ * nothing global: its controllers carry their own validation, error mapping and per-IP limits. Mount
+ * its routes under any prefix.
  */
 @Module({})
 export class PasswordResetModule extends ConfigurableModuleClass implements NestModule {

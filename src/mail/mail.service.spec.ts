@@ -6,13 +6,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PasswordResetModuleOptions, resolvePasswordResetOptions } from '../password-reset.options';
 import { MailService } from './mail.service';
+import { MailerModuleMailer } from './mailer-module.mailer';
+import { PasswordResetMail, PasswordResetMailer } from './password-reset-mailer';
 
-/** Records what is handed to the host's mailer; the mailer itself is not under test here. */
-class RecordingMailer {
+/** Records what is handed to the host's `MailerService`; the mailer itself is not under test here. */
+class RecordingMailerService {
   readonly sent: ISendMailOptions[] = [];
 
   sendMail(options: ISendMailOptions): Promise<void> {
     this.sent.push(options);
+    return Promise.resolve();
+  }
+}
+
+/** A host's own mailer, recording the finished messages it is given. */
+class RecordingHostMailer extends PasswordResetMailer {
+  readonly sent: PasswordResetMail[] = [];
+
+  send(mail: PasswordResetMail): Promise<void> {
+    this.sent.push(mail);
     return Promise.resolve();
   }
 }
@@ -27,12 +39,19 @@ const ACME: PasswordResetModuleOptions = {
   },
 };
 
+/** The service over the default mailer, with the host's `MailerService` recording. */
 function serviceWith(options: Partial<PasswordResetModuleOptions> = {}) {
-  const mailer = new RecordingMailer();
+  const mailer = new RecordingMailerService();
   const settings = resolvePasswordResetOptions({ ...ACME, ...options }, false);
-  const service = new MailService(mailer as unknown as MailerService, settings);
+  const service = new MailService(
+    new MailerModuleMailer(mailer as unknown as MailerService, settings.from),
+    settings,
+  );
   return { service, mailer };
 }
+
+const settingsOf = (options: PasswordResetModuleOptions) =>
+  resolvePasswordResetOptions(options, false);
 
 /** A part of the message, which the service renders as a string. */
 function asText(part: unknown): string {
@@ -188,7 +207,7 @@ describe(MailService.name, () => {
 
     it("should get a Message-ID in the domain of the module's `from`", async () => {
       const { mailer, messageId } = nodemailerHost();
-      const service = new MailService(mailer, resolvePasswordResetOptions(ACME, false));
+      const service = new MailService(new MailerModuleMailer(mailer, ACME.from), settingsOf(ACME));
 
       await service.sendPasswordReset({ to: 'a@example.org', link, expiresAt: when });
 
@@ -197,8 +216,7 @@ describe(MailService.name, () => {
 
     it("should get a Message-ID in the domain of the mailer's default sender when the module has none", async () => {
       const { mailer, messageId } = nodemailerHost();
-      const settings = resolvePasswordResetOptions({ ...ACME, from: undefined }, false);
-      const service = new MailService(mailer, settings);
+      const service = new MailService(new MailerModuleMailer(mailer, undefined), settingsOf(ACME));
 
       await service.sendPasswordChanged({
         to: 'a@example.org',
@@ -250,6 +268,69 @@ describe(MailService.name, () => {
     expect(asText(mail.html)).toContain('>Tom &amp; &lt;Jerry&gt;</td>');
     expect(asText(mail.html)).not.toContain('<Jerry>');
     expect(asText(mail.text).startsWith('Tom & <Jerry>\n')).toBe(true);
+  });
+
+  describe('with a host mailer', () => {
+    const forgotPasswordUrl = 'https://acme.example/reset-password';
+
+    it('should hand it each email finished: kind, address, subject, both parts and headers', async () => {
+      const mailer = new RecordingHostMailer();
+      const service = new MailService(mailer, settingsOf({ ...ACME, from: undefined }));
+
+      await service.sendPasswordReset({ to: 'a@acme.example', link, expiresAt: when });
+      await service.sendPasswordChanged({
+        to: 'b@acme.example',
+        changedAt: when,
+        forgotPasswordUrl,
+      });
+
+      expect(mailer.sent.map((mail) => Object.keys(mail).sort())).toEqual([
+        ['headers', 'html', 'kind', 'subject', 'text', 'to'],
+        ['headers', 'html', 'kind', 'subject', 'text', 'to'],
+      ]);
+      const [reset, changed] = mailer.sent;
+      expect(reset).toMatchObject({
+        kind: 'password-reset',
+        to: 'a@acme.example',
+        subject: 'Reset your Acme password',
+        headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
+      });
+      expect(reset.html).toContain(`href="${inHtml(link)}"`);
+      expect(reset.text).toContain(`\n${link}\n`);
+      expect(changed).toMatchObject({
+        kind: 'password-changed',
+        to: 'b@acme.example',
+        subject: 'Acme: password changed',
+      });
+      expect(changed.text).toContain(forgotPasswordUrl);
+    });
+
+    it('should give each message headers of its own, so a mailer that adds to them changes no other', async () => {
+      const mailer = new RecordingHostMailer();
+      const service = new MailService(mailer, settingsOf({ ...ACME, from: undefined }));
+
+      await service.sendPasswordReset({ to: 'a@acme.example', link, expiresAt: when });
+      mailer.sent[0].headers['X-Host'] = 'added';
+      await service.sendPasswordReset({ to: 'a@acme.example', link, expiresAt: when });
+
+      expect(mailer.sent[1].headers).not.toHaveProperty('X-Host');
+    });
+
+    it('should reject when the mailer throws rather than rejects, so the queue counts a failed send', async () => {
+      class ThrowingMailer extends PasswordResetMailer {
+        send(): Promise<void> {
+          throw new Error('relay refused');
+        }
+      }
+      const service = new MailService(
+        new ThrowingMailer(),
+        settingsOf({ ...ACME, from: undefined }),
+      );
+
+      await expect(
+        service.sendPasswordReset({ to: 'a@acme.example', link, expiresAt: when }),
+      ).rejects.toThrow('relay refused');
+    });
   });
 
   describe('with a templates directory of its own', () => {

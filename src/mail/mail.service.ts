@@ -1,27 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { MailerService } from '@nestjs-modules/mailer';
 import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAILER, PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
+import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
 import type { PasswordResetSettings } from '../password-reset.options';
+import { PasswordResetMailer, PasswordResetMailKind } from './password-reset-mailer';
 
 /** What the password-reset email needs to say. */
-export interface PasswordResetMail {
+export interface ResetLinkContent {
   to: string;
   link: string;
   expiresAt: Date;
 }
 
 /** What the "your password was changed" email needs to say. */
-export interface PasswordChangedMail {
+export interface PasswordChangedContent {
   to: string;
   changedAt: Date;
   /** Where the owner can start a reset if the change was not theirs. */
   forgotPasswordUrl: string;
 }
-
-type TemplateName = 'password-reset' | 'password-changed';
 
 interface CompiledEmail {
   html: Handlebars.TemplateDelegate;
@@ -46,24 +44,24 @@ const TRANSACTIONAL_HEADERS = {
 /**
  * Renders and sends the module's emails. It renders both parts itself, from its own templates
  * directory (a shared `layout.hbs` around each email's `.hbs` body, and a `.text.hbs` plain-text
- * part), so it works with the host's `MailerModule` whatever its template settings are; the host's
- * mailer only carries the finished message. It knows templates and addresses, nothing about accounts
- * or tokens. Every message is multipart/alternative.
+ * part; each email's templates are named by its kind), and hands the finished message to the
+ * {@link PasswordResetMailer}, which only carries it: so any mailer works, the host's `MailerModule`
+ * whatever its template settings are or the host's own. It knows templates and addresses, nothing
+ * about accounts or tokens. Every message is multipart/alternative.
  *
  * A body template may declare its preheader, the summary inboxes show after the subject, with
  * `{{#preheader}}…{{/preheader}}`; the layout places it, as `{{preheaderText}}`, hidden at the top of
- * the HTML (a `{{preheader}}` there would call the helper). The
- * `Message-ID` is left to nodemailer, which builds it in the domain of the sender actually used
- * (this module's `from`, or else the host mailer's `defaults.from`).
+ * the HTML (a `{{preheader}}` there would call the helper). Sender, `Message-ID` and signing are the
+ * mailer's.
  */
 @Injectable()
 export class MailService {
   private readonly handlebars = Handlebars.create();
-  private readonly compiled = new Map<TemplateName, CompiledEmail>();
+  private readonly compiled = new Map<PasswordResetMailKind, CompiledEmail>();
   private layout?: Handlebars.TemplateDelegate;
 
   constructor(
-    @Inject(MAILER) private readonly mailer: MailerService,
+    private readonly mailer: PasswordResetMailer,
     @Inject(PASSWORD_RESET_SETTINGS) private readonly settings: PasswordResetSettings,
   ) {
     // The block is written where the email's wording is (its body template), but shown by the
@@ -78,7 +76,7 @@ export class MailService {
     );
   }
 
-  sendPasswordReset(mail: PasswordResetMail): Promise<void> {
+  sendPasswordReset(mail: ResetLinkContent): Promise<void> {
     return this.send('password-reset', mail.to, this.settings.subjects.passwordReset, {
       link: mail.link,
       expiresAt: formatTime(mail.expiresAt),
@@ -86,7 +84,7 @@ export class MailService {
     });
   }
 
-  sendPasswordChanged(mail: PasswordChangedMail): Promise<void> {
+  sendPasswordChanged(mail: PasswordChangedContent): Promise<void> {
     return this.send('password-changed', mail.to, this.settings.subjects.passwordChanged, {
       changedAt: formatTime(mail.changedAt),
       forgotPasswordUrl: mail.forgotPasswordUrl,
@@ -94,27 +92,28 @@ export class MailService {
   }
 
   private async send(
-    template: TemplateName,
+    kind: PasswordResetMailKind,
     to: string,
     subject: string,
     context: Record<string, unknown>,
   ): Promise<void> {
     const fullContext = { ...context, appName: this.settings.appName, subject };
-    const { html, text } = this.templates(template);
+    const { html, text } = this.templates(kind);
     const slots: BodySlots = {};
     const body = new Handlebars.SafeString(html(fullContext, { data: { slots } }));
-    await this.mailer.sendMail({
+    // Awaited here, so a mailer that throws rather than rejects is a failed send all the same.
+    await this.mailer.send({
+      kind,
       to,
-      // Unset: the host mailer's `defaults.from`.
-      ...(this.settings.from ? { from: this.settings.from } : {}),
       subject,
-      headers: TRANSACTIONAL_HEADERS,
+      // A copy: a mailer may add its own headers to what it is given.
+      headers: { ...TRANSACTIONAL_HEADERS },
       html: this.layoutTemplate()({ ...fullContext, preheaderText: slots.preheader ?? '', body }),
       text: text(fullContext),
     });
   }
 
-  private templates(name: TemplateName): CompiledEmail {
+  private templates(name: PasswordResetMailKind): CompiledEmail {
     let compiled = this.compiled.get(name);
     if (!compiled) {
       compiled = {

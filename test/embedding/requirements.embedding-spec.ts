@@ -94,8 +94,10 @@ describe('A host missing something the module needs', () => {
     await expect(boot(hostWithout('EventEmitterModule'))).rejects.toThrow(/EventEmitterModule/);
   });
 
-  it('should refuse to start without a MailerModule, and say to add it', async () => {
-    await expect(boot(hostWithout('MailerModule'))).rejects.toThrow(/MailerModule/);
+  it('should refuse to start with neither a mailer nor a MailerModule, naming both ways', async () => {
+    const refusal = boot(hostWithout('MailerModule'));
+    await expect(refusal).rejects.toThrow(/`mailer`.*PasswordResetMailer/);
+    await expect(refusal).rejects.toThrow(/MailerModule\.forRoot.*@nestjs-modules\/mailer/);
   });
 
   it('should refuse to start on a connection without passwordResetEntities, and name them', async () => {
