@@ -34,7 +34,6 @@ import { PurgeTask } from './housekeeping/purge.task';
 import { corsMiddleware, preflightRoutes } from './http/cors.middleware';
 import { jsonBodiesOnly } from './http/json-bodies-only.middleware';
 import { noStore } from './http/no-store.middleware';
-import { StrictValidationPipe } from './http/validation.pipe';
 import { AddressKeys } from './limits/per-address/address-keys';
 import { EmailCooldownService } from './limits/per-address/email-cooldown.service';
 import { LoginLockoutService } from './limits/per-address/login-lockout.service';
@@ -123,9 +122,9 @@ const CORE_PROVIDERS: Provider[] = [
     provide: PER_IP_STORAGE,
     inject: [PASSWORD_RESET_SETTINGS],
     useFactory: (settings: PasswordResetSettings) =>
-      settings.perIpStorage ??
-      (settings.redisUrl
-        ? ResilientThrottlerStorage.connect(settings.redisUrl)
+      settings.limits.storage ??
+      (settings.limits.redisUrl
+        ? ResilientThrottlerStorage.connect(settings.limits.redisUrl)
         : new ThrottlerStorageService()),
   },
   SchemaCheck,
@@ -148,7 +147,6 @@ const CORE_PROVIDERS: Provider[] = [
   EmailCooldownService,
   LoginLockoutService,
   PerIpLimitGuard,
-  StrictValidationPipe,
   PasswordResetErrorFilter,
 ];
 
