@@ -3,6 +3,10 @@
  * package is part of its contract.
  */
 export { PasswordResetModule } from './password-reset.module';
+export type {
+  PasswordResetModuleAsyncOptions,
+  PasswordResetOptionsFactory,
+} from './password-reset.module';
 export type { PasswordResetModuleOptions, PerIpLimits, RateLimit } from './password-reset.options';
 export { PasswordResetOptionsError } from './password-reset.options';
 export { PasswordResetUsers } from './users/password-reset-users';

@@ -1,4 +1,5 @@
 import {
+  ConfigurableModuleAsyncOptions,
   ConfigurableModuleBuilder,
   DynamicModule,
   Inject,
@@ -76,6 +77,19 @@ interface PasswordResetExtras {
    * `MailerModule` (`@nestjs-modules/mailer`).
    */
   mailer?: Type<PasswordResetMailer>;
+  /** Register the module globally, so any module of the host can inject `PasswordResetService`. */
+  isGlobal?: boolean;
+}
+
+/** What `forRootAsync` takes: the options by `useFactory`, `useClass` or `useExisting`, and the extras. */
+export interface PasswordResetModuleAsyncOptions
+  extends
+    ConfigurableModuleAsyncOptions<PasswordResetModuleOptions, 'createPasswordResetOptions'>,
+    PasswordResetExtras {}
+
+/** A class that makes the module's options, for `forRootAsync({ useClass })` or `useExisting`. */
+export interface PasswordResetOptionsFactory {
+  createPasswordResetOptions(): PasswordResetModuleOptions | Promise<PasswordResetModuleOptions>;
 }
 
 /** A host module the module cannot work without, and what to add when it is missing. */
@@ -160,16 +174,22 @@ const BUILT_IN_ACCOUNT_PROVIDERS: Provider[] = [
   { provide: PasswordResetUsers, useClass: BuiltInResetUsers },
 ];
 
-const DEFAULT_EXTRAS: PasswordResetExtras = { users: undefined, mailer: undefined };
+const DEFAULT_EXTRAS: PasswordResetExtras = {
+  users: undefined,
+  mailer: undefined,
+  isGlobal: false,
+};
 
 const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<PasswordResetModuleOptions>({
   optionsInjectionToken: PASSWORD_RESET_OPTIONS,
 })
   .setClassMethodName('forRoot')
-  .setExtras(DEFAULT_EXTRAS, (definition, { users, mailer }): DynamicModule => {
+  .setFactoryMethodName('createPasswordResetOptions')
+  .setExtras(DEFAULT_EXTRAS, (definition, { users, mailer, isGlobal }): DynamicModule => {
     const builtIn = users === undefined;
     return {
       ...definition,
+      global: isGlobal,
       controllers: mountedControllers(builtIn),
       providers: [
         ...(definition.providers ?? []),
