@@ -10,6 +10,8 @@ import {
   RequestMethod,
   Type,
 } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import type { RouteInfo } from '@nestjs/common/interfaces';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { JwtService } from '@nestjs/jwt';
 import { ThrottlerStorageService } from '@nestjs/throttler';
@@ -32,6 +34,8 @@ import { EmailQueueService } from './email-queue/email-queue.service';
 import { PasswordResetErrorFilter } from './errors/password-reset-error.filter';
 import { PasswordResetEventsPublisher } from './events/password-reset-events.publisher';
 import { PurgeTask } from './housekeeping/purge.task';
+import { tagControllers } from './http/api-tag';
+import { underRouterModulePath } from './http/router-module-path';
 import { corsMiddleware, preflightRoutes } from './http/cors.middleware';
 import { jsonBodiesOnly } from './http/json-bodies-only.middleware';
 import { noStore } from './http/no-store.middleware';
@@ -196,8 +200,13 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<PasswordResetM
         {
           provide: PASSWORD_RESET_SETTINGS,
           inject: [PASSWORD_RESET_OPTIONS],
-          useFactory: (options: PasswordResetModuleOptions) =>
-            resolvePasswordResetOptions(options, builtIn),
+          useFactory: (options: PasswordResetModuleOptions) => {
+            const settings = resolvePasswordResetOptions(options, builtIn);
+            // Here, not in onModuleInit: a host builds its OpenAPI document after NestFactory.create,
+            // which makes every provider (this one too) but runs no lifecycle hook before init.
+            tagControllers(mountedControllers(builtIn), settings.apiTag);
+            return settings;
+          },
         },
         ...CORE_PROVIDERS,
         ...mailerProviders(mailer),
@@ -220,7 +229,10 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<PasswordResetM
  */
 @Module({})
 export class PasswordResetModule extends ConfigurableModuleClass implements NestModule {
-  constructor(@Inject(PASSWORD_RESET_SETTINGS) private readonly settings: PasswordResetSettings) {
+  constructor(
+    @Inject(PASSWORD_RESET_SETTINGS) private readonly settings: PasswordResetSettings,
+    private readonly modules: ModulesContainer,
+  ) {
     super();
   }
 
@@ -234,15 +246,24 @@ export class PasswordResetModule extends ConfigurableModuleClass implements Nest
     consumer.apply(noStore, ...cors, jsonBodiesOnly).forRoutes(...controllers);
     // A browser's preflight is an OPTIONS the routes do not have: the CORS middleware answers it.
     if (cors.length > 0) {
-      consumer.apply(noStore, ...cors).forRoutes(...preflightRoutes(controllers));
+      consumer
+        .apply(noStore, ...cors)
+        .forRoutes(...this.underOwnPath(preflightRoutes(controllers)));
     }
     // The reference page's path is an option, known only once the (async) options are resolved, so
     // it cannot be a decorated controller; middleware that answers is mounted under the host's
-    // global prefix like the controllers, and stays out of the OpenAPI document.
+    // global prefix and RouterModule path like the controllers, and stays out of the OpenAPI document.
     if (this.settings.resetPage) {
       for (const { path, handler } of resetPageRoutes(this.settings)) {
-        consumer.apply(handler).forRoutes({ path, method: RequestMethod.GET });
+        consumer
+          .apply(handler)
+          .forRoutes(...this.underOwnPath([{ path, method: RequestMethod.GET }]));
       }
     }
+  }
+
+  /** Routes bound by path, under the host's `RouterModule` path for the module, if it has one. */
+  private underOwnPath(routes: RouteInfo[]): RouteInfo[] {
+    return underRouterModulePath(this.modules, PasswordResetModule, routes);
   }
 }

@@ -5,7 +5,6 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
 } from '@nestjs/swagger';
 import {
   ApiBadRequest,
@@ -28,8 +27,10 @@ import { AccessTokenResponseDto } from '../http/responses.dto';
 import { PasswordResetRoutes } from '../http/password-reset-routes.decorator';
 import { Valid, ValidBody } from '../http/valid-body.decorator';
 
-/** The built-in accounts' sign-up, sign-in and password change (mounted without the host's `users`). */
-@ApiTags('auth')
+/**
+ * The built-in accounts' sign-up, sign-in and password change (mounted without the host's `users`),
+ * tagged `apiTag` like every route of the module.
+ */
 @PasswordResetRoutes()
 @Controller('auth')
 export class AccountsController {

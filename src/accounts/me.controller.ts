@@ -1,11 +1,5 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Ip, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   ApiBadRequest,
   ApiJsonBodyRefusals,
@@ -23,8 +17,10 @@ import { AccountsService } from './accounts.service';
 import { DeleteAccountDto } from './dto/delete-account.dto';
 import { UserResponseDto } from './dto/user-response.dto';
 
-/** The signed-in owner's own account (built-in accounts only). */
-@ApiTags('users')
+/**
+ * The signed-in owner's own account (built-in accounts only), tagged `apiTag` like every route of
+ * the module.
+ */
 @ApiBearerAuth()
 @PasswordResetRoutes()
 @Controller('users')

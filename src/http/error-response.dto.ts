@@ -1,7 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { PasswordResetErrorCode } from '../errors/password-reset-error';
 
 /** The body of every 4xx/5xx answer (but the health routes' 503, which is their report). */
+// Every schema of the module is named `PasswordReset…` (and none `…Dto`): in a host's document it
+// sits beside the host's own schemas, whose names it must not take.
+@ApiSchema({ name: 'PasswordResetError' })
 export class ErrorResponseDto {
   @ApiProperty({ type: 'integer', example: 400, description: 'The HTTP status, repeated' })
   statusCode: number;

@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 
 /** Answer of `POST /auth/login`. */
+@ApiSchema({ name: 'PasswordResetAccessToken' })
 export class AccessTokenResponseDto {
   @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…' })
   accessToken: string;
@@ -13,6 +14,7 @@ export class AccessTokenResponseDto {
 }
 
 /** A human-readable confirmation. */
+@ApiSchema({ name: 'PasswordResetMessage' })
 export class MessageResponseDto {
   @ApiProperty({
     example: 'If an account exists for that address, we have sent it a link to reset the password.',
@@ -21,6 +23,7 @@ export class MessageResponseDto {
 }
 
 /** Answer of `POST /auth/reset-password/verify`. */
+@ApiSchema({ name: 'PasswordResetTokenExpiry' })
 export class VerifyResetTokenResponseDto {
   @ApiProperty({ example: '2026-11-26T18:22:00.000Z' })
   expiresAt: string;

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   ApiBadRequest,
   ApiBusy,
@@ -20,8 +20,10 @@ export const FORGOT_PASSWORD_MESSAGE =
   'If an account exists for that address, we have sent it a link to reset the password.';
 export const RESET_DONE_MESSAGE = 'Your password has been changed. Sign in with your new password.';
 
-/** The reset flow's routes: mounted with the host's users and with the built-in ones. */
-@ApiTags('auth')
+/**
+ * The reset flow's routes: mounted with the host's users and with the built-in ones. Their OpenAPI
+ * tag is the `apiTag` option, set when the options are resolved (`tagControllers`).
+ */
 @PasswordResetRoutes()
 @Controller('auth')
 export class PasswordResetController {

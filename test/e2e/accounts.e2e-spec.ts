@@ -487,7 +487,10 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
       });
       expect(spec.paths['/users/me'].get.security).toEqual([{ bearer: [] }]);
       expect(spec.paths['/auth/reset-password'].post.responses['400']).toBeDefined();
-      expect(spec.components.schemas.ResetPasswordDto.required).toEqual(['token', 'newPassword']);
+      expect(spec.components.schemas.PasswordResetResetPasswordBody.required).toEqual([
+        'token',
+        'newPassword',
+      ]);
     });
   });
 });

@@ -73,6 +73,7 @@ interface Operation {
 
 interface OpenApiDocument {
   info: { description: string };
+  components: { schemas: Record<string, unknown> };
   servers: { url: string }[];
   tags: { name: string; description?: string }[];
   paths: Record<string, Record<string, Operation>>;
@@ -126,6 +127,49 @@ describe('OpenAPI document (/docs-json)', () => {
     expect(actual).toEqual(OPERATION_IDS);
   });
 
+  it("should tag the module's operations with the default apiTag and name their schemas PasswordReset…", () => {
+    const tags = Object.fromEntries(
+      [...operations.values()].map((op) => [op.operationId, op.tags?.join()]),
+    );
+    expect(tags).toEqual(
+      Object.fromEntries(
+        Object.keys(STATUSES).map((id) => [
+          id,
+          id.startsWith('getHealth') ? 'health' : 'Password reset',
+        ]),
+      ),
+    );
+    // Every schema the module's operations use, and the schemas those use in turn.
+    const used = new Set<string>();
+    const pending: unknown[] = [...operations.values()].filter(
+      (op) => op.tags?.[0] === 'Password reset',
+    );
+    for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
+      if (value === null || typeof value !== 'object') continue;
+      const ref = (value as { $ref?: unknown }).$ref;
+      if (typeof ref === 'string' && !used.has(ref)) {
+        used.add(ref);
+        pending.push(document.components.schemas[ref.replace('#/components/schemas/', '')]);
+      }
+      pending.push(...Object.values(value));
+    }
+    const names = [...used].map((ref) => ref.replace('#/components/schemas/', '')).sort();
+    expect(names).toEqual([
+      'PasswordResetAccessToken',
+      'PasswordResetAccount',
+      'PasswordResetChangePasswordBody',
+      'PasswordResetDeleteAccountBody',
+      'PasswordResetError',
+      'PasswordResetForgotPasswordBody',
+      'PasswordResetLoginBody',
+      'PasswordResetMessage',
+      'PasswordResetRegisterBody',
+      'PasswordResetResetPasswordBody',
+      'PasswordResetTokenExpiry',
+      'PasswordResetVerifyResetTokenBody',
+    ]);
+  });
+
   it('should give every operation one declared tag, a summary and a description', () => {
     const declared = new Set(document.tags.map((tag) => tag.name));
     const problems = [...operations.values()].flatMap((op) => [
@@ -156,8 +200,8 @@ describe('OpenAPI document (/docs-json)', () => {
         if (!response.description) problems.push(`${where}: no description`);
         if (Number(status) < 400 || REPORT_BODIES.has(where)) continue;
         const content = response.content?.['application/json'];
-        if (content?.schema.$ref !== '#/components/schemas/ErrorResponseDto') {
-          problems.push(`${where}: not the ErrorResponseDto schema`);
+        if (content?.schema.$ref !== '#/components/schemas/PasswordResetError') {
+          problems.push(`${where}: not the PasswordResetError schema`);
         }
         if (Object.keys(content?.examples ?? {}).length === 0)
           problems.push(`${where}: no example`);

@@ -1,6 +1,8 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { CurrentPasswordField, EmailField, NewPasswordField } from '../../http/field.decorators';
 
 /** Body of `POST /auth/register`. */
+@ApiSchema({ name: 'PasswordResetRegisterBody' })
 export class RegisterDto {
   @EmailField()
   email: string;
@@ -10,6 +12,7 @@ export class RegisterDto {
 }
 
 /** Body of `POST /auth/login`. */
+@ApiSchema({ name: 'PasswordResetLoginBody' })
 export class LoginDto {
   @EmailField()
   email: string;

@@ -1,7 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { UserAccount } from '../user-account.entity';
 
 /** The public view of an account. */
+@ApiSchema({ name: 'PasswordResetAccount' })
 export class UserResponseDto {
   @ApiProperty({ format: 'uuid', example: '3f1c2a7e-8d4b-4f6a-9c1e-2b7d5e8a9f01' })
   id: string;

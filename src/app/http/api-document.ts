@@ -1,4 +1,5 @@
 import { DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
+import { optionRow } from '../../password-reset.option-table';
 
 /**
  * The security scheme of `GET /health/details`. Kept apart from the access tokens' `bearer` (the
@@ -72,11 +73,12 @@ export function apiDocumentConfig(): Omit<OpenAPIObject, 'paths'> {
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
     .addServer('/', 'The origin that serves this document')
     .addTag(
-      'auth',
-      'Sign-up, sign-in and password change of the built-in accounts, and the reset flow',
+      // The tag of the module's routes: its apiTag option, which this service leaves at the default.
+      optionRow('apiTag').default,
+      'The reset flow, and the built-in accounts: sign-up, sign-in, password change and the ' +
+        'signed-in account',
     )
     .addTag('health', 'Whether the instance can serve requests, and details for operators')
-    .addTag('users', 'The signed-in account (built-in accounts)')
     .addBearerAuth(
       {
         type: 'http',
