@@ -52,7 +52,10 @@ export interface PasswordResetModuleOptions {
   appName?: string;
   /** Subject lines; `{{appName}}` is replaced. */
   subjects?: { passwordReset?: string; passwordChanged?: string };
-  /** Sender of the emails (default: the `defaults.from` of the host's `MailerModule`). */
+  /**
+   * Sender of the emails through `MailerModule` (default: its `defaults.from`). Not with `mailer`:
+   * the host's `PasswordResetMailer` chooses the sender, and start-up refuses both together.
+   */
   from?: string;
   /**
    * Serve the reference reset page (HTML, one script, one stylesheet) at `resetPath`, under the host's

@@ -14,16 +14,22 @@ import { join, resolve } from 'node:path';
 import request from 'supertest';
 import { newEmail, OTHER_STRONG_PASSWORD, STRONG_PASSWORD } from '../support/factories';
 import { extractResetToken, SmtpTestServer } from '../support/smtp-test-server';
+import { loadedPackages, SCHEMA_ENTRY_FORBIDDEN } from './support/loaded-packages';
 import { testModuleOptions } from './support/module-options';
 import {
   LISTENING,
   PACKAGED_HOST_DEPENDENCIES,
+  PACKAGED_HOST_KIND_HEADER,
+  PACKAGED_HOST_SENDER,
   PACKAGED_HOST_TSCONFIG,
+  packagedDataSourceSource,
   packagedHostSource,
 } from './support/packaged-host';
 
 const ROOT = resolve(__dirname, '../..');
 const PACKAGED_FRONTEND_URL = 'https://packaged.host.example';
+/** The project's TypeScript compiles the host, as the host's own would. */
+const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
 
 /** Why this suite cannot run here, if it cannot. */
 const npmMissing =
@@ -123,10 +129,28 @@ function waitUntilListening(child: ChildProcess, timeoutMs: number): Promise<str
   });
 }
 
+interface PackedManifest {
+  name: string;
+  main: string;
+  types: string;
+  exports: Record<string, string | Record<string, string>>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+}
+
+/** The peers a host must install: every peer not marked optional. */
+function requiredPeers(manifest: PackedManifest): string[] {
+  return Object.keys(manifest.peerDependencies ?? {}).filter(
+    (name) => manifest.peerDependenciesMeta?.[name]?.optional !== true,
+  );
+}
+
 (skip ? describe.skip : describe)('The published package', () => {
   let work: string;
   let tarball: string;
   let entries: string[];
+  let manifest: PackedManifest;
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'npr-package-'));
@@ -139,18 +163,23 @@ function waitUntilListening(child: ChildProcess, timeoutMs: number): Promise<str
     tarball = join(packDir, tarballs[0]);
     const listing = await run('tar', ['-tzf', tarball], { cwd: work, timeoutMs: 30_000 });
     entries = listing.split('\n').filter(Boolean);
+    manifest = JSON.parse(
+      spawnSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }).stdout,
+    ) as PackedManifest;
   }, 400_000);
 
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('should ship dist with its entry and declarations, the templates, and nothing from test/', () => {
+  it('should ship dist with its entries and declarations, the templates, and nothing from test/', () => {
     expect(entries).toEqual(
       expect.arrayContaining([
         'package/package.json',
         'package/dist/index.js',
         'package/dist/index.d.ts',
+        'package/dist/schema.js',
+        'package/dist/schema.d.ts',
       ]),
     );
     expect(
@@ -161,117 +190,203 @@ function waitUntilListening(child: ChildProcess, timeoutMs: number): Promise<str
     ).toEqual([]);
   });
 
-  it('should point main and types at dist/index and keep Nest, TypeORM and the mailer as peers', () => {
-    const manifest = JSON.parse(
-      spawnSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }).stdout,
-    ) as { name: string; main: string; types: string; peerDependencies?: Record<string, string> };
+  it('should point main, types and the schema entry at dist, and keep Nest, TypeORM, Swagger and the mailer as peers', () => {
     expect(manifest.name).toBe('nest-password-reset');
     expect(manifest.main).toMatch(/^(\.\/)?dist\/index\.js$/);
     expect(manifest.types).toMatch(/^(\.\/)?dist\/index\.d\.ts$/);
+    expect(manifest.exports['./schema']).toEqual({
+      types: './dist/schema.d.ts',
+      require: './dist/schema.js',
+      default: './dist/schema.js',
+    });
     expect(Object.keys(manifest.peerDependencies ?? {})).toEqual(
       expect.arrayContaining([
         '@nestjs/common',
         '@nestjs/core',
+        '@nestjs/swagger',
         'typeorm',
         '@nestjs-modules/mailer',
       ]),
     );
+    // Only for hosts that send through MailerModule.
+    expect(requiredPeers(manifest)).not.toContain('@nestjs-modules/mailer');
+    // A peer is the host's one copy: the package brings no second one of its own.
+    const peers = Object.keys(manifest.peerDependencies ?? {});
+    expect(Object.keys(manifest.dependencies ?? {}).filter((name) => peers.includes(name))).toEqual(
+      [],
+    );
   });
 
-  it('should install with its peers into a fresh project, compile a host with tsc, boot it and complete a reset', async () => {
-    const hostDir = join(work, 'host');
-    mkdirSync(join(hostDir, 'src'), { recursive: true });
-    writeFileSync(
-      join(hostDir, 'package.json'),
-      JSON.stringify(
-        {
-          name: 'packaged-host',
-          version: '0.0.0',
-          private: true,
-          allowScripts: { argon2: true, 'better-sqlite3': true, '@scarf/scarf': false },
-        },
-        null,
-        2,
-      ),
-    );
+  describe('installed into a fresh host with its own mailer', () => {
+    let hostDir: string;
+    const database = () => join(work, 'host.sqlite');
 
-    const manifest = JSON.parse(
-      spawnSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }).stdout,
-    ) as { peerDependencies?: Record<string, string> };
-    const packages = [
-      ...new Set([...Object.keys(manifest.peerDependencies ?? {}), ...PACKAGED_HOST_DEPENDENCIES]),
-    ];
-    await run(
-      'npm',
-      [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        '--prefer-offline',
-        tarball,
-        ...packages.map(projectVersion),
-      ],
-      {
+    /** Runs `script` with Node in the host's directory, as the host would. */
+    const inHost = (script: string, env: NodeJS.ProcessEnv = {}) =>
+      run(process.execPath, ['-e', script], {
         cwd: hostDir,
-        env: { ...process.env, ...localSqlitePrebuild(join(work, 'prebuilds')) },
-        timeoutMs: 240_000,
-      },
-    );
+        env: { PATH: process.env.PATH, ...env },
+        timeoutMs: 60_000,
+      });
 
-    writeFileSync(join(hostDir, 'tsconfig.json'), JSON.stringify(PACKAGED_HOST_TSCONFIG, null, 2));
-    writeFileSync(
-      join(hostDir, 'src', 'main.ts'),
-      packagedHostSource(
-        testModuleOptions({
-          frontendUrl: PACKAGED_FRONTEND_URL,
-          jwtSecret: randomBytes(32).toString('hex'),
-        }),
-      ),
-    );
-    await run(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], {
-      cwd: hostDir,
-      timeoutMs: 120_000,
+    beforeAll(async () => {
+      hostDir = join(work, 'host');
+      mkdirSync(join(hostDir, 'src'), { recursive: true });
+      writeFileSync(
+        join(hostDir, 'package.json'),
+        JSON.stringify(
+          {
+            name: 'packaged-host',
+            version: '0.0.0',
+            private: true,
+            allowScripts: { argon2: true, 'better-sqlite3': true, '@scarf/scarf': false },
+          },
+          null,
+          2,
+        ),
+      );
+      // The only install of this suite: the tarball, its required peers, the host's own choices.
+      const packages = [...new Set([...requiredPeers(manifest), ...PACKAGED_HOST_DEPENDENCIES])];
+      await run(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          tarball,
+          ...packages.map(projectVersion),
+        ],
+        {
+          cwd: hostDir,
+          env: { ...process.env, ...localSqlitePrebuild(join(work, 'prebuilds')) },
+          timeoutMs: 240_000,
+        },
+      );
+
+      writeFileSync(
+        join(hostDir, 'tsconfig.json'),
+        JSON.stringify(PACKAGED_HOST_TSCONFIG, null, 2),
+      );
+      writeFileSync(join(hostDir, 'src', 'data-source.ts'), packagedDataSourceSource());
+      writeFileSync(
+        join(hostDir, 'src', 'main.ts'),
+        packagedHostSource(
+          testModuleOptions({
+            frontendUrl: PACKAGED_FRONTEND_URL,
+            jwtSecret: randomBytes(32).toString('hex'),
+          }),
+        ),
+      );
+      await run(TSC, ['-p', 'tsconfig.json'], { cwd: hostDir, timeoutMs: 120_000 });
+      // The host's deploy step: its TypeORM CLI, on a data source that imports only the schema entry.
+      await run(
+        process.execPath,
+        [join('node_modules', 'typeorm', 'cli.js'), 'migration:run', '-d', 'dist/data-source.js'],
+        {
+          cwd: hostDir,
+          env: { PATH: process.env.PATH, HOST_DATABASE: database() },
+          timeoutMs: 60_000,
+        },
+      );
+    }, 480_000);
+
+    it('should install with its required peers only: no @nestjs-modules/mailer, nothing unmet', async () => {
+      expect(existsSync(join(hostDir, 'node_modules', '@nestjs-modules', 'mailer'))).toBe(false);
+      // npm ls fails on a missing or mismatched peer anywhere in the tree.
+      await expect(
+        run('npm', ['ls', '--all'], { cwd: hostDir, timeoutMs: 60_000 }),
+      ).resolves.toContain('nest-password-reset@');
     });
 
-    const smtp = await new SmtpTestServer().start();
-    const smtpEnv = smtp.env();
-    // Only what the host reads: the module must need nothing from the environment.
-    const child = spawn(process.execPath, ['dist/main.js'], {
-      cwd: hostDir,
-      env: {
-        PATH: process.env.PATH,
-        HOST_DATABASE: join(work, 'host.sqlite'),
-        HOST_SMTP_PORT: smtpEnv.SMTP_PORT,
-        HOST_SMTP_USER: smtpEnv.SMTP_USER,
-        HOST_SMTP_PASSWORD: smtpEnv.SMTP_PASSWORD,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    it("should compile with nodenext resolution too (the package's exports map)", async () => {
+      await expect(
+        run(
+          TSC,
+          [
+            '-p',
+            'tsconfig.json',
+            '--noEmit',
+            '--module',
+            'nodenext',
+            '--moduleResolution',
+            'nodenext',
+          ],
+          { cwd: hostDir, timeoutMs: 120_000 },
+        ),
+      ).resolves.toBeDefined();
     });
-    try {
-      const url = await waitUntilListening(child, 60_000);
-      const http = () => request(url);
-      const email = newEmail('packaged');
 
-      await http().post('/auth/register').send({ email, password: STRONG_PASSWORD }).expect(201);
-      await http().post('/auth/forgot-password').send({ email }).expect(202);
-      const [mail] = await smtp.waitForMail(email);
-      expect(mail.parsed.text).toContain(`${PACKAGED_FRONTEND_URL}/reset-password#token=`);
-      const token = extractResetToken(mail);
-      await http()
-        .post('/auth/reset-password')
-        .send({ token, newPassword: OTHER_STRONG_PASSWORD })
-        .expect(200);
-      await http().post('/auth/login').send({ email, password: STRONG_PASSWORD }).expect(401);
-      const login = await http()
-        .post('/auth/login')
-        .send({ email, password: OTHER_STRONG_PASSWORD })
-        .expect(200);
-      expect(login.body.accessToken).toEqual(expect.any(String));
-    } finally {
-      await stop(child);
-      await smtp.stop();
-    }
-  }, 300_000);
+    it('should load nest-password-reset/schema without Nest, argon2 or the worker pool', async () => {
+      const output = await inHost(`
+const before = new Set(Object.keys(require.cache));
+const schema = require('nest-password-reset/schema');
+const counts = Object.fromEntries(Object.entries(schema).map(([name, list]) => [name, list.length]));
+console.log(JSON.stringify({ files: Object.keys(require.cache).filter((f) => !before.has(f)), counts }));
+`);
+      const { files, counts } = JSON.parse(output.trim().split('\n').pop()!) as {
+        files: string[];
+        counts: Record<string, number>;
+      };
+      expect(Object.keys(counts).sort()).toEqual([
+        'accountEntities',
+        'accountMigrations',
+        'passwordResetEntities',
+        'passwordResetMigrations',
+      ]);
+      expect(Object.values(counts).every((count) => count > 0)).toBe(true);
+      const packages = loadedPackages(files);
+      expect(packages).toEqual(expect.arrayContaining(['nest-password-reset', 'typeorm']));
+      expect(packages.filter((name) => SCHEMA_ENTRY_FORBIDDEN.test(name))).toEqual([]);
+    });
+
+    it('should boot the host, send through its own mailer and complete a reset', async () => {
+      const smtp = await new SmtpTestServer().start();
+      const smtpEnv = smtp.env();
+      // Only what the host reads: the module must need nothing from the environment.
+      const child = spawn(process.execPath, ['dist/main.js'], {
+        cwd: hostDir,
+        env: {
+          PATH: process.env.PATH,
+          HOST_DATABASE: database(),
+          HOST_SMTP_PORT: smtpEnv.SMTP_PORT,
+          HOST_SMTP_USER: smtpEnv.SMTP_USER,
+          HOST_SMTP_PASSWORD: smtpEnv.SMTP_PASSWORD,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      try {
+        const url = await waitUntilListening(child, 60_000);
+        const http = () => request(url);
+        const email = newEmail('packaged');
+
+        await http().post('/auth/register').send({ email, password: STRONG_PASSWORD }).expect(201);
+        await http().post('/auth/forgot-password').send({ email }).expect(202);
+        const [mail] = await smtp.waitForMail(email);
+        // Sent by the host's own mailer, with the module's message as it was handed over.
+        expect(mail.parsed.from?.value).toEqual([PACKAGED_HOST_SENDER]);
+        expect(mail.parsed.headers.get(PACKAGED_HOST_KIND_HEADER.toLowerCase())).toBe(
+          'password-reset',
+        );
+        expect(mail.parsed.headers.get('auto-submitted')).toBe('auto-generated');
+        expect(mail.parsed.text).toContain(`${PACKAGED_FRONTEND_URL}/reset-password#token=`);
+        const token = extractResetToken(mail);
+        await http()
+          .post('/auth/reset-password')
+          .send({ token, newPassword: OTHER_STRONG_PASSWORD })
+          .expect(200);
+        await http().post('/auth/login').send({ email, password: STRONG_PASSWORD }).expect(401);
+        const login = await http()
+          .post('/auth/login')
+          .send({ email, password: OTHER_STRONG_PASSWORD })
+          .expect(200);
+        expect(login.body.accessToken).toEqual(expect.any(String));
+      } finally {
+        await stop(child);
+        await smtp.stop();
+      }
+    }, 120_000);
+  });
 });
 
 /** Ends the host: SIGTERM, then SIGKILL if it has not gone within 10 s. */
