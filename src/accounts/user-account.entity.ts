@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TimestampColumn } from '../database/timestamp.column';
 
 /**
  * A built-in account, for hosts that have no users of their own. The password is only ever held as
@@ -20,12 +21,12 @@ export class UserAccount {
   @Column({ name: 'token_version', type: 'integer', default: 0 })
   tokenVersion: number;
 
-  @Column({ name: 'created_at' })
+  @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 
-  @Column({ name: 'updated_at' })
+  @TimestampColumn({ name: 'updated_at' })
   updatedAt: Date;
 
-  @Column({ name: 'password_changed_at' })
+  @TimestampColumn({ name: 'password_changed_at' })
   passwordChangedAt: Date;
 }

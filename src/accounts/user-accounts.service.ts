@@ -102,8 +102,8 @@ export class UserAccountsService {
 
   /**
    * Deletes the account, in one statement, only if its `token_version` is still `tokenVersion` (no
-   * password change or reset ended the session that asked); says whether it did. Reset tokens go
-   * with the account (ON DELETE CASCADE).
+   * password change or reset ended the session that asked); says whether it did. End the account's
+   * reset links first, in the same transaction: no foreign key takes them with it.
    */
   async delete(id: string, tokenVersion: number, manager?: EntityManager): Promise<boolean> {
     const result = await this.db.with(manager, (m) =>

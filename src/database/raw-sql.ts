@@ -34,7 +34,7 @@ export class RawSql {
     return connection.driver.escape(connection.getMetadata(entity).tablePath);
   }
 
-  /** A date bound the way the driver stores it (SQLite keeps UTC text, PostgreSQL timestamptz). */
+  /** A date bound the way its column stores it (milliseconds since 1970 UTC, see `TimestampColumn`). */
   date(entity: EntityTarget<ObjectLiteral>, property: string, value: Date): unknown {
     return this.manager.connection.driver.preparePersistentValue(
       value,
@@ -42,7 +42,7 @@ export class RawSql {
     );
   }
 
-  /** A date column read back from a raw row (SQLite hands back its stored text). */
+  /** A date column read back from a raw row (PostgreSQL hands back a bigint as text). */
   readDate(entity: EntityTarget<ObjectLiteral>, property: string, value: unknown): Date | null {
     if (value === null || value === undefined) return null;
     return this.manager.connection.driver.prepareHydratedValue(

@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { TimestampColumn } from '../database/timestamp.column';
 
 /** What a row asks to be sent. */
 export enum EmailKind {
@@ -28,7 +29,15 @@ export enum EmailStatus {
  * sent. It holds no token and no link; the token is issued when the email is built.
  */
 @Entity({ name: 'account_email_queue' })
+// For claims and counts.
+@Index('idx_account_email_queue_due', ['status', 'nextAttemptAt'])
+// For withdrawing an address's requests: live rows only, spelled as the statements that use it
+// spell them (SQLite uses a partial index only when a query's own text implies its condition).
+@Index('idx_account_email_queue_live_email', ['email'], {
+  where: `status IN ('${EmailStatus.Pending}', '${EmailStatus.Processing}')`,
+})
 export class QueuedEmail {
+  /** `uuid` on PostgreSQL; TypeORM's SQLite driver declares and reads it as `varchar`. */
   @PrimaryColumn({ type: 'uuid' })
   id: string;
 
@@ -45,10 +54,10 @@ export class QueuedEmail {
   @Column({ type: 'integer', default: 0 })
   attempts: number;
 
-  @Column({ name: 'next_attempt_at' })
+  @TimestampColumn({ name: 'next_attempt_at' })
   nextAttemptAt: Date;
 
-  @Column({ name: 'claimed_until', type: Date, nullable: true })
+  @TimestampColumn({ name: 'claimed_until', nullable: true })
   claimedUntil: Date | null;
 
   /** Id of the claim that holds the row; every status change checks it (a fencing token). */
@@ -59,9 +68,9 @@ export class QueuedEmail {
   @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
   lastError: string | null;
 
-  @Column({ name: 'created_at' })
+  @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 
-  @Column({ name: 'processed_at', type: Date, nullable: true })
+  @TimestampColumn({ name: 'processed_at', nullable: true })
   processedAt: Date | null;
 }

@@ -1,6 +1,8 @@
 import { AccountSchema1765000000001 } from './1765000000001-account-schema';
 import { PasswordResetSchema1765000000000 } from './1765000000000-password-reset-schema';
 import { EmailQueueLiveEmailIndex1765000000002 } from './1765000000002-email-queue-live-email-index';
+import { PortableColumns1765000000003 } from './1765000000003-portable-columns';
+import { PortableAccountColumns1765000000004 } from './1765000000004-portable-account-columns';
 
 /**
  * The module's migrations, in order, listed by class so the same list works from the sources and
@@ -9,7 +11,8 @@ import { EmailQueueLiveEmailIndex1765000000002 } from './1765000000002-email-que
 export const passwordResetMigrations = [
   PasswordResetSchema1765000000000,
   EmailQueueLiveEmailIndex1765000000002,
+  PortableColumns1765000000003,
 ];
 
 /** The built-in accounts' migrations; they run after {@link passwordResetMigrations}. */
-export const accountMigrations = [AccountSchema1765000000001];
+export const accountMigrations = [AccountSchema1765000000001, PortableAccountColumns1765000000004];

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { TimestampColumn } from '../../database/timestamp.column';
 
 /**
  * Failed logins for one normalised address (known or not), either from one client network or from
@@ -7,19 +8,20 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'login_failures' })
 export class LoginFailure {
-  @PrimaryColumn({ name: 'key_hash', type: 'varchar', length: 64 })
+  /** `char(64)`: `character` is the name both drivers accept. */
+  @PrimaryColumn({ name: 'key_hash', type: 'character', length: 64 })
   keyHash: string;
 
   @Index('idx_login_failures_address')
-  @Column({ name: 'address_key', type: 'varchar', length: 64 })
+  @Column({ name: 'address_key', type: 'character', length: 64 })
   addressKey: string;
 
   @Column({ type: 'integer' })
   failures: number;
 
-  @Column({ name: 'window_started_at' })
+  @TimestampColumn({ name: 'window_started_at' })
   windowStartedAt: Date;
 
-  @Column({ name: 'locked_until', type: Date, nullable: true })
+  @TimestampColumn({ name: 'locked_until', nullable: true })
   lockedUntil: Date | null;
 }

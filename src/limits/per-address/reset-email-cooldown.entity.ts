@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TimestampColumn } from '../../database/timestamp.column';
 
 /**
  * Reset emails to one address: until when no other may go (the cooldown), and how many went in the
@@ -6,13 +7,14 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'reset_email_cooldowns' })
 export class ResetEmailCooldown {
-  @PrimaryColumn({ name: 'key_hash', type: 'varchar', length: 64 })
+  /** `char(64)`: `character` is the name both drivers accept. */
+  @PrimaryColumn({ name: 'key_hash', type: 'character', length: 64 })
   keyHash: string;
 
-  @Column({ name: 'cooldown_until' })
+  @TimestampColumn({ name: 'cooldown_until' })
   cooldownUntil: Date;
 
-  @Column({ name: 'day_started_at' })
+  @TimestampColumn({ name: 'day_started_at' })
   dayStartedAt: Date;
 
   @Column({ name: 'day_count', type: 'integer', default: 0 })
