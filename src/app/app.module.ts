@@ -1,15 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, ConfigType } from '@nestjs/config';
+import { ConfigModule } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TerminusModule } from '@nestjs/terminus';
 import { MailerModule } from '@nestjs-modules/mailer';
 import { PasswordResetModule } from '../password-reset.module';
-import { appConfig } from './config/app.config';
-import { databaseConfig } from './config/database.config';
-import { loadEnvironment } from './config/environment';
-import { mailConfig } from './config/mail.config';
-import { passwordResetOptionsFrom } from './config/password-reset-options';
-import { validateEnvironment } from './config/validate-environment';
+import { configNamespaces, loadEnvironment } from './config/standalone-config';
 import { typeOrmRoot } from './database/typeorm-root';
 import { DevMailboxModule } from './dev-mailbox/dev-mailbox.module';
 import { HealthTokenGuard } from './health/health-token.guard';
@@ -25,35 +20,31 @@ export interface AppModuleOptions {
 
 /**
  * The standalone service: a host of `PasswordResetModule` like any other. It reads and validates the
- * environment, owns the connection (with the built-in accounts), the event bus and the mailer, maps
- * the environment to the module's options, and adds health checks; `main.ts` adds the HTTP stack.
+ * environment once, here, maps it to the module's options, owns the connection (with the built-in
+ * accounts), the event bus and the mailer, and adds health checks; `main.ts` adds the HTTP stack.
  */
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions = {}): DynamicModule {
-    const configModule = ConfigModule.forRoot({
-      isGlobal: true,
-      ignoreEnvFile: options.envFile === false,
-      load: [appConfig, databaseConfig, mailConfig],
-      validate: validateEnvironment,
-    });
+    // Throws, naming every bad or missing variable, before anything starts.
+    const config = loadEnvironment({ envFile: options.envFile !== false });
     return {
       module: AppModule,
       imports: [
-        configModule,
+        // The parts of that one reading, as namespaces; the process environment is not read again.
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          validatePredefined: false,
+          load: configNamespaces(config),
+        }),
         typeOrmRoot(),
         EventEmitterModule.forRoot(),
-        MailerModule.forRootAsync({
-          inject: [mailConfig.KEY],
-          useFactory: (config: ConfigType<typeof mailConfig>) => buildMailerOptions(config),
-        }),
-        PasswordResetModule.forRootAsync({
-          // ConfigModule has validated the environment by now; the factory only maps it.
-          useFactory: () => passwordResetOptionsFrom(loadEnvironment()),
-        }),
+        MailerModule.forRoot(buildMailerOptions(config.mail)),
+        PasswordResetModule.forRoot(config.passwordReset),
         TerminusModule,
         // /dev/mailbox, outside production with the dev mailbox transport only.
-        DevMailboxModule.whenEnabled(configModule),
+        DevMailboxModule.whenEnabled(config.app, config.mail),
       ],
       controllers: [HealthController],
       providers: [HealthService, HealthTokenGuard],

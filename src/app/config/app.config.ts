@@ -1,6 +1,6 @@
 import type { LogLevel } from '@nestjs/common';
-import { registerAs } from '@nestjs/config';
-import { LOG_LEVELS, loadEnvironment, NodeEnvironment } from './environment';
+import { getConfigToken } from '@nestjs/config';
+import { type EnvironmentVariables, LOG_LEVELS, NodeEnvironment } from './environment';
 import { Secret } from '../../common/secret';
 import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
@@ -24,8 +24,10 @@ export interface AppConfig {
   trustProxy: TrustProxy;
 }
 
-export const appConfig = registerAs('app', (): AppConfig => {
-  const env = loadEnvironment();
+/** The `app` namespace: `@Inject(APP_CONFIG) config: AppConfig`, or `ConfigService.get('app')`. */
+export const APP_CONFIG = getConfigToken('app');
+
+export function appConfigFrom(env: EnvironmentVariables): AppConfig {
   const isProduction = env.NODE_ENV === 'production';
   // Per-request detail (debug) is for development; production logs what an operator acts on.
   const noisiest = env.LOG_LEVEL ?? (isProduction ? 'log' : 'debug');
@@ -39,4 +41,4 @@ export const appConfig = registerAs('app', (): AppConfig => {
     healthToken: env.HEALTH_TOKEN === undefined ? undefined : new Secret(env.HEALTH_TOKEN),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
-});
+}

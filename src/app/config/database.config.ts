@@ -1,5 +1,5 @@
-import { registerAs } from '@nestjs/config';
-import { loadEnvironment } from './environment';
+import { getConfigToken } from '@nestjs/config';
+import type { EnvironmentVariables } from './environment';
 
 /** Where the data lives: an SQLite file (or memory) by default, PostgreSQL in production. */
 export type DatabaseConfig =
@@ -37,12 +37,14 @@ export function parseDatabaseUrl(url: string, limits: DatabaseLimits): DatabaseC
   };
 }
 
-export const databaseConfig = registerAs('database', (): DatabaseConfig => {
-  const env = loadEnvironment();
+/** The `database` namespace: `@Inject(DATABASE_CONFIG) config: DatabaseConfig`. */
+export const DATABASE_CONFIG = getConfigToken('database');
+
+export function databaseConfigFrom(env: EnvironmentVariables): DatabaseConfig {
   return parseDatabaseUrl(env.DATABASE_URL, {
     poolSize: env.DATABASE_POOL_SIZE,
     connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS,
   });
-});
+}

@@ -2,14 +2,18 @@ import { generateKeyPairSync, KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { appConfig } from './app.config';
-import { databaseConfig, parseDatabaseUrl } from './database.config';
-import { ENVIRONMENT_KEYS, InvalidEnvironmentError, parseEnvironment } from './environment';
-import { mailConfig } from './mail.config';
-import { passwordResetOptionsFrom } from './password-reset-options';
-import { Secret } from '../../common/secret';
+import { get } from 'lodash';
+import { parseDatabaseUrl } from './database.config';
 import {
-  PasswordResetOptionsError,
+  checkServiceVariables,
+  EnvironmentVariables,
+  InvalidEnvironmentError,
+} from './environment';
+import { OPTION_VARIABLES, passwordResetOptionsFrom } from './password-reset-options';
+import { loadEnvironment, parseEnvironment } from './standalone-config';
+import { Secret } from '../../common/secret';
+import { optionRow } from '../../password-reset.option-table';
+import {
   PasswordResetSettings,
   resolvePasswordResetOptions,
   shippedTemplatesDir,
@@ -39,11 +43,18 @@ function errorThrownBy(fn: () => unknown): unknown {
 }
 
 /** The module's settings as the standalone service builds them from `raw`. */
-function settingsFrom(raw: Record<string, unknown>): PasswordResetSettings {
-  return resolvePasswordResetOptions(passwordResetOptionsFrom(parseEnvironment(raw)), true);
+function settingsFrom(raw: Record<string, string | undefined>): PasswordResetSettings {
+  return resolvePasswordResetOptions(parseEnvironment(raw).passwordReset, true);
 }
 
-function environmentErrorOf(raw: Record<string, unknown>): InvalidEnvironmentError {
+/** The service's own variables as read from `raw`, once the whole environment was accepted. */
+function variablesOf(raw: Record<string, string>): EnvironmentVariables {
+  parseEnvironment(raw);
+  const set = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
+  return checkServiceVariables(set).env;
+}
+
+function environmentErrorOf(raw: Record<string, string | undefined>): InvalidEnvironmentError {
   const error = errorThrownBy(() => parseEnvironment(raw));
   expect(error).toBeInstanceOf(InvalidEnvironmentError);
   return error as InvalidEnvironmentError;
@@ -51,47 +62,40 @@ function environmentErrorOf(raw: Record<string, unknown>): InvalidEnvironmentErr
 
 describe(parseEnvironment.name, () => {
   it('should apply the documented defaults to an empty environment', () => {
-    const env = parseEnvironment({});
-
-    expect(env).toMatchObject({
+    expect(variablesOf({})).toMatchObject({
       NODE_ENV: 'development',
       PORT: 3000,
       DATABASE_URL: 'sqlite:data/app.sqlite',
-      JWT_EXPIRES_IN: '15m',
-      RESET_PASSWORD_PATH: '/reset-password',
-      RESET_TOKEN_TTL_MINUTES: 60,
       SMTP_PORT: 587,
       SMTP_SECURE: false,
       MAIL_DEV_DIR: 'data/mailbox',
-      APP_NAME: 'Your account',
-      PASSWORD_MIN_SCORE: 3,
-      ARGON2_MEMORY_KIB: 19456,
-      ARGON2_TIME_COST: 2,
-      ARGON2_PARALLELISM: 1,
     });
-    expect(env.JWT_SECRET).toBeUndefined();
-    expect(env.SMTP_HOST).toBeUndefined();
+    expect(variablesOf({}).JWT_SECRET).toBeUndefined();
+    expect(variablesOf({}).SMTP_HOST).toBeUndefined();
+    // Only what the service decides itself; every other option keeps the module's default.
+    expect(parseEnvironment({}).passwordReset).toEqual({
+      frontendUrl: 'http://localhost:3000',
+      resetPage: true,
+    });
   });
 
   it('should convert numeric strings to numbers', () => {
-    const env = parseEnvironment({
-      PORT: '8080',
-      RESET_TOKEN_TTL_MINUTES: '30',
-      SMTP_PORT: '2525',
-      PASSWORD_MIN_SCORE: '4',
-      ARGON2_MEMORY_KIB: '65536',
-      ARGON2_TIME_COST: '3',
-      ARGON2_PARALLELISM: '4',
-    });
-
-    expect(env).toMatchObject({
+    expect(variablesOf({ PORT: '8080', SMTP_PORT: '2525' })).toMatchObject({
       PORT: 8080,
-      RESET_TOKEN_TTL_MINUTES: 30,
       SMTP_PORT: 2525,
-      PASSWORD_MIN_SCORE: 4,
-      ARGON2_MEMORY_KIB: 65536,
-      ARGON2_TIME_COST: 3,
-      ARGON2_PARALLELISM: 4,
+    });
+    expect(
+      parseEnvironment({
+        RESET_TOKEN_TTL_MINUTES: '30',
+        PASSWORD_MIN_SCORE: '4',
+        ARGON2_MEMORY_KIB: '65536',
+        ARGON2_TIME_COST: '3',
+        ARGON2_PARALLELISM: '4',
+      }).passwordReset,
+    ).toMatchObject({
+      tokenTtlMinutes: 30,
+      passwordPolicy: { minScore: 4 },
+      argon2: { memoryCost: 65536, timeCost: 3, parallelism: 4 },
     });
   });
 
@@ -100,11 +104,11 @@ describe(parseEnvironment.name, () => {
   });
 
   it("should read SMTP_SECURE 'false' as false", () => {
-    expect(parseEnvironment({ SMTP_SECURE: 'false' }).SMTP_SECURE).toBe(false);
+    expect(variablesOf({ SMTP_SECURE: 'false' }).SMTP_SECURE).toBe(false);
   });
 
   it("should read SMTP_SECURE 'true' as true", () => {
-    expect(parseEnvironment({ SMTP_SECURE: 'true' }).SMTP_SECURE).toBe(true);
+    expect(variablesOf({ SMTP_SECURE: 'true' }).SMTP_SECURE).toBe(true);
   });
 
   it("should refuse SMTP_SECURE 'maybe'", () => {
@@ -114,26 +118,23 @@ describe(parseEnvironment.name, () => {
   });
 
   it('should ignore variables it does not know', () => {
-    const env = parseEnvironment({ HOME: '/root', PATH: '/usr/bin', SOMETHING_ELSE: 'x' });
+    const raw = { HOME: '/root', PATH: '/usr/bin', SOMETHING_ELSE: 'x' };
 
-    expect(env).not.toHaveProperty('HOME');
-    expect(env).not.toHaveProperty('PATH');
-    expect(env).not.toHaveProperty('SOMETHING_ELSE');
+    expect(parseEnvironment(raw)).toEqual(parseEnvironment({}));
   });
 
   it('should treat empty strings as unset', () => {
-    const env = parseEnvironment({ PORT: '', SMTP_HOST: '', SMTP_SECURE: '', APP_NAME: '' });
+    const raw = { PORT: '', SMTP_HOST: '', SMTP_SECURE: '', APP_NAME: '' };
+    const env = variablesOf(raw);
 
     expect(env.PORT).toBe(3000);
     expect(env.SMTP_HOST).toBeUndefined();
     expect(env.SMTP_SECURE).toBe(false);
-    expect(env.APP_NAME).toBe('Your account');
+    expect(settingsFrom(raw).appName).toBe('Your account');
   });
 
   it('should accept a complete production environment', () => {
-    const env = parseEnvironment(PRODUCTION);
-
-    expect(env).toMatchObject(PRODUCTION);
+    expect(variablesOf(PRODUCTION)).toMatchObject(PRODUCTION);
   });
 
   it('should name every missing production variable in one error', () => {
@@ -156,11 +157,11 @@ describe(parseEnvironment.name, () => {
     expect(environmentErrorOf({ ...PRODUCTION, TRUST_PROXY: ' TRUE ' }).problems).toEqual([
       expect.stringMatching(/^TRUST_PROXY=true trusts any forged X-Forwarded-For/),
     ]);
-    expect(parseEnvironment({ ...PRODUCTION, TRUST_PROXY: '1' }).TRUST_PROXY).toBe('1');
-    expect(parseEnvironment({ ...PRODUCTION, TRUST_PROXY: '10.0.0.0/8' }).TRUST_PROXY).toBe(
+    expect(variablesOf({ ...PRODUCTION, TRUST_PROXY: '1' }).TRUST_PROXY).toBe('1');
+    expect(variablesOf({ ...PRODUCTION, TRUST_PROXY: '10.0.0.0/8' }).TRUST_PROXY).toBe(
       '10.0.0.0/8',
     );
-    expect(parseEnvironment({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe('true');
+    expect(variablesOf({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe('true');
   });
 
   it('should refuse a TRUST_PROXY that trusts more than production can, in one message naming it', () => {
@@ -170,9 +171,9 @@ describe(parseEnvironment.name, () => {
       ]);
     }
     for (const value of ['5', 'loopback, uniquelocal', '173.245.48.0/20', 'fc00::/7']) {
-      expect(parseEnvironment({ ...PRODUCTION, TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
+      expect(variablesOf({ ...PRODUCTION, TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
     }
-    expect(parseEnvironment({ TRUST_PROXY: '8.0.0.0/7' }).TRUST_PROXY).toBe('8.0.0.0/7');
+    expect(variablesOf({ TRUST_PROXY: '8.0.0.0/7' }).TRUST_PROXY).toBe('8.0.0.0/7');
   });
 
   it('should refuse a TRUST_PROXY that Express cannot read in every environment', () => {
@@ -192,11 +193,11 @@ describe(parseEnvironment.name, () => {
       expect.stringMatching(/^SMTP_REQUIRE_TLS=false would send SMTP_USER's password/),
     ]);
     for (const host of ['127.0.0.1', '127.0.0.53', '::1', 'localhost']) {
-      expect(parseEnvironment({ ...plainAuth, SMTP_HOST: host }).SMTP_REQUIRE_TLS).toBe(false);
+      expect(variablesOf({ ...plainAuth, SMTP_HOST: host }).SMTP_REQUIRE_TLS).toBe(false);
     }
-    expect(parseEnvironment({ ...plainAuth, SMTP_USER: '' }).SMTP_REQUIRE_TLS).toBe(false);
-    expect(parseEnvironment({ ...plainAuth, SMTP_SECURE: 'true' }).SMTP_REQUIRE_TLS).toBe(false);
-    expect(parseEnvironment({ ...plainAuth, NODE_ENV: 'test' }).SMTP_REQUIRE_TLS).toBe(false);
+    expect(variablesOf({ ...plainAuth, SMTP_USER: '' }).SMTP_REQUIRE_TLS).toBe(false);
+    expect(variablesOf({ ...plainAuth, SMTP_SECURE: 'true' }).SMTP_REQUIRE_TLS).toBe(false);
+    expect(variablesOf({ ...plainAuth, NODE_ENV: 'test' }).SMTP_REQUIRE_TLS).toBe(false);
   });
 
   it('should take SIGN_IN_URL as an absolute URL or a path, and only https or a path in production', () => {
@@ -205,7 +206,7 @@ describe(parseEnvironment.name, () => {
     ).toEqual(['SIGN_IN_URL must be an https:// URL or a path starting with / in production']);
     for (const env of [{}, PRODUCTION]) {
       for (const url of ['https://app.example.com/login', '/login']) {
-        expect(parseEnvironment({ ...env, SIGN_IN_URL: url }).SIGN_IN_URL).toBe(url);
+        expect(settingsFrom({ ...env, SIGN_IN_URL: url }).signInUrl).toBe(url);
       }
       for (const url of [
         'javascript:alert(1)',
@@ -220,7 +221,7 @@ describe(parseEnvironment.name, () => {
         ]);
       }
     }
-    expect(parseEnvironment({ SIGN_IN_URL: 'http://localhost:3000/login' }).SIGN_IN_URL).toBe(
+    expect(settingsFrom({ SIGN_IN_URL: 'http://localhost:3000/login' }).signInUrl).toBe(
       'http://localhost:3000/login',
     );
   });
@@ -230,19 +231,28 @@ describe(parseEnvironment.name, () => {
       'HEALTH_TOKEN must be at least 32 characters long in production',
     ]);
     expect(environmentErrorOf({ ...PRODUCTION, HEALTH_TOKEN: 'short' }).problems).toHaveLength(1);
-    expect(parseEnvironment({ ...PRODUCTION, HEALTH_TOKEN: 'h'.repeat(32) }).HEALTH_TOKEN).toBe(
+    expect(variablesOf({ ...PRODUCTION, HEALTH_TOKEN: 'h'.repeat(32) }).HEALTH_TOKEN).toBe(
       'h'.repeat(32),
     );
-    expect(parseEnvironment({ HEALTH_TOKEN: 'h'.repeat(16) }).HEALTH_TOKEN).toBe('h'.repeat(16));
+    expect(variablesOf({ HEALTH_TOKEN: 'h'.repeat(16) }).HEALTH_TOKEN).toBe('h'.repeat(16));
   });
 
   it('should refuse a FRONTEND_URL that is not https in production', () => {
     expect(
       environmentErrorOf({ ...PRODUCTION, FRONTEND_URL: 'http://app.example.com' }).problems,
     ).toEqual([expect.stringMatching(/^FRONTEND_URL must be an https:\/\/ URL in production/)]);
-    expect(parseEnvironment({ FRONTEND_URL: 'http://localhost:3000' }).FRONTEND_URL).toBe(
+    expect(settingsFrom({ FRONTEND_URL: 'http://localhost:3000' }).frontendUrl).toBe(
       'http://localhost:3000',
     );
+  });
+
+  it("should refuse a variable outside its option's range, naming the variable and the module's range", () => {
+    expect(environmentErrorOf({ FORGOT_PASSWORD_WINDOW_SECONDS: '10000001' }).problems).toEqual([
+      'FORGOT_PASSWORD_WINDOW_SECONDS must be a whole number from 1 to 10000000 (got 10000001)',
+    ]);
+    expect(environmentErrorOf({ LOGIN_LIMIT: 'ten' }).problems).toEqual([
+      'LOGIN_LIMIT must be a whole number from 1 to 1000000000 (got "ten")',
+    ]);
   });
 
   it('should refuse LOGIN_MAX_FAILURES_PER_ADDRESS below LOGIN_MAX_FAILURES or above 100000', () => {
@@ -254,33 +264,35 @@ describe(parseEnvironment.name, () => {
       1,
     );
     expect(
-      parseEnvironment({ LOGIN_MAX_FAILURES: '20', LOGIN_MAX_FAILURES_PER_ADDRESS: '20' })
-        .LOGIN_MAX_FAILURES_PER_ADDRESS,
+      settingsFrom({ LOGIN_MAX_FAILURES: '20', LOGIN_MAX_FAILURES_PER_ADDRESS: '20' }).limits
+        .loginMaxFailuresPerAddress,
     ).toBe(20);
   });
 
   it('should refuse RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS below RESET_EMAIL_DAILY_LIMIT, unless it is 0 (off)', () => {
     const problem =
       'RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS must be at least RESET_EMAIL_DAILY_LIMIT, or 0 (off)';
-    expect(parseEnvironment({}).RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS).toBe(20);
+    expect(settingsFrom({}).limits.resetEmailDailyLimitPerAddress).toBe(20);
     expect(
       environmentErrorOf({
         RESET_EMAIL_DAILY_LIMIT: '10',
         RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '9',
       }).problems,
     ).toEqual([problem]);
-    // The default (20) is below a per-network cap of 30: say so rather than ignore the cap.
-    expect(environmentErrorOf({ RESET_EMAIL_DAILY_LIMIT: '30' }).problems).toEqual([problem]);
+    // Left unset, it rises to a per-network cap above its default, as the module's option does.
+    expect(
+      settingsFrom({ RESET_EMAIL_DAILY_LIMIT: '30' }).limits.resetEmailDailyLimitPerAddress,
+    ).toBe(30);
     expect(environmentErrorOf({ RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '-1' }).problems).toHaveLength(
       1,
     );
     expect(
-      parseEnvironment({ RESET_EMAIL_DAILY_LIMIT: '10', RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '0' })
-        .RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS,
+      settingsFrom({ RESET_EMAIL_DAILY_LIMIT: '10', RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '0' })
+        .limits.resetEmailDailyLimitPerAddress,
     ).toBe(0);
     expect(
-      parseEnvironment({ RESET_EMAIL_DAILY_LIMIT: '10', RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '10' })
-        .RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS,
+      settingsFrom({ RESET_EMAIL_DAILY_LIMIT: '10', RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '10' })
+        .limits.resetEmailDailyLimitPerAddress,
     ).toBe(10);
   });
 
@@ -290,8 +302,8 @@ describe(parseEnvironment.name, () => {
         .problems,
     ).toEqual([expect.stringMatching(/^MAIL_CLAIM_TIMEOUT_SECONDS must be at least 4 × /)]);
     expect(
-      parseEnvironment({ SMTP_TIMEOUT_SECONDS: '30', MAIL_CLAIM_TIMEOUT_SECONDS: '120' })
-        .MAIL_CLAIM_TIMEOUT_SECONDS,
+      settingsFrom({ SMTP_TIMEOUT_SECONDS: '30', MAIL_CLAIM_TIMEOUT_SECONDS: '120' }).delivery
+        .claimTimeoutSeconds,
     ).toBe(120);
   });
 
@@ -308,7 +320,7 @@ describe(parseEnvironment.name, () => {
   });
 
   it('should accept a 32-character JWT_SECRET outside production', () => {
-    expect(parseEnvironment({ JWT_SECRET: 'k'.repeat(32) }).JWT_SECRET).toBe('k'.repeat(32));
+    expect(settingsFrom({ JWT_SECRET: 'k'.repeat(32) }).jwt.secret?.reveal()).toBe('k'.repeat(32));
   });
 
   it('should refuse a DATABASE_URL that is neither sqlite nor postgres', () => {
@@ -319,7 +331,7 @@ describe(parseEnvironment.name, () => {
 
   it('should accept sqlite and postgres DATABASE_URLs', () => {
     for (const url of ['sqlite::memory:', 'postgres://u:p@db:5432/app', 'postgresql://db/app']) {
-      expect(parseEnvironment({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+      expect(variablesOf({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
     }
   });
 
@@ -330,7 +342,7 @@ describe(parseEnvironment.name, () => {
     expect(environmentErrorOf({ ...DKIM, DKIM_SELECTOR: '' }).problems).toEqual([
       expect.stringContaining('set DKIM_SELECTOR too, or none of them'),
     ]);
-    expect(parseEnvironment(DKIM).DKIM_PRIVATE_KEY).toBe(DKIM_KEY);
+    expect(variablesOf(DKIM).DKIM_PRIVATE_KEY).toBe(DKIM_KEY);
   });
 
   it('should refuse a DKIM_PRIVATE_KEY that cannot sign, without quoting it', () => {
@@ -353,24 +365,19 @@ describe(parseEnvironment.name, () => {
 });
 
 describe('config namespaces', () => {
-  let savedEnv: NodeJS.ProcessEnv;
+  /** The environment of one test; each namespace is read from it as the service reads its own. */
+  let env: Record<string, string | undefined>;
+  const appConfig = () => parseEnvironment(env).app;
+  const databaseConfig = () => parseEnvironment(env).database;
+  const mailConfig = () => parseEnvironment(env).mail;
 
   beforeEach(() => {
-    savedEnv = process.env;
-    process.env = { ...savedEnv };
-    // Every variable the service reads is cleared, so the host's environment cannot leak in.
-    for (const name of ENVIRONMENT_KEYS) delete process.env[name];
-    process.env.NODE_ENV = 'test';
-  });
-
-  afterEach(() => {
-    process.env = savedEnv;
-    jest.restoreAllMocks();
+    env = { NODE_ENV: 'test' };
   });
 
   describe('appConfig', () => {
     it('should read the port and say whether it runs in production', () => {
-      Object.assign(process.env, PRODUCTION, { PORT: '8080' });
+      Object.assign(env, PRODUCTION, { PORT: '8080' });
 
       expect(appConfig()).toMatchObject({ nodeEnv: 'production', port: 8080, isProduction: true });
     });
@@ -382,28 +389,28 @@ describe('config namespaces', () => {
     it('should log up to `log` in production and up to `debug` elsewhere', () => {
       expect(appConfig().logLevels).toEqual(['fatal', 'error', 'warn', 'log', 'debug']);
 
-      Object.assign(process.env, PRODUCTION);
+      Object.assign(env, PRODUCTION);
 
       expect(appConfig().logLevels).toEqual(['fatal', 'error', 'warn', 'log']);
     });
 
     it('should log up to LOG_LEVEL when it is set', () => {
-      Object.assign(process.env, PRODUCTION, { LOG_LEVEL: 'warn' });
+      Object.assign(env, PRODUCTION, { LOG_LEVEL: 'warn' });
 
       expect(appConfig().logLevels).toEqual(['fatal', 'error', 'warn']);
     });
 
     it('should serve Swagger outside production, and in production only when SWAGGER_ENABLED=true', () => {
       expect(appConfig().swaggerEnabled).toBe(true);
-      Object.assign(process.env, PRODUCTION);
+      Object.assign(env, PRODUCTION);
       expect(appConfig().swaggerEnabled).toBe(false);
-      process.env.SWAGGER_ENABLED = 'true';
+      env.SWAGGER_ENABLED = 'true';
       expect(appConfig().swaggerEnabled).toBe(true);
     });
 
     it('should hold HEALTH_TOKEN as a secret, and leave it unset by default', () => {
       expect(appConfig().healthToken).toBeUndefined();
-      process.env.HEALTH_TOKEN = 'health-token-0123456789';
+      env.HEALTH_TOKEN = 'health-token-0123456789';
       const token = appConfig().healthToken;
       expect(token?.reveal()).toBe('health-token-0123456789');
       expect(JSON.stringify(appConfig())).not.toContain('health-token-0123456789');
@@ -412,30 +419,29 @@ describe('config namespaces', () => {
     it('should read TRUST_PROXY as Express takes it, trusting no proxy by default', () => {
       expect(appConfig().trustProxy).toBe(false);
 
-      process.env.TRUST_PROXY = '2';
+      env.TRUST_PROXY = '2';
       expect(appConfig().trustProxy).toBe(2);
 
-      process.env.TRUST_PROXY = '10.0.0.0/8, 192.168.1.1';
+      env.TRUST_PROXY = '10.0.0.0/8, 192.168.1.1';
       expect(appConfig().trustProxy).toBe('10.0.0.0/8, 192.168.1.1');
     });
 
     it('should listen on 127.0.0.1 outside production and on every interface in production, unless HOST says', () => {
       expect(appConfig().host).toBe('127.0.0.1');
-      process.env.NODE_ENV = 'development';
+      env.NODE_ENV = 'development';
       expect(appConfig().host).toBe('127.0.0.1');
-      process.env.HOST = '0.0.0.0';
+      env.HOST = '0.0.0.0';
       expect(appConfig().host).toBe('0.0.0.0');
 
-      for (const name of ENVIRONMENT_KEYS) delete process.env[name];
-      Object.assign(process.env, PRODUCTION);
+      env = { ...PRODUCTION };
       expect(appConfig().host).toBeUndefined();
-      process.env.HOST = '10.1.2.3';
+      env.HOST = '10.1.2.3';
       expect(appConfig().host).toBe('10.1.2.3');
     });
 
     it('should take an address or a host name for HOST, and nothing else', () => {
       for (const host of ['127.0.0.1', '::', '::1', '0.0.0.0', 'localhost', 'api.internal']) {
-        expect(parseEnvironment({ HOST: host }).HOST).toBe(host);
+        expect(variablesOf({ HOST: host }).HOST).toBe(host);
       }
       for (const host of ['http://localhost', 'localhost:3000', '10.0.0.1/8', 'two words']) {
         expect(environmentErrorOf({ HOST: host }).problems).toEqual([
@@ -461,7 +467,7 @@ describe('config namespaces', () => {
     });
 
     it('should keep a postgres URL whole, with the default pool and timeouts', () => {
-      process.env.DATABASE_URL = 'postgres://u:p@db:5432/app';
+      env.DATABASE_URL = 'postgres://u:p@db:5432/app';
 
       expect(databaseConfig()).toEqual({
         type: 'postgres',
@@ -473,7 +479,7 @@ describe('config namespaces', () => {
     });
 
     it('should take the pool size and timeouts from the environment', () => {
-      Object.assign(process.env, {
+      Object.assign(env, {
         DATABASE_URL: 'postgres://u:p@db:5432/app',
         DATABASE_POOL_SIZE: '25',
         DATABASE_CONNECT_TIMEOUT_MS: '1500',
@@ -498,19 +504,15 @@ describe('config namespaces', () => {
     });
   });
 
-  it.each([
-    ['appConfig', appConfig],
-    ['databaseConfig', databaseConfig],
-    ['mailConfig', mailConfig],
-  ])('%s should refuse to build in production without the required variables', (_name, load) => {
-    process.env.NODE_ENV = 'production';
+  it('should refuse to start in production without the required variables', () => {
+    env.NODE_ENV = 'production';
 
-    expect(() => load()).toThrow(InvalidEnvironmentError);
+    expect(() => appConfig()).toThrow(InvalidEnvironmentError);
   });
 
   describe('mailConfig', () => {
     it('should use the dev mailbox when SMTP_HOST is unset', () => {
-      process.env.MAIL_DEV_DIR = 'tmp/outbox';
+      env.MAIL_DEV_DIR = 'tmp/outbox';
 
       const config = mailConfig();
 
@@ -519,15 +521,14 @@ describe('config namespaces', () => {
     });
 
     it('should name APP_NAME in the default sender', () => {
-      process.env.APP_NAME = 'Acme';
+      env.APP_NAME = 'Acme';
 
       expect(mailConfig().from).toBe('"Acme" <no-reply@localhost>');
     });
 
     it('should require TLS for SMTP in production unless SMTP_SECURE, and honour SMTP_REQUIRE_TLS', () => {
-      const requireTls = (env: Record<string, string>): unknown => {
-        for (const name of ENVIRONMENT_KEYS) delete process.env[name];
-        Object.assign(process.env, env);
+      const requireTls = (raw: Record<string, string>): unknown => {
+        env = raw;
         const { transport } = mailConfig();
         return transport.kind === 'smtp' ? transport.requireTls : undefined;
       };
@@ -542,13 +543,13 @@ describe('config namespaces', () => {
     });
 
     it('should use the dev mailbox when SMTP_HOST is empty', () => {
-      process.env.SMTP_HOST = '';
+      env.SMTP_HOST = '';
 
       expect(mailConfig().transport.kind).toBe('dev-mailbox');
     });
 
     it('should use SMTP with the password held in a Secret when SMTP_HOST is set', () => {
-      Object.assign(process.env, {
+      Object.assign(env, {
         SMTP_HOST: 'smtp.example.com',
         SMTP_PORT: '465',
         SMTP_SECURE: 'true',
@@ -581,7 +582,7 @@ describe('config namespaces', () => {
         writeFileSync(join(dir, 'dkim.pem'), DKIM_KEY);
         const oneLine = DKIM_KEY.trim().replace(/\n/g, '\\n');
         for (const given of [DKIM_KEY, join(dir, 'dkim.pem'), oneLine]) {
-          Object.assign(process.env, { ...DKIM, DKIM_PRIVATE_KEY: given });
+          Object.assign(env, { ...DKIM, DKIM_PRIVATE_KEY: given });
 
           const { dkim } = mailConfig();
 
@@ -599,7 +600,7 @@ describe('config namespaces', () => {
     });
 
     it('should leave the SMTP password undefined when none is set', () => {
-      process.env.SMTP_HOST = 'smtp.example.com';
+      env.SMTP_HOST = 'smtp.example.com';
 
       const { transport } = mailConfig();
 
@@ -610,6 +611,40 @@ describe('config namespaces', () => {
 });
 
 describe(passwordResetOptionsFrom.name, () => {
+  const wholeNumberVariables = Object.entries(OPTION_VARIABLES).filter(
+    ([, path]) => 'min' in optionRow(path),
+  );
+
+  it.each(wholeNumberVariables)(
+    "should leave %s to the default of %s, and refuse a value outside that option's range by the variable's name",
+    (variable, path) => {
+      const {
+        min,
+        max,
+        default: byDefault,
+      } = optionRow(path) as {
+        min: number;
+        max: number;
+        default: number;
+      };
+      expect(get(settingsFrom({}), path)).toBe(byDefault);
+      expect(get(settingsFrom({ [variable]: String(max) }), path)).toBe(max);
+      for (const outside of [min - 1, max + 1]) {
+        expect(environmentErrorOf({ [variable]: String(outside) }).problems).toEqual([
+          `${variable} must be a whole number from ${min} to ${max} (got ${outside})`,
+        ]);
+      }
+    },
+  );
+
+  it("should refuse text longer than its option takes, by the variable's name", () => {
+    const longest = optionRow('appName').maxLength;
+    expect(environmentErrorOf({ APP_NAME: 'a'.repeat(longest + 1) }).problems).toEqual([
+      `APP_NAME must be text of 1 to ${longest} characters`,
+    ]);
+    expect(settingsFrom({ APP_NAME: 'a'.repeat(longest) }).appName).toHaveLength(longest);
+  });
+
   it('should give options the module accepts, equal to its own defaults, for an empty environment', () => {
     // The reference page is the one default the service sets differently: on outside production.
     expect(settingsFrom({})).toEqual(
@@ -627,22 +662,18 @@ describe(passwordResetOptionsFrom.name, () => {
   });
 
   it('should default the frontend URL to localhost on the service port', () => {
-    expect(passwordResetOptionsFrom(parseEnvironment({ PORT: '4321' }))).toMatchObject({
-      frontendUrl: 'http://localhost:4321',
-      resetPath: '/reset-password',
-      tokenTtlMinutes: 60,
-    });
+    expect(parseEnvironment({ PORT: '4321' }).passwordReset.frontendUrl).toBe(
+      'http://localhost:4321',
+    );
   });
 
   it('should take the reset page and link lifetime from the environment', () => {
     expect(
-      passwordResetOptionsFrom(
-        parseEnvironment({
-          FRONTEND_URL: 'https://app.example.com',
-          RESET_PASSWORD_PATH: '/account/new-password',
-          RESET_TOKEN_TTL_MINUTES: '30',
-        }),
-      ),
+      parseEnvironment({
+        FRONTEND_URL: 'https://app.example.com',
+        RESET_PASSWORD_PATH: '/account/new-password',
+        RESET_TOKEN_TTL_MINUTES: '30',
+      }).passwordReset,
     ).toMatchObject({
       frontendUrl: 'https://app.example.com',
       resetPath: '/account/new-password',
@@ -681,15 +712,16 @@ describe(passwordResetOptionsFrom.name, () => {
   });
 
   it("should leave the sender to the mailer's defaults, which carry MAIL_FROM", () => {
-    const env = parseEnvironment({ MAIL_FROM: 'Example <no-reply@example.com>' });
+    const config = parseEnvironment({ MAIL_FROM: 'Example <no-reply@example.com>' });
 
-    expect(passwordResetOptionsFrom(env).from).toBeUndefined();
+    expect(config.passwordReset.from).toBeUndefined();
+    expect(config.mail.from).toBe('Example <no-reply@example.com>');
   });
 
   it("should leave CORS to the module's default, the origin of FRONTEND_URL, unless CORS_ORIGINS is set", () => {
-    const origins = (raw: Record<string, unknown>) => settingsFrom(raw).cors;
+    const origins = (raw: Record<string, string>) => settingsFrom(raw).cors;
 
-    expect(passwordResetOptionsFrom(parseEnvironment({})).cors).toBeUndefined();
+    expect(parseEnvironment({}).passwordReset.cors).toBeUndefined();
     expect(origins({ FRONTEND_URL: 'https://app.example.com/account' })).toEqual({
       origins: ['https://app.example.com'],
     });
@@ -717,20 +749,11 @@ describe(passwordResetOptionsFrom.name, () => {
     );
   });
 
-  it('should refuse a templates directory without the templates', () => {
+  it('should refuse a templates directory without the templates, naming MAIL_TEMPLATES_DIR', () => {
     const emptyDir = mkdtempSync(join(tmpdir(), 'mail-templates-'));
     try {
-      const options = passwordResetOptionsFrom(parseEnvironment({ MAIL_TEMPLATES_DIR: emptyDir }));
-      let refusal: unknown;
-      try {
-        resolvePasswordResetOptions(options, true);
-      } catch (error) {
-        refusal = error;
-      }
-
-      expect(refusal).toBeInstanceOf(PasswordResetOptionsError);
-      expect((refusal as PasswordResetOptionsError).problems).toEqual([
-        `templatesDir has no email templates (${emptyDir})`,
+      expect(environmentErrorOf({ MAIL_TEMPLATES_DIR: emptyDir }).problems).toEqual([
+        `MAIL_TEMPLATES_DIR has no email templates (${emptyDir})`,
       ]);
     } finally {
       rmSync(emptyDir, { recursive: true, force: true });
@@ -768,35 +791,33 @@ describe(passwordResetOptionsFrom.name, () => {
   });
 
   it('should map every limit and delivery variable to its option', () => {
-    const options = passwordResetOptionsFrom(
-      parseEnvironment({
-        FORGOT_PASSWORD_LIMIT: '11',
-        FORGOT_PASSWORD_WINDOW_SECONDS: '111',
-        RESET_PASSWORD_LIMIT: '12',
-        RESET_PASSWORD_WINDOW_SECONDS: '112',
-        LOGIN_LIMIT: '13',
-        LOGIN_WINDOW_SECONDS: '113',
-        REGISTER_LIMIT: '14',
-        REGISTER_WINDOW_SECONDS: '114',
-        CHANGE_PASSWORD_LIMIT: '15',
-        CHANGE_PASSWORD_WINDOW_SECONDS: '115',
-        REDIS_URL: 'redis://cache:6379/2',
-        RESET_EMAIL_COOLDOWN_SECONDS: '16',
-        RESET_EMAIL_DAILY_LIMIT: '17',
-        RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '27',
-        LOGIN_MAX_FAILURES: '18',
-        LOGIN_FAILURE_WINDOW_SECONDS: '118',
-        LOGIN_MAX_FAILURES_PER_ADDRESS: '19',
-        LOGIN_FAILURE_WINDOW_PER_ADDRESS_SECONDS: '119',
-        MAIL_RETRY_BASE_SECONDS: '21',
-        MAIL_MAX_ATTEMPTS: '22',
-        MAIL_POLL_INTERVAL_SECONDS: '23',
-        MAIL_CLAIM_TIMEOUT_SECONDS: '240',
-        PURGE_AFTER_HOURS: '25',
-        SMTP_POOL_SIZE: '26',
-        MAIL_RESET_JITTER_MS: '2700',
-      }),
-    );
+    const options = parseEnvironment({
+      FORGOT_PASSWORD_LIMIT: '11',
+      FORGOT_PASSWORD_WINDOW_SECONDS: '111',
+      RESET_PASSWORD_LIMIT: '12',
+      RESET_PASSWORD_WINDOW_SECONDS: '112',
+      LOGIN_LIMIT: '13',
+      LOGIN_WINDOW_SECONDS: '113',
+      REGISTER_LIMIT: '14',
+      REGISTER_WINDOW_SECONDS: '114',
+      CHANGE_PASSWORD_LIMIT: '15',
+      CHANGE_PASSWORD_WINDOW_SECONDS: '115',
+      REDIS_URL: 'redis://cache:6379/2',
+      RESET_EMAIL_COOLDOWN_SECONDS: '16',
+      RESET_EMAIL_DAILY_LIMIT: '17',
+      RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '27',
+      LOGIN_MAX_FAILURES: '18',
+      LOGIN_FAILURE_WINDOW_SECONDS: '118',
+      LOGIN_MAX_FAILURES_PER_ADDRESS: '19',
+      LOGIN_FAILURE_WINDOW_PER_ADDRESS_SECONDS: '119',
+      MAIL_RETRY_BASE_SECONDS: '21',
+      MAIL_MAX_ATTEMPTS: '22',
+      MAIL_POLL_INTERVAL_SECONDS: '23',
+      MAIL_CLAIM_TIMEOUT_SECONDS: '240',
+      PURGE_AFTER_HOURS: '25',
+      SMTP_POOL_SIZE: '26',
+      MAIL_RESET_JITTER_MS: '2700',
+    }).passwordReset;
 
     expect(options.limits).toEqual({
       perIp: {
@@ -826,5 +847,29 @@ describe(passwordResetOptionsFrom.name, () => {
       resetJitterMs: 2700,
     });
     expect(() => resolvePasswordResetOptions(options, true)).not.toThrow();
+  });
+});
+
+describe(loadEnvironment.name, () => {
+  it('should read .env in the working directory, under the variables the process already has', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'env-file-'));
+    const savedCwd = process.cwd();
+    const savedEnv = process.env;
+    try {
+      writeFileSync(join(dir, '.env'), 'PORT=4000\nAPP_NAME="From the file"\nLOGIN_LIMIT=3\n');
+      process.chdir(dir);
+      process.env = { PATH: savedEnv.PATH, LOGIN_LIMIT: '4' };
+
+      const config = loadEnvironment({ envFile: true });
+
+      expect(config.app.port).toBe(4000);
+      expect(config.passwordReset.appName).toBe('From the file');
+      expect(config.passwordReset.limits?.perIp?.login?.limit).toBe(4);
+      expect(loadEnvironment({ envFile: false }).app.port).toBe(3000);
+    } finally {
+      process.chdir(savedCwd);
+      process.env = savedEnv;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -12,20 +12,19 @@ import {
   Max,
   MaxLength,
   Min,
-  MinLength,
   Validate,
   ValidateIf,
   ValidationArguments,
   ValidatorConstraint,
   ValidatorConstraintInterface,
   validateSync,
-  ValidationError,
   isURL,
 } from 'class-validator';
 import { isIP } from 'node:net';
 import { isLoopbackHost } from '../../common/loopback-address';
 import { browserOrigin } from '../../http/cors.middleware';
 import { dkimPrivateKeyProblem } from './dkim-private-key';
+import { CORS_NONE, OPTION_VARIABLES } from './password-reset-options';
 import { trustProxyProblem } from './trust-proxy';
 
 export const NODE_ENVIRONMENTS = ['development', 'production', 'test'] as const;
@@ -78,9 +77,6 @@ const ListenHost = crossCheck(
   'HOST must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name',
 );
 
-/** CORS_ORIGINS that turns CORS off. */
-export const CORS_NONE = 'none';
-
 /** The first entry of CORS_ORIGINS that is not an origin, if any. */
 const notAnOrigin = (value: string): string | undefined =>
   value.trim().toLowerCase() === CORS_NONE
@@ -121,21 +117,16 @@ const TlsForSmtpAuthInProduction = crossCheck(
 /** A path on this site: one leading slash (`//host` would leave it), no whitespace. */
 const SITE_PATH = /^\/(?![/\\])\S*$/;
 
-// The reset page links here after a reset; production keeps people on https.
-const SignInUrl = crossCheck(
-  'signInUrl',
+// The reset page links here after a reset; production keeps people on https. (Outside production
+// the module's own check of signInUrl applies.)
+const HttpsSignInUrlInProduction = crossCheck(
+  'httpsSignInUrlInProduction',
   (value, env) =>
-    typeof value === 'string' &&
-    (SITE_PATH.test(value) ||
-      isURL(value, {
-        require_tld: false,
-        require_protocol: true,
-        protocols: isProduction(env) ? ['https'] : ['http', 'https'],
-      })),
-  (_value, env) =>
-    isProduction(env)
-      ? 'SIGN_IN_URL must be an https:// URL or a path starting with / in production'
-      : 'SIGN_IN_URL must be an absolute http(s) URL or a path starting with /',
+    !isProduction(env) ||
+    (typeof value === 'string' &&
+      (SITE_PATH.test(value) ||
+        isURL(value, { require_tld: false, require_protocol: true, protocols: ['https'] }))),
+  'SIGN_IN_URL must be an https:// URL or a path starting with / in production',
 );
 
 const healthTokenMinLength = (env: EnvironmentVariables): number => (isProduction(env) ? 32 : 16);
@@ -149,26 +140,6 @@ const HealthTokenLength = crossCheck(
 
 /** Phases of one SMTP send that can each wait up to SMTP_TIMEOUT_SECONDS: connect, greet, log in, data. */
 export const SMTP_SEND_PHASES = 4;
-
-const OutlivesOneSend = crossCheck(
-  'outlivesOneSend',
-  (value, env) => typeof value === 'number' && value >= SMTP_SEND_PHASES * env.SMTP_TIMEOUT_SECONDS,
-  `MAIL_CLAIM_TIMEOUT_SECONDS must be at least ${SMTP_SEND_PHASES} × SMTP_TIMEOUT_SECONDS: a claim must outlive one send, or another instance could send the same email`,
-);
-
-const AtLeastLoginMaxFailures = crossCheck(
-  'atLeastLoginMaxFailures',
-  (value, env) => typeof value === 'number' && value >= env.LOGIN_MAX_FAILURES,
-  'LOGIN_MAX_FAILURES_PER_ADDRESS must be at least LOGIN_MAX_FAILURES',
-);
-
-const AtLeastResetEmailDailyLimit = crossCheck(
-  'atLeastResetEmailDailyLimit',
-  (value, env) =>
-    // Below 0 is @Min's to report.
-    typeof value === 'number' && (value <= 0 || value >= env.RESET_EMAIL_DAILY_LIMIT),
-  'RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS must be at least RESET_EMAIL_DAILY_LIMIT, or 0 (off)',
-);
 
 const DKIM_VARIABLES = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'] as const;
 const missingDkimVariables = (env: EnvironmentVariables): string[] =>
@@ -201,9 +172,11 @@ const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }):
 };
 
 /**
- * Every environment variable the service reads, with its default. Validated at start-up; the typed
- * namespaces in this folder are built from the validated result. The explicit property types are
- * needed: they feed emitDecoratorMetadata, which implicit conversion uses to turn "3000" into 3000.
+ * The service's own variables, with their defaults: where it listens, its database and mailer, and
+ * production's rules. The variables that set the module's options are `OPTION_VARIABLES`
+ * (`password-reset-options.ts`): their defaults and ranges are the options' own. The explicit
+ * property types are needed: they feed emitDecoratorMetadata, which implicit conversion uses to turn
+ * "3000" into 3000.
  */
 export class EnvironmentVariables {
   @IsIn(NODE_ENVIRONMENTS)
@@ -254,16 +227,10 @@ export class EnvironmentVariables {
   @Max(600_000)
   SQLITE_BUSY_TIMEOUT_MS: number = 5_000;
 
-  @ValidateIf(requiredInProduction)
+  /** Required in production; its length is the module's rule for jwt.secret. */
+  @ValidateIf(isProduction)
   @IsString({ message: 'JWT_SECRET is required in production' })
-  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
   JWT_SECRET?: string;
-
-  @Matches(/^\d+(s|m|h|d)?$/, {
-    message:
-      'JWT_EXPIRES_IN must be a number of seconds or a duration such as 900s, 15m, 12h or 7d',
-  })
-  JWT_EXPIRES_IN: string = '15m';
 
   @ValidateIf(requiredInProduction)
   @IsUrl(
@@ -272,16 +239,6 @@ export class EnvironmentVariables {
   )
   @Validate(HttpsInProduction)
   FRONTEND_URL?: string;
-
-  @Matches(/^\/[^#?\s]*$/, {
-    message: 'RESET_PASSWORD_PATH must start with / and hold no ?, # or spaces',
-  })
-  RESET_PASSWORD_PATH: string = '/reset-password';
-
-  @IsInt()
-  @Min(1)
-  @Max(7 * 24 * 60)
-  RESET_TOKEN_TTL_MINUTES: number = 60;
 
   @ValidateIf(requiredInProduction)
   @IsString({ message: 'SMTP_HOST is required in production' })
@@ -313,12 +270,6 @@ export class EnvironmentVariables {
   @Max(600)
   SMTP_TIMEOUT_SECONDS: number = 10;
 
-  /** SMTP connections kept open and reused for sending. */
-  @IsInt()
-  @Min(1)
-  @Max(50)
-  SMTP_POOL_SIZE: number = 5;
-
   @IsOptional()
   @IsString()
   SMTP_USER?: string;
@@ -335,142 +286,6 @@ export class EnvironmentVariables {
   @IsString()
   @IsNotEmpty()
   MAIL_DEV_DIR: string = 'data/mailbox';
-
-  @IsOptional()
-  @IsString()
-  MAIL_TEMPLATES_DIR?: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  APP_NAME: string = 'Your account';
-
-  /** `{{appName}}` is replaced by APP_NAME. */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  MAIL_RESET_SUBJECT: string = '{{appName}}: reset your password';
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  MAIL_CHANGED_SUBJECT: string = '{{appName}}: your password was changed';
-
-  // --- Durable delivery ---------------------------------------------------------------------
-
-  @IsInt()
-  @Min(1)
-  @Max(3600)
-  MAIL_RETRY_BASE_SECONDS: number = 5;
-
-  @IsInt()
-  @Min(1)
-  @Max(50)
-  MAIL_MAX_ATTEMPTS: number = 8;
-
-  @IsInt()
-  @Min(1)
-  @Max(3600)
-  MAIL_POLL_INTERVAL_SECONDS: number = 5;
-
-  @IsInt()
-  @Max(86400)
-  @Validate(OutlivesOneSend)
-  MAIL_CLAIM_TIMEOUT_SECONDS: number = 120;
-
-  @IsInt()
-  @Min(1)
-  @Max(24 * 365)
-  PURGE_AFTER_HOURS: number = 24;
-
-  /** A reset email waits a random time of up to this long after its request (0: sent at once). */
-  @IsInt()
-  @Min(0)
-  @Max(60_000)
-  MAIL_RESET_JITTER_MS: number = 1000;
-
-  // --- Throttling ----------------------------------------------------------------------------
-
-  @IsInt()
-  @Min(1)
-  FORGOT_PASSWORD_LIMIT: number = 5;
-
-  @IsInt()
-  @Min(1)
-  FORGOT_PASSWORD_WINDOW_SECONDS: number = 900;
-
-  @IsInt()
-  @Min(1)
-  LOGIN_LIMIT: number = 10;
-
-  @IsInt()
-  @Min(1)
-  LOGIN_WINDOW_SECONDS: number = 900;
-
-  @IsInt()
-  @Min(1)
-  RESET_PASSWORD_LIMIT: number = 20;
-
-  @IsInt()
-  @Min(1)
-  RESET_PASSWORD_WINDOW_SECONDS: number = 900;
-
-  @IsInt()
-  @Min(1)
-  REGISTER_LIMIT: number = 10;
-
-  @IsInt()
-  @Min(1)
-  REGISTER_WINDOW_SECONDS: number = 3600;
-
-  /** One reset email per address to one client network in this many seconds (0: no cooldown). */
-  @IsInt()
-  @Min(0)
-  @Max(86400)
-  RESET_EMAIL_COOLDOWN_SECONDS: number = 60;
-
-  /** Reset emails per address to one client network per 24 hours (0: no cap). */
-  @IsInt()
-  @Min(0)
-  @Max(1000)
-  RESET_EMAIL_DAILY_LIMIT: number = 5;
-
-  /** Reset emails per address per 24 hours from all networks together (0: no cap). */
-  @IsInt()
-  @Min(0)
-  @Max(10_000)
-  @Validate(AtLeastResetEmailDailyLimit)
-  RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: number = 20;
-
-  @IsInt()
-  @Min(1)
-  CHANGE_PASSWORD_LIMIT: number = 10;
-
-  @IsInt()
-  @Min(1)
-  CHANGE_PASSWORD_WINDOW_SECONDS: number = 900;
-
-  /** Failed logins per address from one client network (IPv4 /24, IPv6 /56) before a lock. */
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  LOGIN_MAX_FAILURES: number = 10;
-
-  @IsInt()
-  @Min(1)
-  @Max(7 * 86400)
-  LOGIN_FAILURE_WINDOW_SECONDS: number = 900;
-
-  /** Failed logins per address from anywhere before a lock: far above what one network may try. */
-  @IsInt()
-  @Max(100_000)
-  @Validate(AtLeastLoginMaxFailures)
-  LOGIN_MAX_FAILURES_PER_ADDRESS: number = 100;
-
-  @IsInt()
-  @Min(1)
-  @Max(7 * 86400)
-  LOGIN_FAILURE_WINDOW_PER_ADDRESS_SECONDS: number = 900;
 
   /** Express `trust proxy`: a hop count, or addresses/subnets (comma-separated); `true` outside production. */
   @IsOptional()
@@ -497,9 +312,9 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'RESET_PAGE_ENABLED must be true or false' })
   RESET_PAGE_ENABLED?: boolean;
 
-  /** Where the reset page sends people to sign in after a reset: a URL (https in production) or a path (default: FRONTEND_URL). */
-  @IsOptional()
-  @Validate(SignInUrl)
+  /** In production only https (the module checks the rest, as for signInUrl). */
+  @ValidateIf((env: EnvironmentVariables, value) => isProduction(env) && value !== undefined)
+  @Validate(HttpsSignInUrlInProduction)
   SIGN_IN_URL?: string;
 
   /** Origins whose pages may call the API from a browser, or `none` (default: the origin of FRONTEND_URL). */
@@ -523,32 +338,6 @@ export class EnvironmentVariables {
   @Validate(DkimAllOrNone)
   @Validate(DkimKeyUsable)
   DKIM_PRIVATE_KEY?: string;
-
-  @IsOptional()
-  @Matches(/^rediss?:\/\/.+/, {
-    message: 'REDIS_URL must be redis://[user:pass@]host:port[/db] or rediss://…',
-  })
-  REDIS_URL?: string;
-
-  @IsInt()
-  @Min(0)
-  @Max(4)
-  PASSWORD_MIN_SCORE: number = 3;
-
-  @IsInt()
-  @Min(1024, { message: 'ARGON2_MEMORY_KIB must be at least 1024' })
-  @Max(4 * 1024 * 1024)
-  ARGON2_MEMORY_KIB: number = 19456;
-
-  @IsInt()
-  @Min(2, { message: 'ARGON2_TIME_COST must be at least 2' })
-  @Max(100)
-  ARGON2_TIME_COST: number = 2;
-
-  @IsInt()
-  @Min(1)
-  @Max(16)
-  ARGON2_PARALLELISM: number = 1;
 }
 
 /** Thrown at start-up when the environment is not usable; the message names every problem. */
@@ -559,39 +348,46 @@ export class InvalidEnvironmentError extends Error {
   }
 }
 
-/** Every variable the service reads: the decorated properties above, optional ones included. */
-export const ENVIRONMENT_KEYS: readonly string[] = [
+/** The service's own variables: the decorated properties above, optional ones included. */
+export const SERVICE_VARIABLES: readonly string[] = [
   ...new Set(
     getMetadataStorage()
       .getTargetValidationMetadatas(EnvironmentVariables, '', true, false)
       .map((metadata) => metadata.propertyName),
   ),
 ];
-const KNOWN_KEYS = new Set(ENVIRONMENT_KEYS);
 
-function flatten(errors: ValidationError[]): string[] {
-  return errors.flatMap((error) => [
-    ...Object.values(error.constraints ?? {}),
-    ...flatten(error.children ?? []),
-  ]);
+/** Every variable the service reads: its own, and those of the module's options. */
+export const ENVIRONMENT_KEYS: readonly string[] = [
+  ...new Set([...SERVICE_VARIABLES, ...Object.keys(OPTION_VARIABLES)]),
+];
+
+/** A variable refused, and why. */
+export interface VariableProblem {
+  variable: string;
+  message: string;
 }
 
 /**
- * Parses and validates the variables this service knows (others are ignored). Empty strings count
- * as unset, so `SMTP_HOST=` in a `.env` file means "no SMTP server".
+ * The service's own variables, converted and validated, from `variables` (those set, as strings),
+ * with every problem found.
  */
-export function parseEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
-  const known: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (KNOWN_KEYS.has(key) && value !== undefined && value !== '') known[key] = value;
-  }
-  const env = plainToInstance(EnvironmentVariables, known, { enableImplicitConversion: true });
-  const errors = validateSync(env, { skipMissingProperties: false });
-  if (errors.length > 0) throw new InvalidEnvironmentError(flatten(errors));
-  return env;
-}
-
-/** The validated `process.env` (the standalone service's configuration). */
-export function loadEnvironment(): EnvironmentVariables {
-  return parseEnvironment(process.env);
+export function checkServiceVariables(variables: Record<string, string>): {
+  env: EnvironmentVariables;
+  problems: VariableProblem[];
+} {
+  const own = Object.fromEntries(
+    SERVICE_VARIABLES.filter((name) => variables[name] !== undefined).map((name) => [
+      name,
+      variables[name],
+    ]),
+  );
+  const env = plainToInstance(EnvironmentVariables, own, { enableImplicitConversion: true });
+  const problems = validateSync(env, { skipMissingProperties: false }).flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) => ({
+      variable: error.property,
+      message,
+    })),
+  );
+  return { env, problems };
 }

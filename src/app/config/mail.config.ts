@@ -1,8 +1,9 @@
-import { registerAs } from '@nestjs/config';
+import { getConfigToken } from '@nestjs/config';
 import { resolve } from 'node:path';
 import { Secret } from '../../common/secret';
+import type { PasswordResetSettings } from '../../password-reset.options';
 import { readDkimPrivateKey } from './dkim-private-key';
-import { loadEnvironment } from './environment';
+import type { EnvironmentVariables } from './environment';
 
 /** DKIM signing of every outgoing message, in nodemailer's terms. */
 export interface DkimConfig {
@@ -38,10 +39,19 @@ export interface MailConfig {
   dkim?: DkimConfig;
 }
 
-export const mailConfig = registerAs('mail', (): MailConfig => {
-  const env = loadEnvironment();
+/** The `mail` namespace: `@Inject(MAIL_CONFIG) config: MailConfig`, or `ConfigService.get('mail')`. */
+export const MAIL_CONFIG = getConfigToken('mail');
+
+/**
+ * The service's mailer, from its variables and the module's settings (the product name of the
+ * default sender, and one pooled connection per concurrent send).
+ */
+export function mailConfigFrom(
+  env: EnvironmentVariables,
+  settings: PasswordResetSettings,
+): MailConfig {
   return {
-    from: env.MAIL_FROM ?? `"${env.APP_NAME}" <no-reply@localhost>`,
+    from: env.MAIL_FROM ?? `"${settings.appName}" <no-reply@localhost>`,
     transport: env.SMTP_HOST
       ? {
           kind: 'smtp',
@@ -49,7 +59,7 @@ export const mailConfig = registerAs('mail', (): MailConfig => {
           port: env.SMTP_PORT,
           secure: env.SMTP_SECURE,
           requireTls: env.SMTP_REQUIRE_TLS ?? (env.NODE_ENV === 'production' && !env.SMTP_SECURE),
-          poolSize: env.SMTP_POOL_SIZE,
+          poolSize: settings.delivery.concurrentSends,
           timeoutMs: env.SMTP_TIMEOUT_SECONDS * 1000,
           user: env.SMTP_USER,
           password: env.SMTP_PASSWORD === undefined ? undefined : new Secret(env.SMTP_PASSWORD),
@@ -64,4 +74,4 @@ export const mailConfig = registerAs('mail', (): MailConfig => {
           }
         : undefined,
   };
-});
+}

@@ -2,25 +2,29 @@ import { Logger, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { databaseConfig } from '../config/database.config';
-import { validateEnvironment } from '../config/validate-environment';
+import { configNamespaces, loadEnvironment } from '../config/standalone-config';
 import { typeOrmRoot } from './typeorm-root';
 
 /** Just the connection: opening it runs pending migrations (`migrationsRun`), as the service does at start. */
-@Module({
-  imports: [
-    ConfigModule.forRoot({
-      isGlobal: true,
-      load: [databaseConfig],
-      validate: validateEnvironment,
-    }),
-    typeOrmRoot(),
-  ],
-})
+@Module({})
 class MigrationsModule {}
 
 async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(MigrationsModule, {
+  // The whole environment is checked, as at the service's start, though only the database is used.
+  const config = loadEnvironment({ envFile: true });
+  const migrations = {
+    module: MigrationsModule,
+    imports: [
+      ConfigModule.forRoot({
+        isGlobal: true,
+        ignoreEnvFile: true,
+        validatePredefined: false,
+        load: configNamespaces(config),
+      }),
+      typeOrmRoot(),
+    ],
+  };
+  const app = await NestFactory.createApplicationContext(migrations, {
     logger: ['error', 'warn', 'log'],
   });
   const dataSource = app.get(DataSource);

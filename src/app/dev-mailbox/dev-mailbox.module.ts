@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { appConfig } from '../config/app.config';
-import { mailConfig } from '../config/mail.config';
+import type { AppConfig } from '../config/app.config';
+import type { MailConfig } from '../config/mail.config';
 import { devMailboxEnabled } from './dev-mailbox.availability';
 import { DevMailboxController } from './dev-mailbox.controller';
 import { DevMailboxService } from './dev-mailbox.service';
@@ -13,13 +13,10 @@ import { DevMailboxService } from './dev-mailbox.service';
 export class DevMailboxModule {
   /**
    * The pages when {@link devMailboxEnabled}, else an empty module: the routes are not registered at
-   * all, so they answer 404 exactly as unknown routes do. Decided once `configModule` has loaded and
-   * validated the environment (and `.env`); if that fails, this fails with the same error, which
-   * start-up reports. (`ConditionalModule` would instead wait forever for a valid environment.)
+   * all, so they answer 404 exactly as unknown routes do.
    */
-  static async whenEnabled(configModule: Promise<DynamicModule>): Promise<DynamicModule> {
-    await configModule;
-    const enabled = devMailboxEnabled(appConfig(), mailConfig());
+  static whenEnabled(app: AppConfig, mail: MailConfig): DynamicModule {
+    const enabled = devMailboxEnabled(app, mail);
     return {
       module: DevMailboxModule,
       controllers: enabled ? [DevMailboxController] : [],

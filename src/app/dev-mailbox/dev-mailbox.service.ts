@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import type { AddressObject, ParsedMail, SimpleParserOptions } from 'mailparser';
 import { constants } from 'node:fs';
 import { FileHandle, open, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { mailConfig } from '../config/mail.config';
+import { MAIL_CONFIG, type MailConfig } from '../config/mail.config';
 
 /**
  * The file stems the dev mailbox transport (`../mail/dev-mailbox.transport.ts`) writes: the ISO time
@@ -56,7 +55,7 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
 export class DevMailboxService {
   private readonly dir: string;
 
-  constructor(@Inject(mailConfig.KEY) config: ConfigType<typeof mailConfig>) {
+  constructor(@Inject(MAIL_CONFIG) config: MailConfig) {
     if (config.transport.kind !== 'dev-mailbox')
       throw new Error('The dev mailbox pages need the dev mailbox transport (SMTP_HOST unset)');
     this.dir = resolve(config.transport.dir);

@@ -5,12 +5,11 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { PasswordResetError, PasswordResetErrorCode } from '../../errors/password-reset-error';
-import { appConfig } from '../config/app.config';
+import { APP_CONFIG, type AppConfig } from '../config/app.config';
 
 /**
  * Lets a request through only with `Authorization: Bearer <HEALTH_TOKEN>`. Without HEALTH_TOKEN the
@@ -19,7 +18,7 @@ import { appConfig } from '../config/app.config';
 @Injectable()
 export class HealthTokenGuard implements CanActivate {
   constructor(
-    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 

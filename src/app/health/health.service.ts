@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import { TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { MailerService } from '@nestjs-modules/mailer';
 import { PasswordResetHealth } from '../../password-reset.health';
-import { mailConfig } from '../config/mail.config';
+import { MAIL_CONFIG, type MailConfig } from '../config/mail.config';
 import type { HealthComponentsDto, HealthDetailsDto } from './dto/health-report.dto';
 
 /** `ok`; `degraded` while mail cannot be sent or Redis is out (requests still served); `error`: no database. */
@@ -38,7 +37,7 @@ export class HealthService {
     private readonly database: TypeOrmHealthIndicator,
     private readonly mailer: MailerService,
     private readonly passwordReset: PasswordResetHealth,
-    @Inject(mailConfig.KEY) private readonly mail: ConfigType<typeof mailConfig>,
+    @Inject(MAIL_CONFIG) private readonly mail: MailConfig,
   ) {}
 
   /**
