@@ -83,8 +83,8 @@ export class LifecycleSystem {
 
   /**
    * Moves the account's reset tokens past their expiry. Real time cannot be faked: the app's timers
-   * and poller run for real. The date is bound the way the driver stores it, because SQLite keeps
-   * dates as UTC text and compares them as text.
+   * and poller run for real. The date is bound the way the column stores it (through its
+   * transformer), so the test never depends on that storage format.
    */
   async expireLinks(label: Label): Promise<void> {
     const userId = this.userIds[label];
