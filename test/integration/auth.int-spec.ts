@@ -8,14 +8,14 @@ import { ResetTokensService } from '../../src/tokens/reset-tokens.service';
 import { UserAccount } from '../../src/accounts/user-account.entity';
 import { UserAccountsService } from '../../src/accounts/user-accounts.service';
 import { newEmail, OTHER_STRONG_PASSWORD, STRONG_PASSWORD } from '../support/factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { ModuleHost, startModuleHost } from './support/module-host';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 
 const WRONG_PASSWORD = 'not the password at all, sorry';
 
 describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) => {
   let database: TestDatabase;
-  let app: TestApp;
+  let app: ModuleHost;
   let auth: AccountsService;
   let reset: PasswordResetService;
   let users: UserAccountsService;
@@ -24,7 +24,7 @@ describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) =
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    app = await createTestApp({ database });
+    app = await startModuleHost({ database });
     auth = app.app.get(AccountsService);
     reset = app.app.get(PasswordResetService);
     users = app.app.get(UserAccountsService);
@@ -65,7 +65,7 @@ describe.each(databaseKinds())('Auth services on a real database (%s)', (kind) =
     expect(stored.passwordHash).toBe(user.passwordHash);
   });
 
-  describe('login locks (default LOGIN_MAX_FAILURES 10, LOGIN_MAX_FAILURES_PER_ADDRESS 100)', () => {
+  describe('login locks (default limits.loginMaxFailures 10, limits.loginMaxFailuresPerAddress 100)', () => {
     it('should let the owner in from two other networks after ten addresses of one /24 sent 100 wrong passwords', async () => {
       const email = newEmail();
       await auth.register(email, STRONG_PASSWORD);

@@ -5,7 +5,7 @@ import { EmailCooldownService } from '../../src/limits/per-address/email-cooldow
 import { ResetEmailCooldown } from '../../src/limits/per-address/reset-email-cooldown.entity';
 import { PasswordResetService } from '../../src/reset/password-reset.service';
 import { newEmail } from '../support/factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { ModuleHost, startModuleHost } from './support/module-host';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 
 const COOLDOWN_SECONDS = 60;
@@ -39,19 +39,21 @@ function network(n: number): string {
 
 describe.each(databaseKinds())('Reset email caps per address and client network (%s)', (kind) => {
   let database: TestDatabase;
-  let app: TestApp;
+  let app: ModuleHost;
   let cooldown: EmailCooldownService;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    app = await createTestApp({
+    app = await startModuleHost({
       database,
-      env: {
-        RESET_EMAIL_COOLDOWN_SECONDS: String(COOLDOWN_SECONDS),
-        RESET_EMAIL_DAILY_LIMIT: String(DAILY_LIMIT),
-        RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: String(DAILY_LIMIT_PER_ADDRESS),
+      options: {
+        limits: {
+          resetEmailCooldownSeconds: COOLDOWN_SECONDS,
+          resetEmailDailyLimit: DAILY_LIMIT,
+          resetEmailDailyLimitPerAddress: DAILY_LIMIT_PER_ADDRESS,
+        },
         // The poller would only add statements of its own; the listener still sends what comes in.
-        MAIL_POLL_INTERVAL_SECONDS: '3600',
+        delivery: { pollIntervalSeconds: 3600 },
       },
     });
     cooldown = app.app.get(EmailCooldownService);
@@ -89,7 +91,7 @@ describe.each(databaseKinds())('Reset email caps per address and client network 
       );
     });
 
-    it('should send at most RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS (20) a day from all networks together', async () => {
+    it('should send at most limits.resetEmailDailyLimitPerAddress (20) a day from all networks together', async () => {
       const email = newEmail('owner');
       for (let n = 0; n < DAILY_LIMIT_PER_ADDRESS; n++) {
         expect(await cooldown.tryAcquire(email, at(n * SECOND), network(n))).toBe(true);

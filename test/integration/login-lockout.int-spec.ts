@@ -6,7 +6,7 @@ import { EmailCooldownService } from '../../src/limits/per-address/email-cooldow
 import { LoginFailure } from '../../src/limits/per-address/login-failure.entity';
 import { LoginLockoutService } from '../../src/limits/per-address/login-lockout.service';
 import { newEmail } from '../support/factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { ModuleHost, startModuleHost } from './support/module-host';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 
 const MAX_FAILURES = 5;
@@ -27,20 +27,22 @@ function at(offsetMs: number): Date {
 
 describe.each(databaseKinds())('Per-address limits on a real database (%s)', (kind) => {
   let database: TestDatabase;
-  let app: TestApp;
+  let app: ModuleHost;
   let lockout: LoginLockoutService;
   let cooldown: EmailCooldownService;
   let windowMs: number;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    app = await createTestApp({
+    app = await startModuleHost({
       database,
-      env: {
-        LOGIN_MAX_FAILURES: String(MAX_FAILURES),
-        LOGIN_MAX_FAILURES_PER_ADDRESS: String(MAX_FAILURES_PER_ADDRESS),
-        RESET_EMAIL_COOLDOWN_SECONDS: String(COOLDOWN_SECONDS),
-        RESET_EMAIL_DAILY_LIMIT: '5',
+      options: {
+        limits: {
+          loginMaxFailures: MAX_FAILURES,
+          loginMaxFailuresPerAddress: MAX_FAILURES_PER_ADDRESS,
+          resetEmailCooldownSeconds: COOLDOWN_SECONDS,
+          resetEmailDailyLimit: 5,
+        },
       },
     });
     lockout = app.app.get(LoginLockoutService);
@@ -143,7 +145,7 @@ describe.each(databaseKinds())('Per-address limits on a real database (%s)', (ki
       expect(await lockout.attempt(email, '198.51.100.1', at(SECOND))).toBe(true);
     });
 
-    it('should lock the address from every network past LOGIN_MAX_FAILURES_PER_ADDRESS', async () => {
+    it('should lock the address from every network past limits.loginMaxFailuresPerAddress', async () => {
       const email = newEmail();
       for (let n = 0; n < MAX_FAILURES_PER_ADDRESS; n++) {
         expect(await lockout.attempt(email, `10.${n}.0.1`, at(n * SECOND))).toBe(true);
@@ -171,7 +173,7 @@ describe.each(databaseKinds())('Per-address limits on a real database (%s)', (ki
       expect(await lockout.attempt(email, '127.0.1.77', at(103 * SECOND))).toBe(false);
     });
 
-    it('should let at most LOGIN_MAX_FAILURES of a burst from one network reach the address’s count', async () => {
+    it('should let at most limits.loginMaxFailures of a burst from one network reach the address’s count', async () => {
       const email = newEmail();
       const verdicts = await Promise.all(
         Array.from({ length: 30 }, (_, n) => lockout.attempt(email, `127.0.2.${n + 1}`, at(0))),

@@ -12,28 +12,26 @@ import { ResetTokensService } from '../../src/tokens/reset-tokens.service';
 import { UserAccount } from '../../src/accounts/user-account.entity';
 import { UserAccountsService } from '../../src/accounts/user-accounts.service';
 import { newEmail } from '../support/factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { ModuleHost, startModuleHost } from './support/module-host';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 
 const HOUR = 3_600_000;
 
 describe.each(databaseKinds())(`${EmailQueueService.name} (%s)`, (kind) => {
   let database: TestDatabase;
-  let app: TestApp;
+  let app: ModuleHost;
   let outbox: EmailQueueService;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     // The poller and listeners would claim rows under the test's feet: give them nothing to do soon.
-    app = await createTestApp({
+    app = await startModuleHost({
       database,
-      // The cooldown and the per-address cap on (the test default is off), so requests are counted
-      // against both.
-      env: {
-        MAIL_POLL_INTERVAL_SECONDS: '3600',
-        MAIL_CLAIM_TIMEOUT_SECONDS: '60',
-        RESET_EMAIL_COOLDOWN_SECONDS: '60',
-        RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '20',
+      options: {
+        delivery: { pollIntervalSeconds: 3600, claimTimeoutSeconds: 60 },
+        // The cooldown and the per-address cap on (the test default is off), so requests are counted
+        // against both.
+        limits: { resetEmailCooldownSeconds: 60, resetEmailDailyLimitPerAddress: 20 },
       },
     });
     outbox = app.app.get(EmailQueueService);
@@ -344,13 +342,13 @@ describe.each(databaseKinds())(`${EmailQueueService.name} (%s)`, (kind) => {
 
 describe.each(databaseKinds())(`${PurgeTask.name} (%s)`, (kind) => {
   let database: TestDatabase;
-  let app: TestApp;
+  let app: ModuleHost;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    app = await createTestApp({
+    app = await startModuleHost({
       database,
-      env: { MAIL_POLL_INTERVAL_SECONDS: '3600', PURGE_AFTER_HOURS: '24' },
+      options: { delivery: { pollIntervalSeconds: 3600, purgeAfterHours: 24 } },
     });
   });
 
@@ -359,7 +357,7 @@ describe.each(databaseKinds())(`${PurgeTask.name} (%s)`, (kind) => {
     await database?.drop();
   });
 
-  it('should remove settled requests older than PURGE_AFTER_HOURS and expired tokens, and nothing else', async () => {
+  it('should remove settled requests older than delivery.purgeAfterHours and expired tokens, and nothing else', async () => {
     const outbox = app.app.get(EmailQueueService);
     const requests = app.dataSource.getRepository(QueuedEmail);
     const tokens = app.app.get(ResetTokensService);

@@ -13,7 +13,7 @@ import {
   STRONG_PASSWORD,
   THIRD_STRONG_PASSWORD,
 } from '../support/factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { ModuleHost, startModuleHost } from './support/module-host';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 
 const IP = '127.0.0.1';
@@ -25,7 +25,7 @@ const IP = '127.0.0.1';
  */
 describe.each(databaseKinds())('A reset racing signed-in writes (%s)', (kind) => {
   let database: TestDatabase;
-  let app: TestApp;
+  let app: ModuleHost;
   let accounts: AccountsService;
   let accessTokens: AccessTokenService;
   let hasher: PasswordHasher;
@@ -34,7 +34,7 @@ describe.each(databaseKinds())('A reset racing signed-in writes (%s)', (kind) =>
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    app = await createTestApp({ database });
+    app = await startModuleHost({ database });
     accounts = app.app.get(AccountsService);
     accessTokens = app.app.get(AccessTokenService);
     hasher = app.app.get(PasswordHasher);

@@ -1,16 +1,16 @@
 import { EmailQueueProcessor } from '../../src/email-queue/email-queue.processor';
 import { EmailKind, EmailStatus, QueuedEmail } from '../../src/email-queue/queued-email.entity';
 import { newEmail, registerUser } from '../support/factories';
-import { useTestApp } from '../support/test-app';
+import { ModuleHost, useModuleHost } from './support/module-host';
 import { databaseKinds } from '../support/test-database';
 
 /**
- * A reset email goes out at a random moment after its request (`MAIL_RESET_JITTER_MS`), for known and
+ * A reset email goes out at a random moment after its request (`delivery.resetJitterMs`), for known and
  * unknown addresses alike, so the work of sending it does not follow the answer where the caller's
  * next request could time it.
  */
 describe.each(databaseKinds())('Reset email jitter (%s)', (kind) => {
-  const resetRow = async (app: ReturnType<typeof useTestApp>['app'], email: string) => {
+  const resetRow = async (app: ModuleHost, email: string) => {
     const rows = await app.dataSource
       .getRepository(QueuedEmail)
       .findBy({ kind: EmailKind.PasswordReset });
@@ -23,21 +23,20 @@ describe.each(databaseKinds())('Reset email jitter (%s)', (kind) => {
   describe('with a long jitter', () => {
     const jitterMs = 60_000;
     // The poller out of the way: only the request's own wake-up could send early.
-    const ctx = useTestApp(kind, {
-      MAIL_RESET_JITTER_MS: String(jitterMs),
-      MAIL_POLL_INTERVAL_SECONDS: '3600',
+    const ctx = useModuleHost(kind, {
+      options: { delivery: { resetJitterMs: jitterMs, pollIntervalSeconds: 3600 } },
     });
 
     it('should make every reset email due at a random moment within the jitter, known or not, and send none before it', async () => {
-      const known = await registerUser(ctx.app);
+      const known = await registerUser(ctx.host);
       const unknown = newEmail('nobody');
       const before = Date.now();
       for (const email of [known.email, unknown]) {
-        await ctx.app.http().post('/auth/forgot-password').send({ email }).expect(202);
+        await ctx.host.http().post('/auth/forgot-password').send({ email }).expect(202);
       }
 
       const rows = await Promise.all(
-        [known.email, unknown].map((email) => resetRow(ctx.app, email)),
+        [known.email, unknown].map((email) => resetRow(ctx.host, email)),
       );
       for (const row of rows) {
         const delay = row.nextAttemptAt.getTime() - row.createdAt.getTime();
@@ -49,10 +48,10 @@ describe.each(databaseKinds())('Reset email jitter (%s)', (kind) => {
       // due already would mean both drew a delay shorter than this test has run: no jitter at all.
       const dueNow = rows.filter((row) => row.nextAttemptAt.getTime() <= Date.now());
       expect(dueNow.length).toBeLessThan(rows.length);
-      await ctx.app.app.get(EmailQueueProcessor).wake();
+      await ctx.host.app.get(EmailQueueProcessor).wake();
       for (const row of rows) {
         if (dueNow.includes(row)) continue;
-        const after = await ctx.app.dataSource
+        const after = await ctx.host.dataSource
           .getRepository(QueuedEmail)
           .findOneByOrFail({ id: row.id });
         expect(after).toMatchObject({ status: EmailStatus.Pending, attempts: 0 });
@@ -64,15 +63,14 @@ describe.each(databaseKinds())('Reset email jitter (%s)', (kind) => {
   });
 
   describe('with a short jitter', () => {
-    const ctx = useTestApp(kind, {
-      MAIL_RESET_JITTER_MS: '400',
-      MAIL_POLL_INTERVAL_SECONDS: '3600',
+    const ctx = useModuleHost(kind, {
+      options: { delivery: { resetJitterMs: 400, pollIntervalSeconds: 3600 } },
     });
 
     it('should send the email by itself once it is due, not before', async () => {
-      const user = await registerUser(ctx.app);
-      await ctx.app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
-      const { id, nextAttemptAt } = await resetRow(ctx.app, user.email);
+      const user = await registerUser(ctx.host);
+      await ctx.host.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+      const { id, nextAttemptAt } = await resetRow(ctx.host, user.email);
 
       await ctx.smtp.waitForMail(user.email, 1, 10_000);
       const arrivedAt = Date.now();
@@ -81,7 +79,7 @@ describe.each(databaseKinds())('Reset email jitter (%s)', (kind) => {
       // The row is settled just after the server accepted the message.
       const settled = async (): Promise<EmailStatus> => {
         for (let tries = 0; tries < 50; tries++) {
-          const row = await ctx.app.dataSource.getRepository(QueuedEmail).findOneByOrFail({ id });
+          const row = await ctx.host.dataSource.getRepository(QueuedEmail).findOneByOrFail({ id });
           if (row.status !== EmailStatus.Processing) return row.status;
           await new Promise((resolve) => setTimeout(resolve, 100));
         }

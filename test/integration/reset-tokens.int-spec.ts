@@ -4,19 +4,19 @@ import { hashResetToken } from '../../src/tokens/reset-token';
 import { ResetTokensService } from '../../src/tokens/reset-tokens.service';
 import { UserAccountsService } from '../../src/accounts/user-accounts.service';
 import { newEmail } from '../support/factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { ModuleHost, startModuleHost } from './support/module-host';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 
 describe.each(databaseKinds())(`${ResetTokensService.name} (%s)`, (kind) => {
   let database: TestDatabase;
-  let app: TestApp;
+  let app: ModuleHost;
   let tokens: ResetTokensService;
   let users: UserAccountsService;
   let unitOfWork: UnitOfWork;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    app = await createTestApp({ database });
+    app = await startModuleHost({ database });
     tokens = app.app.get(ResetTokensService);
     users = app.app.get(UserAccountsService);
     unitOfWork = app.app.get(UnitOfWork);

@@ -3,19 +3,22 @@ import { DataSource } from 'typeorm';
 import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
 import { UserAccount } from '../../src/accounts/user-account.entity';
 import { UserAccountsService } from '../../src/accounts/user-accounts.service';
+import { databaseConfigFrom } from '../../src/app/config/database.config';
+import { EnvironmentVariables } from '../../src/app/config/environment';
+import { buildDataSourceOptions } from '../../src/app/database/data-source-options';
 import { newEmail } from '../support/factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { ModuleHost, startModuleHost } from './support/module-host';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 
 describe.each(databaseKinds())('Schema and migrations (%s)', (kind) => {
   let database: TestDatabase;
-  let app: TestApp;
+  let app: ModuleHost;
   let dataSource: DataSource;
   let users: UserAccountsService;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    app = await createTestApp({ database });
+    app = await startModuleHost({ database });
     dataSource = app.dataSource;
     users = app.app.get(UserAccountsService);
   });
@@ -35,29 +38,44 @@ describe.each(databaseKinds())('Schema and migrations (%s)', (kind) => {
     });
   }
 
-  // Settings of one engine: each kind gets the test that applies to it.
+  /** The standalone service's own connection to the database, with its defaults: its settings, not the module's. */
+  async function withServiceConnection(work: (service: DataSource) => Promise<void>) {
+    const env = Object.assign(new EnvironmentVariables(), { DATABASE_URL: database.url });
+    const service = await new DataSource(
+      buildDataSourceOptions(databaseConfigFrom(env)),
+    ).initialize();
+    try {
+      await work(service);
+    } finally {
+      await service.destroy();
+    }
+  }
+
+  // The standalone service's settings of one engine: each kind gets the test that applies to it.
   if (kind === 'sqlite') {
-    it('should run SQLite with a write-ahead log, synchronous=NORMAL and a busy timeout', async () => {
-      const pragma = async (name: string): Promise<unknown> =>
-        Object.values((await dataSource.query<Record<string, unknown>[]>(`PRAGMA ${name}`))[0])[0];
+    it("should run the service's SQLite with a write-ahead log, synchronous=NORMAL and a busy timeout", () =>
+      withServiceConnection(async (service) => {
+        const pragma = async (name: string): Promise<unknown> =>
+          Object.values((await service.query<Record<string, unknown>[]>(`PRAGMA ${name}`))[0])[0];
 
-      expect(await pragma('journal_mode')).toBe('wal');
-      // 1 is NORMAL (2 would be FULL, a disk flush at every commit).
-      expect(await pragma('synchronous')).toBe(1);
-      expect(await pragma('busy_timeout')).toBe(5000);
-      expect(await pragma('foreign_keys')).toBe(1);
-    });
+        expect(await pragma('journal_mode')).toBe('wal');
+        // 1 is NORMAL (2 would be FULL, a disk flush at every commit).
+        expect(await pragma('synchronous')).toBe(1);
+        expect(await pragma('busy_timeout')).toBe(5000);
+        expect(await pragma('foreign_keys')).toBe(1);
+      }));
   } else {
-    it('should give PostgreSQL sessions a statement and idle-transaction timeout', async () => {
-      const [{ statement_timeout }] =
-        await dataSource.query<{ statement_timeout: string }[]>('SHOW statement_timeout');
-      const [{ idle_in_transaction_session_timeout: idle }] = await dataSource.query<
-        { idle_in_transaction_session_timeout: string }[]
-      >('SHOW idle_in_transaction_session_timeout');
+    it("should give the service's PostgreSQL sessions a statement and idle-transaction timeout", () =>
+      withServiceConnection(async (service) => {
+        const [{ statement_timeout }] =
+          await service.query<{ statement_timeout: string }[]>('SHOW statement_timeout');
+        const [{ idle_in_transaction_session_timeout: idle }] = await service.query<
+          { idle_in_transaction_session_timeout: string }[]
+        >('SHOW idle_in_transaction_session_timeout');
 
-      expect(statement_timeout).toBe('10s');
-      expect(idle).toBe('10s');
-    });
+        expect(statement_timeout).toBe('10s');
+        expect(idle).toBe('10s');
+      }));
   }
 
   it('should have applied the migrations at start-up, not synchronize', async () => {

@@ -2,7 +2,7 @@ import { UnitOfWork } from '../../src/database/unit-of-work';
 import { UserAccount } from '../../src/accounts/user-account.entity';
 import { UserAccountsService } from '../../src/accounts/user-accounts.service';
 import { newEmail } from '../support/factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { ModuleHost, startModuleHost } from './support/module-host';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/test-database';
 
 /** A complete users row, written straight through a transaction's manager. */
@@ -21,13 +21,13 @@ function userRow(id: string, email: string): UserAccount {
 
 describe.each(databaseKinds())(`${UnitOfWork.name} (%s)`, (kind) => {
   let database: TestDatabase;
-  let app: TestApp;
+  let app: ModuleHost;
   let unitOfWork: UnitOfWork;
   let users: UserAccountsService;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    app = await createTestApp({ database });
+    app = await startModuleHost({ database });
     unitOfWork = app.app.get(UnitOfWork);
     users = app.app.get(UserAccountsService);
   });

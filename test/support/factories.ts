@@ -19,7 +19,7 @@ export interface RegisteredUser {
 
 /** Registers through the API, as a client would. */
 export async function registerUser(
-  app: TestApp,
+  app: Pick<TestApp, 'http'>,
   email = newEmail(),
   password = STRONG_PASSWORD,
 ): Promise<RegisteredUser> {
@@ -28,7 +28,11 @@ export async function registerUser(
 }
 
 /** Logs in through the API and returns the access token. */
-export async function login(app: TestApp, email: string, password: string): Promise<string> {
+export async function login(
+  app: Pick<TestApp, 'http'>,
+  email: string,
+  password: string,
+): Promise<string> {
   const response = await app.http().post('/auth/login').send({ email, password }).expect(200);
   return response.body.accessToken as string;
 }

@@ -1,27 +1,15 @@
-import { DynamicModule, Injectable, Module } from '@nestjs/common';
-import { EventEmitterModule } from '@nestjs/event-emitter';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { MailerModule } from '@nestjs-modules/mailer';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
-import {
-  PasswordResetModule,
-  passwordResetEntities,
-  passwordResetMigrations,
-  PasswordResetService,
-  PasswordResetUsers,
-  ResetUser,
-} from '../../../src';
+import { PasswordResetService, PasswordResetUsers, ResetUser } from '../../../src';
 import { EmailQueueProcessor } from '../../../src/email-queue/email-queue.processor';
 import { EmailQueueService } from '../../../src/email-queue/email-queue.service';
 import { QueuedEmail } from '../../../src/email-queue/queued-email.entity';
 import { LoginLockoutService } from '../../../src/limits/per-address/login-lockout.service';
-import { hostConnection, hostMailer } from '../../embedding/support/connection';
-import { testModuleOptions } from '../../embedding/support/module-options';
-import { RunningApp, startApp } from '../../embedding/support/start-app';
 import { STRONG_PASSWORD } from '../../support/factories';
 import { SmtpTestServer } from '../../support/smtp-test-server';
 import { createTestDatabase, DatabaseKind, TestDatabase } from '../../support/test-database';
+import { ModuleHost, startModuleHost } from './module-host';
 
 /** An account as the host keeps it: the address exactly as its sign-up form received it. */
 interface HostAccount {
@@ -115,49 +103,11 @@ export class InMemoryHostUsers extends PasswordResetUsers {
   }
 }
 
-/** A host with its own users ({@link InMemoryHostUsers}), its connection, mailer and event bus. */
-@Module({})
-class HostUsersAppModule {
-  static forRoot(
-    database: TestDatabase,
-    smtp: SmtpTestServer,
-    delivery: { maxAttempts: number },
-  ): DynamicModule {
-    const options = testModuleOptions({ frontendUrl: 'https://host.example' });
-    return {
-      module: HostUsersAppModule,
-      imports: [
-        TypeOrmModule.forRoot(
-          hostConnection(database, {
-            entities: [...passwordResetEntities],
-            migrations: [...passwordResetMigrations],
-          }),
-        ),
-        EventEmitterModule.forRoot(),
-        MailerModule.forRoot(hostMailer(smtp)),
-        PasswordResetModule.forRoot({
-          ...options,
-          limits: { ...options.limits, resetEmailDailyLimit: 0 },
-          // No poll after start-up and no jitter: the tests run the queue themselves, so they know
-          // when it ran, and every request is due by then.
-          delivery: {
-            pollIntervalSeconds: 3600,
-            retryBaseSeconds: 1,
-            resetJitterMs: 0,
-            ...delivery,
-          },
-          users: InMemoryHostUsers,
-        }),
-      ],
-    };
-  }
-}
-
 /** What {@link useHostUsersApp} gives a describe block; filled in before its first test. */
 export interface HostUsersContext {
   database: TestDatabase;
   smtp: SmtpTestServer;
-  host: RunningApp;
+  host: ModuleHost;
   users: InMemoryHostUsers;
   service: PasswordResetService;
   outbox: EmailQueueService;
@@ -176,16 +126,21 @@ export function useHostUsersApp(
   beforeAll(async () => {
     context.database = await createTestDatabase(kind);
     context.smtp = await new SmtpTestServer().start();
-    context.host = await startApp(
-      HostUsersAppModule.forRoot(context.database, context.smtp, delivery),
-    );
+    context.host = await startModuleHost({
+      database: context.database,
+      smtp: context.smtp,
+      users: InMemoryHostUsers,
+      // No poll after start-up and no jitter: the tests run the queue themselves, so they know when
+      // it ran, and every request is due by then.
+      options: { appName: 'Host Identity', delivery: { pollIntervalSeconds: 3600, ...delivery } },
+    });
     const { app } = context.host;
     context.users = app.get<PasswordResetUsers, InMemoryHostUsers>(PasswordResetUsers);
     context.service = app.get(PasswordResetService);
     context.outbox = app.get(EmailQueueService);
     context.processor = app.get(EmailQueueProcessor);
     context.lockout = app.get(LoginLockoutService);
-    context.dataSource = app.get(DataSource);
+    context.dataSource = context.host.dataSource;
     context.queue = context.dataSource.getRepository(QueuedEmail);
   });
   afterAll(async () => {
