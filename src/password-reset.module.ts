@@ -32,6 +32,7 @@ import { EmailQueuePoller } from './email-queue/email-queue.poller';
 import { EmailQueueProcessor } from './email-queue/email-queue.processor';
 import { EmailQueueService } from './email-queue/email-queue.service';
 import { PasswordResetErrorFilter } from './errors/password-reset-error.filter';
+import { withOwnErrorAnswers } from './errors/own-error-answers';
 import { PasswordResetEventsPublisher } from './events/password-reset-events.publisher';
 import { PurgeTask } from './housekeeping/purge.task';
 import { tagControllers } from './http/api-tag';
@@ -241,9 +242,10 @@ export class PasswordResetModule extends ConfigurableModuleClass implements Nest
     // Only the routes this host has: with its own users, its /auth/login is its own business.
     const controllers = mountedControllers(this.settings.builtInUsers);
     // No caching, CORS, then JSON only (a form post from another site is a 415): in that order, so
-    // the 415 is no-store and readable by an allowed origin too.
+    // the 415 is no-store and readable by an allowed origin too, and in the module's own shape
+    // whatever global filter the host has.
     const cors = this.settings.cors ? [corsMiddleware(this.settings.cors.origins)] : [];
-    consumer.apply(noStore, ...cors, jsonBodiesOnly).forRoutes(...controllers);
+    consumer.apply(noStore, ...cors, withOwnErrorAnswers(jsonBodiesOnly)).forRoutes(...controllers);
     // A browser's preflight is an OPTIONS the routes do not have: the CORS middleware answers it.
     if (cors.length > 0) {
       consumer

@@ -1,4 +1,4 @@
-import type { DynamicModule, PipeTransform } from '@nestjs/common';
+import type { DynamicModule, ExceptionFilter, PipeTransform } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
@@ -18,12 +18,14 @@ export interface StartOptions {
   globalPrefix?: string;
   /** Pipes the host's main.ts registers with `app.useGlobalPipes`. */
   globalPipes?: PipeTransform[];
+  /** Filters the host's main.ts registers with `app.useGlobalFilters`. */
+  globalFilters?: ExceptionFilter[];
 }
 
 /**
  * Boots a host the way a host's own main.ts would: Nest's defaults (its JSON and urlencoded body
- * parsers), no global pipe (unless given), filter or guard, listening on 127.0.0.1. Start-up errors
- * reject.
+ * parsers), no global pipe or filter (unless given), no global guard, listening on 127.0.0.1.
+ * Start-up errors reject.
  */
 export async function startApp(
   module: DynamicModule,
@@ -38,6 +40,7 @@ export async function startApp(
   try {
     if (options.globalPrefix) app.setGlobalPrefix(options.globalPrefix);
     if (options.globalPipes) app.useGlobalPipes(...options.globalPipes);
+    if (options.globalFilters) app.useGlobalFilters(...options.globalFilters);
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     await app.close().catch(() => undefined);
