@@ -19,7 +19,14 @@ module.exports = {
       rootDir: '.',
       testRegex: 'test/integration/.*\\.int-spec\\.ts$',
     },
-    { ...common, displayName: 'e2e', rootDir: '.', testRegex: 'test/e2e/.*\\.e2e-spec\\.ts$' },
+    {
+      ...common,
+      displayName: 'e2e',
+      rootDir: '.',
+      testRegex: 'test/e2e/.*\\.e2e-spec\\.ts$',
+      // Every answer an e2e test receives is checked against the service's OpenAPI document.
+      setupFilesAfterEnv: ['<rootDir>/test/support/response-contract.setup.ts'],
+    },
     {
       ...common,
       displayName: 'model',

@@ -105,10 +105,13 @@ function required<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-/** The controllers a host gets: the module's middleware covers exactly these, and nothing else. */
+/**
+ * The controllers a host gets: the module's middleware covers exactly these, and nothing else. The
+ * OpenAPI document, and so Swagger UI, lists their routes in this order: sign-up and login first.
+ */
 function mountedControllers(builtInUsers: boolean): Type[] {
   return builtInUsers
-    ? [PasswordResetController, AccountsController, MeController]
+    ? [AccountsController, MeController, PasswordResetController]
     : [PasswordResetController];
 }
 

@@ -17,7 +17,7 @@ import {
   invalidBody,
 } from '../http/error-responses.decorators';
 import { RateLimit } from '../limits/per-ip/rate-limit.decorator';
-import { AccessTokenGuard } from './access-tokens/access-token.guard';
+import { ACCESS_TOKEN_SCHEME, AccessTokenGuard } from './access-tokens/access-token.guard';
 import { CurrentAccount, CurrentUser } from './access-tokens/current-user.decorator';
 import { UserResponseDto } from './dto/user-response.dto';
 import { AccountsService } from './accounts.service';
@@ -75,7 +75,7 @@ export class AccountsController {
       'Answers the same 401 for an unknown address, a wrong password and an address locked ' +
       'after too many failures, after the same password-hashing work. A login leaves the ' +
       "account's reset links alone. The access token goes in " +
-      '`Authorization: Bearer …` (the `bearer` scheme).',
+      '`Authorization: Bearer …` (the `accessToken` scheme).',
   })
   @ApiOkResponse({ type: AccessTokenResponseDto, description: 'Signed in' })
   @ApiBadRequest(
@@ -99,12 +99,12 @@ export class AccountsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @RateLimit('changePassword')
   @UseGuards(AccessTokenGuard)
-  @ApiBearerAuth()
+  @ApiBearerAuth(ACCESS_TOKEN_SCHEME)
   @ApiOperation({
     operationId: 'changePassword',
     summary: 'Change the password of the signed-in account',
     description:
-      'Needs an access token (the `bearer` scheme) and the current password; a wrong current ' +
+      'Needs an access token (the `accessToken` scheme) and the current password; a wrong current ' +
       'password counts as a failed login. Every access token, this one included, and every reset ' +
       'link of the account ends, and the owner is emailed that the password changed: sign in again.',
   })

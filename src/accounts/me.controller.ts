@@ -11,7 +11,7 @@ import {
 import { PasswordResetRoutes } from '../http/password-reset-routes.decorator';
 import { Valid, ValidBody } from '../http/valid-body.decorator';
 import { RateLimit } from '../limits/per-ip/rate-limit.decorator';
-import { AccessTokenGuard } from './access-tokens/access-token.guard';
+import { ACCESS_TOKEN_SCHEME, AccessTokenGuard } from './access-tokens/access-token.guard';
 import { CurrentAccount, CurrentUser } from './access-tokens/current-user.decorator';
 import { AccountsService } from './accounts.service';
 import { DeleteAccountDto } from './dto/delete-account.dto';
@@ -21,7 +21,7 @@ import { UserResponseDto } from './dto/user-response.dto';
  * The signed-in owner's own account (built-in accounts only), tagged `apiTag` like every route of
  * the module.
  */
-@ApiBearerAuth()
+@ApiBearerAuth(ACCESS_TOKEN_SCHEME)
 @PasswordResetRoutes()
 @Controller('users')
 export class MeController {
@@ -33,7 +33,7 @@ export class MeController {
     operationId: 'getMe',
     summary: 'The account behind the access token',
     description:
-      'Needs an access token (the `bearer` scheme). Tokens issued before the last password ' +
+      'Needs an access token (the `accessToken` scheme). Tokens issued before the last password ' +
       'change or reset are refused. Not limited per IP.',
   })
   @ApiOkResponse({ type: UserResponseDto, description: 'The signed-in account' })
@@ -53,7 +53,7 @@ export class MeController {
     operationId: 'deleteMe',
     summary: 'Delete the signed-in account',
     description:
-      'Needs an access token (the `bearer` scheme) and the current password, which counts as a ' +
+      'Needs an access token (the `accessToken` scheme) and the current password, which counts as a ' +
       'failed login when wrong. The account and its reset links are deleted at once.',
   })
   @ApiNoContentResponse({ description: 'Deleted' })

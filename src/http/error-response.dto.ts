@@ -1,6 +1,14 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { PasswordResetErrorCode } from '../errors/password-reset-error';
 
+/**
+ * The codes the routes send. `INVALID_EMAIL` is not one: it comes from calls made from code, while a
+ * route refuses such an address in its validation 400.
+ */
+export const PASSWORD_RESET_ROUTE_ERROR_CODES: readonly PasswordResetErrorCode[] = Object.values(
+  PasswordResetErrorCode,
+).filter((code) => code !== PasswordResetErrorCode.InvalidEmail);
+
 /** The body of every 4xx/5xx answer (but the health routes' 503, which is their report). */
 // Every schema of the module is named `PasswordReset…` (and none `…Dto`): in a host's document it
 // sits beside the host's own schemas, whose names it must not take.
@@ -13,10 +21,11 @@ export class ErrorResponseDto {
   error: string;
 
   @ApiPropertyOptional({
-    enum: PasswordResetErrorCode,
+    enum: PASSWORD_RESET_ROUTE_ERROR_CODES,
     example: PasswordResetErrorCode.InvalidResetToken,
     description:
-      'Set for domain errors, for clients to act on; absent for validation, size, type and limit refusals',
+      'Set for domain errors, for clients to act on; absent for validation, size, type and limit ' +
+      'refusals. Each answer of each operation lists the codes it can carry',
   })
   code?: PasswordResetErrorCode;
 

@@ -1,5 +1,5 @@
 import { applyDecorators, HttpStatus } from '@nestjs/common';
-import { ApiResponse, type HeadersObject } from '@nestjs/swagger';
+import { ApiExtraModels, ApiResponse, getSchemaPath, type HeadersObject } from '@nestjs/swagger';
 import { PasswordResetErrorCode } from '../errors/password-reset-error';
 import { ErrorResponseDto } from './error-response.dto';
 import { JSON_ONLY_MESSAGE } from './json-bodies-only.middleware';
@@ -113,6 +113,7 @@ export const ERROR_EXAMPLES = {
 function retryAfter(example: number): HeadersObject {
   return {
     'Retry-After': {
+      required: true,
       description: 'Seconds to wait before sending the request again',
       schema: { type: 'integer', minimum: 1, example },
     },
@@ -121,30 +122,43 @@ function retryAfter(example: number): HeadersObject {
 
 const WWW_AUTHENTICATE: HeadersObject = {
   'WWW-Authenticate': {
+    required: true,
     description: 'The scheme to authenticate with',
     schema: { type: 'string', enum: ['Bearer'], example: 'Bearer' },
   },
 };
 
 /**
- * One error status of a route: what it means there, the {@link ErrorResponseDto} schema, its example
- * bodies and, if any, its headers.
+ * One error status of a route: what it means there, its example bodies and, if any, its headers.
+ * The schema is {@link ErrorResponseDto}'s with `code` narrowed to the codes of the examples, which
+ * list every refusal the route sends with that status: a client (or a validating proxy) then knows
+ * the codes each answer can carry, and that an answer whose examples have none carries none.
  */
 export const ApiErrorResponse = (
   status: HttpStatus,
   description: string,
   examples: ErrorExample[],
   headers?: HeadersObject,
-): MethodDecorator & ClassDecorator =>
-  ApiResponse({
-    status,
-    description,
-    type: ErrorResponseDto,
-    examples: Object.fromEntries(
-      examples.map(({ name, summary, value }) => [name, { summary, value }]),
-    ),
-    ...(headers ? { headers } : {}),
-  });
+): MethodDecorator & ClassDecorator => {
+  const codes = [...new Set(examples.flatMap(({ value }) => value.code ?? []))];
+  return applyDecorators(
+    ApiExtraModels(ErrorResponseDto),
+    ApiResponse({
+      status,
+      description,
+      schema: {
+        allOf: [{ $ref: getSchemaPath(ErrorResponseDto) }],
+        properties: {
+          code: codes.length > 0 ? { type: 'string', enum: codes } : { not: {} },
+        },
+      },
+      examples: Object.fromEntries(
+        examples.map(({ name, summary, value }) => [name, { summary, value }]),
+      ),
+      ...(headers ? { headers } : {}),
+    }),
+  );
+};
 
 /**
  * `400` of a route with a body: `invalid` (its validation refusal), a body that is not a JSON object,

@@ -9,7 +9,7 @@ export class AccessTokenResponseDto {
   @ApiProperty({ example: 'Bearer', enum: ['Bearer'] })
   tokenType: 'Bearer';
 
-  @ApiProperty({ example: 900, description: 'Seconds until the token expires' })
+  @ApiProperty({ type: 'integer', example: 900, description: 'Seconds until the token expires' })
   expiresIn: number;
 }
 
@@ -25,6 +25,6 @@ export class MessageResponseDto {
 /** Answer of `POST /auth/reset-password/verify`. */
 @ApiSchema({ name: 'PasswordResetTokenExpiry' })
 export class VerifyResetTokenResponseDto {
-  @ApiProperty({ example: '2026-11-26T18:22:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-26T18:22:00.000Z' })
   expiresAt: string;
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { characterCount } from '../common/character-count';
 import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
 import type { PasswordResetSettings } from '../password-reset.options';
 import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
@@ -26,8 +27,10 @@ export class PasswordPolicy {
 
   /** Throws a `WeakPassword` error whose message says why and how to do better. */
   async assertAcceptable(password: string, email: string): Promise<void> {
-    // Length is checked by the DTOs; checked again here so no caller can skip it.
-    if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
+    // Length is checked by the DTOs; checked again here so no caller can skip it, and counted as
+    // they count it (code points), or a password they accept would be refused here.
+    const length = characterCount(password);
+    if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) {
       throw new PasswordResetError(
         PasswordResetErrorCode.WeakPassword,
         `Password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long`,

@@ -481,11 +481,11 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
           'POST /auth/reset-password',
         ].sort(),
       );
-      expect(spec.components.securitySchemes.bearer).toMatchObject({
+      expect(spec.components.securitySchemes.accessToken).toMatchObject({
         type: 'http',
         scheme: 'bearer',
       });
-      expect(spec.paths['/users/me'].get.security).toEqual([{ bearer: [] }]);
+      expect(spec.paths['/users/me'].get.security).toEqual([{ accessToken: [] }]);
       expect(spec.paths['/auth/reset-password'].post.responses['400']).toBeDefined();
       expect(spec.components.schemas.PasswordResetResetPasswordBody.required).toEqual([
         'token',

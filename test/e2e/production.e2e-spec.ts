@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import request from 'supertest';
+import { ApiContract, recordingClient, ResponseRecorder } from '../support/api-contract';
 import { newEmail, OTHER_STRONG_PASSWORD, STRONG_PASSWORD } from '../support/factories';
 import { freePort } from '../support/free-port';
 import { rawGet } from '../support/network';
@@ -34,10 +35,14 @@ function run(env: NodeJS.ProcessEnv, output: Output): ChildProcess {
   return child;
 }
 
-async function waitForHealth(baseUrl: string, output: Output): Promise<void> {
+async function waitForHealth(
+  baseUrl: string,
+  output: Output,
+  api = { get: (path: string) => request(baseUrl).get(path) },
+): Promise<void> {
   for (let i = 0; i < 150; i++) {
     try {
-      const response = await request(baseUrl).get('/health');
+      const response = await api.get('/health');
       if (response.status === 200) return;
     } catch {
       // not listening yet
@@ -45,6 +50,22 @@ async function waitForHealth(baseUrl: string, output: Output): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`The built service did not become healthy:\n${output.text}`);
+}
+
+/**
+ * Requests to the built service whose answers are checked, after each test, against the document
+ * it serves itself at /docs-json (it runs with SWAGGER_ENABLED=true for that).
+ */
+async function checkedApi(
+  baseUrl: string,
+  output: Output,
+): Promise<{ api: ReturnType<typeof recordingClient>; recorder: ResponseRecorder }> {
+  const recorder = new ResponseRecorder();
+  const api = recordingClient(baseUrl, recorder);
+  await waitForHealth(baseUrl, output, api);
+  const document = (await request(baseUrl).get('/docs-json').expect(200)).body as object;
+  recorder.use(await ApiContract.of(document));
+  return { api, recorder };
 }
 
 /** The reset requests stored for an address, read straight from the database file or server. */
@@ -128,6 +149,8 @@ describe('The built service in production mode', () => {
     let child: ChildProcess | undefined;
     const output: Output = { text: '' };
     let baseUrl: string;
+    let api: ReturnType<typeof recordingClient>;
+    let recorder: ResponseRecorder | undefined;
 
     beforeAll(async () => {
       database = await createTestDatabase(kind);
@@ -141,11 +164,12 @@ describe('The built service in production mode', () => {
           DATABASE_URL: database.url,
           JWT_SECRET: randomBytes(32).toString('hex'),
           FRONTEND_URL: 'https://accounts.example.com/',
+          SWAGGER_ENABLED: 'true',
           ...smtp.env(),
         },
         output,
       );
-      await waitForHealth(baseUrl, output);
+      ({ api, recorder } = await checkedApi(baseUrl, output));
     }, 60_000);
 
     afterAll(async () => {
@@ -154,30 +178,25 @@ describe('The built service in production mode', () => {
         child.kill('SIGTERM');
         await exited;
       }
+      recorder?.close();
       await smtp?.stop();
       await database?.drop();
     });
 
     it('should run the reset flow with mail sent through SMTP with AUTH', async () => {
       const email = newEmail('prod');
-      await request(baseUrl)
-        .post('/auth/register')
-        .send({ email, password: STRONG_PASSWORD })
-        .expect(201);
-      await request(baseUrl).post('/auth/forgot-password').send({ email }).expect(202);
+      await api.post('/auth/register').send({ email, password: STRONG_PASSWORD }).expect(201);
+      await api.post('/auth/forgot-password').send({ email }).expect(202);
       const [mail] = await smtp.waitForMail(email);
       expect(mail.user).toBe(SmtpTestServer.USER);
       expect(mail.parsed.text).toContain('https://accounts.example.com/reset-password#token=');
       const token = extractResetToken(mail);
 
-      await request(baseUrl)
+      await api
         .post('/auth/reset-password')
         .send({ token, newPassword: OTHER_STRONG_PASSWORD })
         .expect(200);
-      await request(baseUrl)
-        .post('/auth/login')
-        .send({ email, password: OTHER_STRONG_PASSWORD })
-        .expect(200);
+      await api.post('/auth/login').send({ email, password: OTHER_STRONG_PASSWORD }).expect(200);
       await smtp.waitForMail(email, 2);
       expect(output.text).not.toContain(token);
       expect(output.text).not.toContain(SmtpTestServer.PASSWORD);
@@ -215,19 +234,18 @@ describe('The built service in production mode', () => {
         // A row the dead process had claimed is free again after this long.
         MAIL_CLAIM_TIMEOUT_SECONDS: '4',
         SMTP_TIMEOUT_SECONDS: '1',
+        SWAGGER_ENABLED: 'true',
         ...smtp.env(),
       };
       const firstOutput: Output = { text: '' };
       const first = run(env, firstOutput);
       children.push(first);
-      await waitForHealth(baseUrl, firstOutput);
+      const { api, recorder } = await checkedApi(baseUrl, firstOutput);
 
       const email = newEmail('killed');
-      await request(baseUrl)
-        .post('/auth/register')
-        .send({ email, password: STRONG_PASSWORD })
-        .expect(201);
-      await request(baseUrl).post('/auth/forgot-password').send({ email }).expect(202);
+      await api.post('/auth/register').send({ email, password: STRONG_PASSWORD }).expect(201);
+      await api.post('/auth/forgot-password').send({ email }).expect(202);
+      recorder.close();
       const killed = new Promise((resolve) => first.on('exit', resolve));
       first.kill('SIGKILL');
       await killed;

@@ -1,5 +1,7 @@
+import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import type { RequestHandler } from 'express';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +10,10 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app/app.module';
-import { configureApp } from '../../src/app/http/configure-app';
+import type { AppConfig } from '../../src/app/config/app.config';
+import { configureApp, createApiDocument } from '../../src/app/http/configure-app';
 import { ENVIRONMENT_KEYS } from '../../src/app/config/environment';
+import { ApiContract, ResponseRecorder } from './api-contract';
 import { CapturingLogger } from './log-capture';
 import { SmtpTestServer } from './smtp-test-server';
 import { createTestDatabase, DatabaseKind, TestDatabase } from './test-database';
@@ -24,6 +28,8 @@ export interface TestAppOptions {
   logger?: CapturingLogger;
   /** A global prefix for every route, set before start-up as a host's main.ts would. */
   globalPrefix?: string;
+  /** Express middleware in front of every route: for tests that need the service to misbehave. */
+  middleware?: RequestHandler;
 }
 
 export interface TestApp {
@@ -31,6 +37,11 @@ export interface TestApp {
   http: () => TestAgent;
   dataSource: DataSource;
   logger: CapturingLogger;
+  /**
+   * Checks the answers sent since the last check against the service's OpenAPI document, and throws
+   * if one is not as documented (done after every e2e test and on close; see `api-contract.ts`).
+   */
+  checkResponses(): void;
   close(): Promise<void>;
 }
 
@@ -77,17 +88,39 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     })
       .setLogger(logger)
       .compile();
-    const app = configureApp(
-      moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger }),
-    );
+    const app = moduleRef.createNestApplication<NestExpressApplication>({
+      bodyParser: false,
+      logger,
+    });
+    // First of all, so it sees every answer as it leaves, whoever sends it.
+    const recorder = new ResponseRecorder();
+    app.use(recorder.middleware);
+    if (options.middleware) app.use(options.middleware);
+    configureApp(app);
+    const { swaggerEnabled } = app.get(ConfigService).getOrThrow<AppConfig>('app');
+    // A service that does not serve its document still has one: built as /docs-json would be.
+    const unserved = swaggerEnabled ? undefined : createApiDocument(app);
     if (options.globalPrefix) app.setGlobalPrefix(options.globalPrefix);
     await app.init();
+    const http = () => request(app.getHttpServer());
+    try {
+      const document = unserved ?? ((await http().get('/docs-json').expect(200)).body as object);
+      // The document is built before the prefix is set, as in main.ts: its paths start after it.
+      recorder.use(await ApiContract.of(document, `/${options.globalPrefix ?? ''}`));
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
     return {
       app,
-      http: () => request(app.getHttpServer()),
+      http,
       dataSource: app.get(DataSource),
       logger,
-      close: () => app.close(),
+      checkResponses: () => recorder.check(),
+      close: async () => {
+        await app.close();
+        recorder.close();
+      },
     };
   } finally {
     process.env = saved;

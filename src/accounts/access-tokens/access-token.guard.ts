@@ -9,6 +9,12 @@ export interface AuthenticatedRequest extends Request {
   user: UserAccount;
 }
 
+/**
+ * The OpenAPI security scheme of the routes behind {@link AccessTokenGuard}: named for the token it
+ * takes, so that neither a client nor a host's own `bearer` scheme mistakes it for another token.
+ */
+export const ACCESS_TOKEN_SCHEME = 'accessToken';
+
 /** Lets a request through only with a live `Authorization: Bearer <token>`. */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {

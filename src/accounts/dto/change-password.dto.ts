@@ -1,8 +1,13 @@
 import { ApiSchema } from '@nestjs/swagger';
-import { CurrentPasswordField, NewPasswordField } from '../../http/field.decorators';
+import {
+  CurrentPasswordField,
+  NewPasswordField,
+  OnlyDeclaredProperties,
+} from '../../http/field.decorators';
 
 /** Body of `POST /auth/change-password`. */
 @ApiSchema({ name: 'PasswordResetChangePasswordBody' })
+@OnlyDeclaredProperties()
 export class ChangePasswordDto {
   @CurrentPasswordField()
   currentPassword: string;

@@ -1,8 +1,14 @@
 import { ApiSchema } from '@nestjs/swagger';
-import { CurrentPasswordField, EmailField, NewPasswordField } from '../../http/field.decorators';
+import {
+  CurrentPasswordField,
+  EmailField,
+  NewPasswordField,
+  OnlyDeclaredProperties,
+} from '../../http/field.decorators';
 
 /** Body of `POST /auth/register`. */
 @ApiSchema({ name: 'PasswordResetRegisterBody' })
+@OnlyDeclaredProperties()
 export class RegisterDto {
   @EmailField()
   email: string;
@@ -13,6 +19,7 @@ export class RegisterDto {
 
 /** Body of `POST /auth/login`. */
 @ApiSchema({ name: 'PasswordResetLoginBody' })
+@OnlyDeclaredProperties()
 export class LoginDto {
   @EmailField()
   email: string;

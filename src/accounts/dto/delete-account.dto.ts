@@ -1,8 +1,9 @@
 import { ApiSchema } from '@nestjs/swagger';
-import { CurrentPasswordField } from '../../http/field.decorators';
+import { CurrentPasswordField, OnlyDeclaredProperties } from '../../http/field.decorators';
 
 /** Body of `DELETE /users/me`: the owner confirms with the current password. */
 @ApiSchema({ name: 'PasswordResetDeleteAccountBody' })
+@OnlyDeclaredProperties()
 export class DeleteAccountDto {
   @CurrentPasswordField()
   password: string;

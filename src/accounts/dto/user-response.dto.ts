@@ -10,7 +10,7 @@ export class UserResponseDto {
   @ApiProperty({ example: 'alice@example.com' })
   email: string;
 
-  @ApiProperty({ example: '2026-11-26T17:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-26T17:00:00.000Z' })
   createdAt: string;
 
   static from(user: UserAccount): UserResponseDto {

@@ -18,6 +18,8 @@ export interface AppConfig {
   logLevels: LogLevel[];
   /** Serve Swagger UI at /docs and the document at /docs-json. */
   swaggerEnabled: boolean;
+  /** Where clients reach the API (`PUBLIC_API_URL`), the document's server; unset: see `apiServer`. */
+  publicApiUrl?: string;
   /** Bearer token of `GET /health/details`; unset: the route answers 404. */
   healthToken?: Secret;
   /** Express `trust proxy`; `false` means the socket address is the client. */
@@ -38,6 +40,7 @@ export function appConfigFrom(env: EnvironmentVariables): AppConfig {
     isProduction,
     logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(noisiest) + 1),
     swaggerEnabled: env.SWAGGER_ENABLED ?? !isProduction,
+    publicApiUrl: env.PUBLIC_API_URL,
     healthToken: env.HEALTH_TOKEN === undefined ? undefined : new Secret(env.HEALTH_TOKEN),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };

@@ -306,6 +306,14 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'SWAGGER_ENABLED must be true or false' })
   SWAGGER_ENABLED?: boolean;
 
+  /** Where clients reach the API, the OpenAPI document's server (default: http://localhost:PORT outside production). */
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'PUBLIC_API_URL must be an absolute http(s) URL' },
+  )
+  PUBLIC_API_URL?: string;
+
   /** The reference reset page at RESET_PASSWORD_PATH: on outside production, off in it unless true. */
   @IsOptional()
   @Transform(toBoolean)

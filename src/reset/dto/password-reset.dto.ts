@@ -1,8 +1,14 @@
 import { ApiSchema } from '@nestjs/swagger';
-import { EmailField, NewPasswordField, ResetTokenField } from '../../http/field.decorators';
+import {
+  EmailField,
+  NewPasswordField,
+  OnlyDeclaredProperties,
+  ResetTokenField,
+} from '../../http/field.decorators';
 
 /** Body of `POST /auth/forgot-password`. */
 @ApiSchema({ name: 'PasswordResetForgotPasswordBody' })
+@OnlyDeclaredProperties()
 export class ForgotPasswordDto {
   @EmailField()
   email: string;
@@ -10,6 +16,7 @@ export class ForgotPasswordDto {
 
 /** Body of `POST /auth/reset-password/verify`. */
 @ApiSchema({ name: 'PasswordResetVerifyResetTokenBody' })
+@OnlyDeclaredProperties()
 export class VerifyResetTokenDto {
   @ResetTokenField()
   token: string;
@@ -17,6 +24,7 @@ export class VerifyResetTokenDto {
 
 /** Body of `POST /auth/reset-password`. */
 @ApiSchema({ name: 'PasswordResetResetPasswordBody' })
+@OnlyDeclaredProperties()
 export class ResetPasswordDto {
   @ResetTokenField()
   token: string;

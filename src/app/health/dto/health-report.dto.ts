@@ -30,10 +30,18 @@ export class MailHealthDto extends ComponentHealthDto {
 }
 
 export class OutboxHealthDto extends ComponentHealthDto {
-  @ApiPropertyOptional({ description: 'Emails waiting to be sent or retried (absent when down)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'Emails waiting to be sent or retried (absent when down)',
+  })
   pending?: number;
 
-  @ApiPropertyOptional({ description: 'Emails given up on (absent when down)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'Emails given up on (absent when down)',
+  })
   failed?: number;
 }
 
