@@ -17,25 +17,16 @@ import {
   Provider,
 } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { EventEmitterModule } from '@nestjs/event-emitter';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { MailerModule } from '@nestjs-modules/mailer';
 import type { Request, Response as ExpressResponse } from 'express';
 import type { Observable } from 'rxjs';
 import type { Response } from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import {
-  accountEntities,
-  accountMigrations,
-  PasswordResetModule,
-  passwordResetEntities,
-  passwordResetMigrations,
-} from '../../src';
+import { PasswordResetModule } from '../../src';
 import { STRONG_PASSWORD } from '../support/factories';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { hostConnection, hostMailer } from './support/connection';
 import { testModuleOptions } from './support/module-options';
 import { RunningApp, startApp } from './support/start-app';
+import { builtInHostImports } from './support/built-in-host-imports';
 
 /** The per-IP limit of forgot-password in these hosts: the third request in a minute is a 429. */
 const FORGOT_PASSWORD_PER_IP = { limit: 2, windowSeconds: 60 };
@@ -123,14 +114,7 @@ class FilteredHostModule {
     return {
       module: FilteredHostModule,
       imports: [
-        TypeOrmModule.forRoot(
-          hostConnection(database, {
-            entities: [...passwordResetEntities, ...accountEntities],
-            migrations: [...passwordResetMigrations, ...accountMigrations],
-          }),
-        ),
-        EventEmitterModule.forRoot(),
-        MailerModule.forRoot(hostMailer()),
+        ...builtInHostImports(database),
         PasswordResetModule.forRoot(
           testModuleOptions({
             frontendUrl: 'https://id.host.example',

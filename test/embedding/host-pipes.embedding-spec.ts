@@ -13,23 +13,14 @@ import {
   ValidationPipeOptions,
 } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
-import { EventEmitterModule } from '@nestjs/event-emitter';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { MailerModule } from '@nestjs-modules/mailer';
 import { IsString } from 'class-validator';
 import type { Response } from 'supertest';
-import {
-  accountEntities,
-  accountMigrations,
-  PasswordResetModule,
-  passwordResetEntities,
-  passwordResetMigrations,
-} from '../../src';
+import { PasswordResetModule } from '../../src';
 import { STRONG_PASSWORD } from '../support/factories';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { hostConnection, hostMailer } from './support/connection';
 import { testModuleOptions } from './support/module-options';
 import { RunningApp, startApp } from './support/start-app';
+import { builtInHostImports } from './support/built-in-host-imports';
 
 /**
  * A host's global `ValidationPipe` as a popular boilerplate sets it up: unknown properties refused,
@@ -77,14 +68,7 @@ class PipedHostModule {
     return {
       module: PipedHostModule,
       imports: [
-        TypeOrmModule.forRoot(
-          hostConnection(database, {
-            entities: [...passwordResetEntities, ...accountEntities],
-            migrations: [...passwordResetMigrations, ...accountMigrations],
-          }),
-        ),
-        EventEmitterModule.forRoot(),
-        MailerModule.forRoot(hostMailer()),
+        ...builtInHostImports(database),
         PasswordResetModule.forRoot(
           testModuleOptions({
             frontendUrl: 'https://id.host.example',

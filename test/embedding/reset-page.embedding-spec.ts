@@ -1,20 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventEmitterModule } from '@nestjs/event-emitter';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { MailerModule } from '@nestjs-modules/mailer';
 import { randomBytes } from 'node:crypto';
-import {
-  accountEntities,
-  accountMigrations,
-  PasswordResetModule,
-  PasswordResetModuleOptions,
-  passwordResetEntities,
-  passwordResetMigrations,
-} from '../../src';
+import { PasswordResetModule, PasswordResetModuleOptions } from '../../src';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { hostConnection, hostMailer } from './support/connection';
 import { testModuleOptions } from './support/module-options';
 import { RunningApp, startApp } from './support/start-app';
+import { builtInHostImports } from './support/built-in-host-imports';
 
 /** A host with the built-in users that chooses whether to serve the reference page. */
 @Module({})
@@ -23,14 +13,7 @@ class ResetPageHostModule {
     return {
       module: ResetPageHostModule,
       imports: [
-        TypeOrmModule.forRoot(
-          hostConnection(database, {
-            entities: [...passwordResetEntities, ...accountEntities],
-            migrations: [...passwordResetMigrations, ...accountMigrations],
-          }),
-        ),
-        EventEmitterModule.forRoot(),
-        MailerModule.forRoot(hostMailer()),
+        ...builtInHostImports(database),
         PasswordResetModule.forRootAsync({
           useFactory: () => ({
             ...testModuleOptions({

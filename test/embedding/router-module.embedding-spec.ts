@@ -1,25 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory, RouterModule } from '@nestjs/core';
-import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { MailerModule } from '@nestjs-modules/mailer';
-import {
-  accountEntities,
-  accountMigrations,
-  PasswordResetModule,
-  PasswordResetModuleOptions,
-  passwordResetEntities,
-  passwordResetMigrations,
-} from '../../src';
+import { PasswordResetModule, PasswordResetModuleOptions } from '../../src';
 import { STRONG_PASSWORD } from '../support/factories';
 import { CapturingLogger } from '../support/log-capture';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { hostConnection, hostMailer } from './support/connection';
 import { testModuleOptions } from './support/module-options';
 import { RunningApp, startApp } from './support/start-app';
+import { builtInHostImports } from './support/built-in-host-imports';
 
 const FRONTEND_URL = 'https://id.host.example';
 
@@ -36,14 +26,7 @@ class VersionedHostModule {
     return {
       module: VersionedHostModule,
       imports: [
-        TypeOrmModule.forRoot(
-          hostConnection(database, {
-            entities: [...passwordResetEntities, ...accountEntities],
-            migrations: [...passwordResetMigrations, ...accountMigrations],
-          }),
-        ),
-        EventEmitterModule.forRoot(),
-        MailerModule.forRoot(hostMailer()),
+        ...builtInHostImports(database),
         PasswordResetModule.forRootAsync({
           // Resolved later than the module's classes are declared: the tag cannot be a decorator.
           useFactory: async () => {

@@ -1,18 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventEmitterModule } from '@nestjs/event-emitter';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { MailerModule } from '@nestjs-modules/mailer';
-import {
-  accountEntities,
-  accountMigrations,
-  PasswordResetModule,
-  passwordResetEntities,
-  passwordResetMigrations,
-} from '../../../src';
+import { PasswordResetModule } from '../../../src';
 import type { SmtpTestServer } from '../../support/smtp-test-server';
 import type { TestDatabase } from '../../support/test-database';
-import { hostConnection, hostMailer } from './connection';
 import { testModuleOptions } from './module-options';
+import { builtInHostImports } from './built-in-host-imports';
 
 export const BUILT_IN_FRONTEND_URL = 'https://accounts.other-host.example';
 
@@ -23,14 +14,7 @@ export class BuiltInUsersHostModule {
     return {
       module: BuiltInUsersHostModule,
       imports: [
-        TypeOrmModule.forRoot(
-          hostConnection(database, {
-            entities: [...passwordResetEntities, ...accountEntities],
-            migrations: [...passwordResetMigrations, ...accountMigrations],
-          }),
-        ),
-        EventEmitterModule.forRoot(),
-        MailerModule.forRoot(hostMailer(smtp)),
+        ...builtInHostImports(database, smtp),
         PasswordResetModule.forRoot(
           testModuleOptions({ frontendUrl: BUILT_IN_FRONTEND_URL, jwtSecret }),
         ),
