@@ -42,18 +42,12 @@ export const PASSWORD_RESET_OPTION_TABLE = [
   { path: 'apiTag', default: 'Password reset', maxLength: 100 },
   { path: 'tokenTtlMinutes', default: 60, min: 1, max: (7 * DAY) / MINUTE },
   { path: 'appName', default: 'Your account', maxLength: 100 },
-  {
-    path: 'subjects.passwordReset',
-    default: '{{appName}}: reset your password',
-    maxLength: 200,
-  },
-  {
-    path: 'subjects.passwordChanged',
-    default: '{{appName}}: your password was changed',
-    maxLength: 200,
-  },
+  // Unset: the default locale's subject lines, from its messages.json.
+  { path: 'subjects.passwordReset', maxLength: 200 },
+  { path: 'subjects.passwordChanged', maxLength: 200 },
   { path: 'from' },
   { path: 'templatesDir' },
+  { path: 'defaultLocale', default: 'en', maxLength: 35 },
   // OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.
   { path: 'argon2.memoryCost', default: 19_456, min: 1024, max: 4 * 1024 * 1024 },
   { path: 'argon2.timeCost', default: 2, min: 2, max: 100 },

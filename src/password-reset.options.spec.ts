@@ -1,10 +1,10 @@
 import { get } from 'lodash';
+import { shippedTemplatesDir } from './mail/mail-locales';
 import { optionRow, PASSWORD_RESET_OPTION_TABLE } from './password-reset.option-table';
 import {
   durationToSeconds,
   PasswordResetOptionsError,
   resolvePasswordResetOptions,
-  shippedTemplatesDir,
 } from './password-reset.options';
 
 /** Sets the dotted `path` of `target`, making the objects on the way. */
@@ -57,11 +57,9 @@ describe(resolvePasswordResetOptions.name, () => {
       resetPath: '/reset-password',
       tokenTtlMinutes: 60,
       appName: 'Your account',
-      subjects: {
-        passwordReset: 'Your account: reset your password',
-        passwordChanged: 'Your account: your password was changed',
-      },
+      subjects: { passwordReset: undefined, passwordChanged: undefined },
       templatesDir: shippedTemplatesDir(),
+      defaultLocale: 'en',
       argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
       passwordPolicy: { minScore: 3 },
       limits: {

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { Secret } from './common/secret';
+import { canonicalLocale } from './i18n/locale-tags';
+import { findLocaleFolders, shippedTemplatesDir } from './mail/mail-locales';
 import { browserOrigin } from './http/cors.middleware';
 import {
   optionRow,
@@ -50,7 +52,10 @@ export interface PasswordResetModuleOptions {
   tokenTtlMinutes?: number;
   /** Product name in the subject lines and the header of the emails. */
   appName?: string;
-  /** Subject lines; `{{appName}}` is replaced. */
+  /**
+   * Subject lines in the default locale, replacing those of its `messages.json`; `{{appName}}` is
+   * replaced. Other locales take theirs from their own `messages.json`.
+   */
   subjects?: { passwordReset?: string; passwordChanged?: string };
   /**
    * Sender of the emails through `MailerModule` (default: its `defaults.from`). Not with `mailer`:
@@ -72,8 +77,18 @@ export interface PasswordResetModuleOptions {
   cors?: { origins: string[] } | false;
   /** The tag of every route of the module in the host's OpenAPI document. */
   apiTag?: string;
-  /** Folder with the email templates, `layout.hbs` and both parts of each email (default: the templates shipped in the package). */
+  /**
+   * Folder of email templates with one folder per locale (`en/`, `de/`, `pt-BR/`), each holding
+   * `layout.hbs`, both parts of each email and `messages.json` (subjects and short texts). Its locales
+   * are added to the shipped ones (`en`, `de`, `fr`, `es`), replacing a shipped one of the same name.
+   * Each is checked at start-up against the default locale's folder.
+   */
   templatesDir?: string;
+  /**
+   * The locale of emails to accounts with no stored locale, or one no folder serves (a BCP 47 tag
+   * with a templates folder). An account's `de-AT` is served by `de-AT/`, else `de/`, else this.
+   */
+  defaultLocale?: string;
   /** argon2id cost for the built-in users' passwords (memory in KiB; by default OWASP's minimum). */
   argon2?: { memoryCost?: number; timeCost?: number; parallelism?: number };
   /** Password policy: the zxcvbn score (0–4) a new password must reach. */
@@ -146,7 +161,8 @@ export interface PasswordResetSettings {
   resetPath: string;
   tokenTtlMinutes: number;
   appName: string;
-  subjects: { passwordReset: string; passwordChanged: string };
+  /** Only those given: the rest come from the locales' `messages.json`. */
+  subjects: { passwordReset?: string; passwordChanged?: string };
   from?: string;
   resetPage: boolean;
   signInUrl: string;
@@ -154,6 +170,9 @@ export interface PasswordResetSettings {
   cors: { origins: string[] } | false;
   apiTag: string;
   templatesDir: string;
+  defaultLocale: string;
+  /** Every locale with email templates, the host's over the shipped ones: tag → folder. */
+  localeFolders: ReadonlyMap<string, string>;
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   passwordPolicy: { minScore: number };
   limits: {
@@ -208,15 +227,6 @@ export function durationToSeconds(value: string | number): number | undefined {
   if (!match) return undefined;
   const seconds = Number(match[1]) * DURATION_UNITS[match[2] ?? 's'];
   return seconds > 0 ? seconds : undefined;
-}
-
-/**
- * The package's own templates: `dist/templates` when built (the build copies them there), the
- * project's `templates/` when running from the sources.
- */
-export function shippedTemplatesDir(): string {
-  const built = resolve(__dirname, 'templates');
-  return existsSync(built) ? built : resolve(__dirname, '..', 'templates');
 }
 
 /** Secrets are held so that logging or serialising the settings prints `[redacted]`. */
@@ -341,9 +351,34 @@ export function checkPasswordResetOptions(
   const appName = text('appName', given.appName);
   const withAppName = (template: string) => template.replace(/\{\{\s*appName\s*\}\}/g, appName);
   const templatesDir = given.templatesDir ? resolve(given.templatesDir) : shippedTemplatesDir();
-  if (!existsSync(join(templatesDir, 'password-reset.hbs'))) {
-    refuse('templatesDir', `${nameOf('templatesDir')} has no email templates (${templatesDir})`);
+  const defaultLocaleGiven = text('defaultLocale', given.defaultLocale);
+  const defaultLocale = canonicalLocale(defaultLocaleGiven) ?? defaultLocaleGiven;
+  let localeFolders = new Map<string, string>();
+  if (!existsSync(templatesDir)) {
+    refuse('templatesDir', `${nameOf('templatesDir')} does not exist (${templatesDir})`);
+  } else {
+    const found = findLocaleFolders(templatesDir, defaultLocale);
+    localeFolders = found.folders;
+    for (const problem of found.problems) {
+      if (found.folders.has(defaultLocale)) {
+        refuse('templatesDir', `${nameOf('templatesDir')}: ${problem}`);
+      } else {
+        refuse(
+          'defaultLocale',
+          `${nameOf('defaultLocale')} is "${defaultLocale}", a locale with no email templates: ${problem}`,
+        );
+      }
+    }
   }
+  const subject = (path: 'subjects.passwordReset' | 'subjects.passwordChanged', value: unknown) => {
+    if (value === undefined) return undefined;
+    const longest = optionRow(path).maxLength;
+    if (typeof value !== 'string' || value.length === 0 || value.length > longest) {
+      refuse(path, `${nameOf(path)} must be text of 1 to ${longest} characters`);
+      return undefined;
+    }
+    return withAppName(value);
+  };
   const givenPerIp = given.limits?.perIp ?? {};
   for (const name of Object.keys(givenPerIp)) {
     if (!(PER_IP_ROUTES as readonly string[]).includes(name)) {
@@ -426,10 +461,8 @@ export function checkPasswordResetOptions(
     tokenTtlMinutes: whole('tokenTtlMinutes', given.tokenTtlMinutes),
     appName,
     subjects: {
-      passwordReset: withAppName(text('subjects.passwordReset', given.subjects?.passwordReset)),
-      passwordChanged: withAppName(
-        text('subjects.passwordChanged', given.subjects?.passwordChanged),
-      ),
+      passwordReset: subject('subjects.passwordReset', given.subjects?.passwordReset),
+      passwordChanged: subject('subjects.passwordChanged', given.subjects?.passwordChanged),
     },
     from: given.from,
     resetPage: given.resetPage ?? optionRow('resetPage').default,
@@ -437,6 +470,8 @@ export function checkPasswordResetOptions(
     cors,
     apiTag: text('apiTag', given.apiTag),
     templatesDir,
+    defaultLocale,
+    localeFolders,
     argon2: {
       memoryCost: whole('argon2.memoryCost', given.argon2?.memoryCost),
       timeCost: whole('argon2.timeCost', given.argon2?.timeCost),

@@ -252,6 +252,8 @@ export class EmailQueueProcessor {
             send: () =>
               this.mail.sendPasswordReset({
                 to: user.email,
+                locale: user.locale,
+                timeZone: user.timeZone,
                 link: this.links.resetLink(token),
                 expiresAt,
               }),

@@ -1,7 +1,7 @@
 import { ISendMailOptions, MailerOptions, MailerService } from '@nestjs-modules/mailer';
 import { createTransport } from 'nodemailer';
 import Handlebars from 'handlebars';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PasswordResetModuleOptions, resolvePasswordResetOptions } from '../password-reset.options';
@@ -157,6 +157,7 @@ describe(MailService.name, () => {
       expect(mail.headers).toEqual({
         'Auto-Submitted': 'auto-generated',
         'X-Auto-Response-Suppress': 'All',
+        'Content-Language': 'en',
       });
     }
   });
@@ -285,15 +286,20 @@ describe(MailService.name, () => {
       });
 
       expect(mailer.sent.map((mail) => Object.keys(mail).sort())).toEqual([
-        ['headers', 'html', 'kind', 'subject', 'text', 'to'],
-        ['headers', 'html', 'kind', 'subject', 'text', 'to'],
+        ['headers', 'html', 'kind', 'locale', 'subject', 'text', 'to'],
+        ['headers', 'html', 'kind', 'locale', 'subject', 'text', 'to'],
       ]);
       const [reset, changed] = mailer.sent;
       expect(reset).toMatchObject({
         kind: 'password-reset',
         to: 'a@acme.example',
         subject: 'Reset your Acme password',
-        headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
+        locale: 'en',
+        headers: {
+          'Auto-Submitted': 'auto-generated',
+          'X-Auto-Response-Suppress': 'All',
+          'Content-Language': 'en',
+        },
       });
       expect(reset.html).toContain(`href="${inHtml(link)}"`);
       expect(reset.text).toContain(`\n${link}\n`);
@@ -338,14 +344,21 @@ describe(MailService.name, () => {
 
     beforeAll(() => {
       dir = mkdtempSync(join(tmpdir(), 'mail-templates-'));
+      mkdirSync(join(dir, 'en'));
       const files: Record<string, string> = {
         'layout.hbs': '<main data-app="{{appName}}">{{body}}</main>',
         'password-reset.hbs': '<a href="{{link}}">Reset at {{appName}}</a>',
         'password-reset.text.hbs': 'Open {{link}}',
         'password-changed.hbs': '<p>Changed {{changedAt}}</p>',
         'password-changed.text.hbs': 'Changed {{changedAt}}',
+        'messages.json': JSON.stringify({
+          'subject.passwordReset': 'Reset',
+          'subject.passwordChanged': 'Changed',
+        }),
       };
-      for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+      for (const [name, content] of Object.entries(files)) {
+        writeFileSync(join(dir, 'en', name), content);
+      }
     });
 
     afterAll(() => rmSync(dir, { recursive: true, force: true }));

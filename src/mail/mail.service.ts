@@ -4,21 +4,40 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
 import type { PasswordResetSettings } from '../password-reset.options';
+import { canonicalLocale, canonicalTimeZone, matchLocale } from '../i18n/locale-tags';
+import { MAIL_KINDS, readMessages, SUBJECT_KEYS } from './mail-locales';
 import { PasswordResetMailer, PasswordResetMailKind } from './password-reset-mailer';
 
-/** What the password-reset email needs to say. */
-export interface ResetLinkContent {
+/** Whom an email is for, and in which language and time zone it speaks to them. */
+export interface MailRecipient {
   to: string;
+  /** The account's stored locale (a BCP 47 tag), if any. */
+  locale?: string | null;
+  /** The account's IANA time zone, if any: dates are shown in it, else in UTC. */
+  timeZone?: string | null;
+  /** The supported locale of the request that asked for the email, for accounts with none stored. */
+  requestLocale?: string | null;
+}
+
+/** What the password-reset email needs to say. */
+export interface ResetLinkContent extends MailRecipient {
   link: string;
   expiresAt: Date;
 }
 
 /** What the "your password was changed" email needs to say. */
-export interface PasswordChangedContent {
-  to: string;
+export interface PasswordChangedContent extends MailRecipient {
   changedAt: Date;
   /** Where the owner can start a reset if the change was not theirs. */
   forgotPasswordUrl: string;
+}
+
+/** One locale's templates, compiled. */
+interface CompiledLocale {
+  layout: Handlebars.TemplateDelegate;
+  emails: Map<PasswordResetMailKind, CompiledEmail>;
+  /** `messages.json`, each text compiled (they may use the email's variables, such as `{{appName}}`). */
+  messages: Map<string, Handlebars.TemplateDelegate>;
 }
 
 interface CompiledEmail {
@@ -29,6 +48,12 @@ interface CompiledEmail {
 /** What a body template hands to the layout besides its markup (filled by its helpers). */
 interface BodySlots {
   preheader?: Handlebars.SafeString;
+}
+
+/** What every template of one message can reach through `@data`. */
+interface RenderData {
+  slots: BodySlots;
+  locale: CompiledLocale;
 }
 
 /**
@@ -42,12 +67,14 @@ const TRANSACTIONAL_HEADERS = {
 };
 
 /**
- * Renders and sends the module's emails. It renders both parts itself, from its own templates
- * directory (a shared `layout.hbs` around each email's `.hbs` body, and a `.text.hbs` plain-text
- * part; each email's templates are named by its kind), and hands the finished message to the
- * {@link PasswordResetMailer}, which only carries it: so any mailer works, the host's `MailerModule`
- * whatever its template settings are or the host's own. It knows templates and addresses, nothing
- * about accounts or tokens. Every message is multipart/alternative.
+ * Renders and sends the module's emails. It renders both parts itself, from the templates of the
+ * recipient's locale (see {@link PasswordResetSettings.localeFolders}: a shared `layout.hbs` around
+ * each email's `.hbs` body, a `.text.hbs` plain-text part, each named by the email's kind, and
+ * `messages.json` for subjects and short texts, which templates insert with `{{t "key"}}`), and
+ * hands the finished message to the {@link PasswordResetMailer}, which only carries it: so any mailer
+ * works, the host's `MailerModule` whatever its template settings are or the host's own. It knows
+ * templates and addresses, nothing about accounts or tokens. Every message is
+ * multipart/alternative. Every template is compiled at start-up, so a broken one stops it.
  *
  * A body template may declare its preheader, the summary inboxes show after the subject, with
  * `{{#preheader}}…{{/preheader}}`; the layout places it, as `{{preheaderText}}`, hidden at the top of
@@ -57,8 +84,9 @@ const TRANSACTIONAL_HEADERS = {
 @Injectable()
 export class MailService {
   private readonly handlebars = Handlebars.create();
-  private readonly compiled = new Map<PasswordResetMailKind, CompiledEmail>();
-  private layout?: Handlebars.TemplateDelegate;
+  private readonly locales = new Map<string, CompiledLocale>();
+  private readonly supported: string[];
+  private readonly dates = new DateFormats();
 
   constructor(
     private readonly mailer: PasswordResetMailer,
@@ -69,84 +97,190 @@ export class MailService {
     this.handlebars.registerHelper(
       'preheader',
       function (this: unknown, options: Handlebars.HelperOptions): string {
-        const slots = (options.data as { slots?: BodySlots }).slots;
-        if (slots) slots.preheader = new Handlebars.SafeString(options.fn(this).trim());
+        const slots = (options.data as RenderData).slots;
+        slots.preheader = new Handlebars.SafeString(options.fn(this).trim());
         return '';
       },
+    );
+    // A short text of the locale's messages.json, rendered with the email's variables; the caller's
+    // template escapes it (HTML) or not (text) as it does any value.
+    this.handlebars.registerHelper('t', function (key: unknown, options: Handlebars.HelperOptions) {
+      const { locale } = options.data as RenderData;
+      const message = typeof key === 'string' ? locale.messages.get(key) : undefined;
+      if (!message) throw new Error(`messages.json has no key ${JSON.stringify(key)}`);
+      return message(options.data.root);
+    });
+    for (const [locale, folder] of settings.localeFolders) {
+      this.locales.set(locale, this.compile(folder));
+    }
+    this.supported = [...this.locales.keys()];
+  }
+
+  /** The locales emails can be written in (a host's `templatesDir` adds its own). */
+  get supportedLocales(): readonly string[] {
+    return this.supported;
+  }
+
+  /**
+   * The locale an email to this recipient is written in: the closest to their stored locale
+   * (`de-AT` → `de-AT/`, else `de/`), else to the locale of the request that asked, else the default.
+   */
+  localeFor(recipient: Pick<MailRecipient, 'locale' | 'requestLocale'>): string {
+    return (
+      matchLocale([recipient.locale, recipient.requestLocale], this.supported) ??
+      this.settings.defaultLocale
     );
   }
 
   sendPasswordReset(mail: ResetLinkContent): Promise<void> {
-    return this.send('password-reset', mail.to, this.settings.subjects.passwordReset, {
+    return this.send('password-reset', mail, {
       link: mail.link,
-      expiresAt: formatTime(mail.expiresAt),
+      expiresAt: mail.expiresAt,
       validForMinutes: Math.round((mail.expiresAt.getTime() - Date.now()) / 60_000),
     });
   }
 
   sendPasswordChanged(mail: PasswordChangedContent): Promise<void> {
-    return this.send('password-changed', mail.to, this.settings.subjects.passwordChanged, {
-      changedAt: formatTime(mail.changedAt),
+    return this.send('password-changed', mail, {
+      changedAt: mail.changedAt,
       forgotPasswordUrl: mail.forgotPasswordUrl,
     });
   }
 
   private async send(
     kind: PasswordResetMailKind,
-    to: string,
-    subject: string,
+    recipient: MailRecipient,
     context: Record<string, unknown>,
   ): Promise<void> {
-    const fullContext = { ...context, appName: this.settings.appName, subject };
-    const { html, text } = this.templates(kind);
+    const locale = this.localeFor(recipient);
+    const compiled = this.locales.get(locale) as CompiledLocale;
+    const values: Record<string, unknown> = { appName: this.settings.appName, locale };
+    for (const [name, value] of Object.entries(context)) {
+      values[name] =
+        value instanceof Date
+          ? this.dates.format(value, dateLocale(recipient.locale, locale), recipient.timeZone)
+          : value;
+    }
     const slots: BodySlots = {};
-    const body = new Handlebars.SafeString(html(fullContext, { data: { slots } }));
+    const data: RenderData = { slots, locale: compiled };
+    const subject = this.subject(kind, locale, compiled, values, data);
+    const fullContext = { ...values, subject };
+    const { html, text } = compiled.emails.get(kind) as CompiledEmail;
+    const body = new Handlebars.SafeString(html(fullContext, { data }));
     // Awaited here, so a mailer that throws rather than rejects is a failed send all the same.
     await this.mailer.send({
       kind,
-      to,
+      to: recipient.to,
+      locale,
       subject,
       // A copy: a mailer may add its own headers to what it is given.
-      headers: { ...TRANSACTIONAL_HEADERS },
-      html: this.layoutTemplate()({ ...fullContext, preheaderText: slots.preheader ?? '', body }),
-      text: text(fullContext),
+      headers: { ...TRANSACTIONAL_HEADERS, 'Content-Language': locale },
+      html: compiled.layout(
+        { ...fullContext, preheaderText: slots.preheader ?? '', body },
+        { data },
+      ),
+      text: text(fullContext, { data }),
     });
   }
 
-  private templates(name: PasswordResetMailKind): CompiledEmail {
-    let compiled = this.compiled.get(name);
-    if (!compiled) {
-      compiled = {
-        html: this.handlebars.compile(this.read(`${name}.hbs`), { strict: true }),
-        // Plain text: nothing to escape, and escaping would mangle `&` in links.
-        text: this.handlebars.compile(this.read(`${name}.text.hbs`), {
-          noEscape: true,
-          strict: true,
-        }),
-      };
-      this.compiled.set(name, compiled);
+  /** The `subjects` option speaks for the default locale; every other locale has its own. */
+  private subject(
+    kind: PasswordResetMailKind,
+    locale: string,
+    compiled: CompiledLocale,
+    values: Record<string, unknown>,
+    data: RenderData,
+  ): string {
+    const configured =
+      kind === 'password-reset'
+        ? this.settings.subjects.passwordReset
+        : this.settings.subjects.passwordChanged;
+    if (configured !== undefined && locale === this.settings.defaultLocale) return configured;
+    return (compiled.messages.get(SUBJECT_KEYS[kind]) as Handlebars.TemplateDelegate)(values, {
+      data,
+    });
+  }
+
+  private compile(folder: string): CompiledLocale {
+    const read = (file: string) => readFileSync(join(folder, file), 'utf8');
+    const problems: string[] = [];
+    const messages = new Map<string, Handlebars.TemplateDelegate>();
+    for (const [key, message] of Object.entries(readMessages(folder, problems) ?? {})) {
+      // Rendered as plain text; the template that inserts it escapes it where it is HTML.
+      messages.set(key, this.handlebars.compile(message, { noEscape: true, strict: true }));
     }
-    return compiled;
+    if (problems.length > 0) throw new Error(problems.join('; '));
+    const emails = new Map<PasswordResetMailKind, CompiledEmail>();
+    for (const kind of MAIL_KINDS) {
+      emails.set(kind, {
+        html: this.precompiled(read(`${kind}.hbs`), { strict: true }),
+        // Plain text: nothing to escape, and escaping would mangle `&` in links.
+        text: this.precompiled(read(`${kind}.text.hbs`), { noEscape: true, strict: true }),
+      });
+    }
+    return { layout: this.precompiled(read('layout.hbs'), { strict: true }), emails, messages };
   }
 
-  private layoutTemplate(): Handlebars.TemplateDelegate {
-    this.layout ??= this.handlebars.compile(this.read('layout.hbs'), { strict: true });
-    return this.layout;
-  }
-
-  private read(file: string): string {
-    return readFileSync(join(this.settings.templatesDir, file), 'utf8');
+  /** Compiled now rather than at first use, so a template with a syntax error stops start-up. */
+  private precompiled(source: string, options: CompileOptions): Handlebars.TemplateDelegate {
+    const template = this.handlebars.compile(source, options);
+    this.handlebars.precompile(source, options);
+    return template;
   }
 }
 
-// Built once: constructing a DateTimeFormat costs far more than formatting with it.
-const TIME_FORMAT = new Intl.DateTimeFormat('en-GB', {
-  dateStyle: 'full',
-  timeStyle: 'short',
-  timeZone: 'UTC',
-});
+type CompileOptions = Parameters<typeof Handlebars.compile>[1];
 
-/** "Thursday, 26 November 2026 at 18:22 UTC": unambiguous for every reader. */
-function formatTime(date: Date): string {
-  return `${TIME_FORMAT.format(date)} UTC`;
+/**
+ * The tag dates are written for: the account's own when it is of the email's language (`en-US`
+ * writes December 5 in an English email), else the email's. Bare `en` writes day, month, year and a
+ * 24-hour clock, as British English does: the order fewest readers misread.
+ */
+function dateLocale(accountLocale: string | null | undefined, emailLocale: string): string {
+  const account = accountLocale ? canonicalLocale(accountLocale) : undefined;
+  const language = (tag: string) => tag.split('-')[0].toLowerCase();
+  const tag = account && language(account) === language(emailLocale) ? account : emailLocale;
+  return tag === 'en' ? 'en-GB' : tag;
+}
+
+/**
+ * Dates as a person reads them: "Samstag, 5. Dezember 2026 um 21:04 MEZ", the zone named (by its
+ * abbreviation where the locale has one, else by its IANA name, never a bare offset). The formats are
+ * kept: making one costs far more than using it.
+ */
+class DateFormats {
+  /** Enough for every locale in use times the zones of its readers; cleared when full. */
+  private static readonly MAX_KEPT = 500;
+  private readonly formats = new Map<string, Intl.DateTimeFormat>();
+
+  format(date: Date, locale: string, timeZone: string | null | undefined): string {
+    const zone = (timeZone && canonicalTimeZone(timeZone)) ?? 'UTC';
+    const parts = this.formatFor(locale, zone).formatToParts(date);
+    return parts
+      .map((part) =>
+        // "GMT+1", "UTC+01:00": an offset that is right today but names no place.
+        part.type === 'timeZoneName' && /^(GMT|UTC)[+\-\u2212]/.test(part.value) ? zone : part.value,
+      )
+      .join('');
+  }
+
+  private formatFor(locale: string, timeZone: string): Intl.DateTimeFormat {
+    const key = `${locale} ${timeZone}`;
+    let format = this.formats.get(key);
+    if (!format) {
+      if (this.formats.size >= DateFormats.MAX_KEPT) this.formats.clear();
+      format = new Intl.DateTimeFormat(locale, {
+        weekday: 'long',
+        year: 'numeric',
+        month: 'long',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone,
+        timeZoneName: 'short',
+      });
+      this.formats.set(key, format);
+    }
+    return format;
+  }
 }

@@ -10,6 +10,11 @@ export interface PasswordResetMail {
   kind: PasswordResetMailKind;
   /** The recipient's address, as the users port stores it. */
   to: string;
+  /**
+   * The locale it is written in (a tag the module has templates for, such as `de`); also in its
+   * `<html lang>` and its `Content-Language` header.
+   */
+  locale: string;
   subject: string;
   /** The HTML part, a complete document. */
   html: string;
@@ -17,7 +22,7 @@ export interface PasswordResetMail {
   text: string;
   /**
    * Headers to send as given: `Auto-Submitted: auto-generated` and `X-Auto-Response-Suppress: All`,
-   * which keep vacation replies and other automatic answers away.
+   * which keep vacation replies and other automatic answers away, and `Content-Language`.
    */
   headers: Record<string, string>;
 }

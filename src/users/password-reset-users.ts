@@ -6,6 +6,14 @@ export interface ResetUser {
   id: string;
   /** The account's address, as the host stores it (the module looks it up normalised). */
   email: string;
+  /**
+   * The account's language, a BCP 47 tag (`de`, `de-AT`): its emails are written in the closest locale
+   * the module has (`de-AT`, else `de`), else in the language of the request that asked for the
+   * email, else in `defaultLocale`.
+   */
+  locale?: string | null;
+  /** The account's IANA time zone (`Europe/Berlin`): dates in its emails are in it (in UTC without one). */
+  timeZone?: string | null;
 }
 
 /**

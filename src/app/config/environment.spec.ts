@@ -1,4 +1,5 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import { shippedTemplatesDir } from '../../mail/mail-locales';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,7 +17,6 @@ import { optionRow } from '../../password-reset.option-table';
 import {
   PasswordResetSettings,
   resolvePasswordResetOptions,
-  shippedTemplatesDir,
 } from '../../password-reset.options';
 
 /** A complete production environment; tests remove or change one part of it. */
@@ -690,13 +690,10 @@ describe(passwordResetOptionsFrom.name, () => {
     );
   });
 
-  it('should put APP_NAME into the default and the configured subject lines', () => {
+  it('should put APP_NAME into the configured subject lines, and leave unset ones to the locales', () => {
     expect(settingsFrom({ APP_NAME: 'Acme' })).toMatchObject({
       appName: 'Acme',
-      subjects: {
-        passwordReset: 'Acme: reset your password',
-        passwordChanged: 'Acme: your password was changed',
-      },
+      subjects: { passwordReset: undefined, passwordChanged: undefined },
     });
 
     expect(
@@ -749,11 +746,14 @@ describe(passwordResetOptionsFrom.name, () => {
     );
   });
 
-  it('should refuse a templates directory without the templates, naming MAIL_TEMPLATES_DIR', () => {
+  it('should refuse a default locale that neither MAIL_TEMPLATES_DIR nor the shipped templates have, naming MAIL_DEFAULT_LOCALE', () => {
     const emptyDir = mkdtempSync(join(tmpdir(), 'mail-templates-'));
     try {
-      expect(environmentErrorOf({ MAIL_TEMPLATES_DIR: emptyDir }).problems).toEqual([
-        `MAIL_TEMPLATES_DIR has no email templates (${emptyDir})`,
+      // Its locales would be added to the shipped ones, but it must hold the default locale's.
+      expect(
+        environmentErrorOf({ MAIL_TEMPLATES_DIR: emptyDir, MAIL_DEFAULT_LOCALE: 'it' }).problems,
+      ).toEqual([
+        `MAIL_DEFAULT_LOCALE is "it", a locale with no email templates: there is no it/ folder in ${emptyDir} nor among the shipped locales (locales found: de, en, es, fr)`,
       ]);
     } finally {
       rmSync(emptyDir, { recursive: true, force: true });

@@ -15,6 +15,7 @@ export const OPTION_VARIABLES = {
   MAIL_RESET_SUBJECT: 'subjects.passwordReset',
   MAIL_CHANGED_SUBJECT: 'subjects.passwordChanged',
   MAIL_TEMPLATES_DIR: 'templatesDir',
+  MAIL_DEFAULT_LOCALE: 'defaultLocale',
   ARGON2_MEMORY_KIB: 'argon2.memoryCost',
   ARGON2_TIME_COST: 'argon2.timeCost',
   ARGON2_PARALLELISM: 'argon2.parallelism',
