@@ -68,7 +68,9 @@ export function findLocaleFolders(
   const referenceFiles = filesIn(reference);
   const missingRequired = REQUIRED_TEMPLATE_FILES.filter((file) => !referenceFiles.includes(file));
   if (missingRequired.length > 0) {
-    problems.push(`the ${defaultLocale} templates (${reference}) lack ${missingRequired.join(', ')}`);
+    problems.push(
+      `the ${defaultLocale} templates (${reference}) lack ${missingRequired.join(', ')}`,
+    );
     return { folders, problems };
   }
   const referenceKeys = Object.keys(readMessages(reference, problems) ?? {});
@@ -76,7 +78,8 @@ export function findLocaleFolders(
     if (locale === defaultLocale) continue;
     const files = filesIn(folder);
     const missingFiles = referenceFiles.filter((file) => !files.includes(file));
-    const messages = files.includes(MESSAGES_FILE) ? readMessages(folder, problems) : {};
+    // Without the file, "lacks messages.json" says it all: no need to list every key too.
+    const messages = files.includes(MESSAGES_FILE) ? readMessages(folder, problems) : undefined;
     const missingKeys = messages
       ? referenceKeys.filter((key) => typeof messages[key] !== 'string')
       : [];
@@ -105,7 +108,9 @@ export function readMessages(
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    problems.push(`${path} is not readable JSON (${error instanceof Error ? error.message : error})`);
+    problems.push(
+      `${path} is not readable JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
     return undefined;
   }
   if (
@@ -128,7 +133,10 @@ function localeFoldersIn(dir: string, problems: string[]): [string, string][] {
     problems.push(`the templates folder ${dir} cannot be read`);
     return [];
   }
-  if (entries.includes('password-reset.hbs')) {
+  // Hidden entries (.git, .DS_Store) are a tool's, not a locale.
+  entries = entries.filter((entry) => !entry.startsWith('.'));
+  // Any template at the top: the old layout, whichever templates the host had replaced.
+  if (entries.some((entry) => entry.endsWith('.hbs'))) {
     problems.push(
       `${dir} holds templates at its top level: it now holds one folder per locale (en/, de/, …), each with the same files and a ${MESSAGES_FILE}; move your templates into ${dir}/en/ and copy messages.json from the shipped en/ folder (${join(shippedTemplatesDir(), 'en')})`,
     );
@@ -138,9 +146,12 @@ function localeFoldersIn(dir: string, problems: string[]): [string, string][] {
   for (const entry of entries.sort()) {
     const folder = join(dir, entry);
     if (!statSync(folder).isDirectory()) continue;
-    const locale = canonicalLocale(entry);
+    // Intl takes any 5 to 8 letters (`partials`, `images`) as a language; real ones have 2 or 3.
+    const locale = /^[a-z]{2,3}(-|$)/i.test(entry) ? canonicalLocale(entry) : undefined;
     if (locale === undefined) {
-      problems.push(`${folder}: "${entry}" is not a language tag (BCP 47, such as en, de or pt-BR)`);
+      problems.push(
+        `${folder}: "${entry}" is not a language tag (BCP 47, such as en, de or pt-BR)`,
+      );
     } else if (locale !== entry) {
       problems.push(`${folder}: name the folder "${locale}", the tag's canonical spelling`);
     } else {
@@ -151,5 +162,7 @@ function localeFoldersIn(dir: string, problems: string[]): [string, string][] {
 }
 
 function filesIn(folder: string): string[] {
-  return readdirSync(folder).filter((file) => statSync(join(folder, file)).isFile());
+  return readdirSync(folder).filter(
+    (file) => !file.startsWith('.') && statSync(join(folder, file)).isFile(),
+  );
 }
