@@ -4,8 +4,9 @@ import Handlebars from 'handlebars';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SHIPPED_LOCALES } from '../i18n/shipped-locales';
 import { PasswordResetModuleOptions, resolvePasswordResetOptions } from '../password-reset.options';
-import { MailService } from './mail.service';
+import { MailRecipient, MailService } from './mail.service';
 import { MailerModuleMailer } from './mailer-module.mailer';
 import { PasswordResetMail, PasswordResetMailer } from './password-reset-mailer';
 
@@ -336,6 +337,221 @@ describe(MailService.name, () => {
       await expect(
         service.sendPasswordReset({ to: 'a@acme.example', link, expiresAt: when }),
       ).rejects.toThrow('relay refused');
+    });
+  });
+
+  describe("in the reader's language", () => {
+    const forgotPasswordUrl = 'https://acme.example/reset-password';
+
+    /** The service over a recording host mailer; `subjects` unset unless given. */
+    function localised(options: Partial<PasswordResetModuleOptions> = {}) {
+      const mailer = new RecordingHostMailer();
+      const service = new MailService(
+        mailer,
+        settingsOf({ ...ACME, from: undefined, subjects: undefined, ...options }),
+      );
+      return { service, mailer };
+    }
+
+    /** Both emails to one recipient, in the order sent. */
+    async function sendBoth(
+      service: MailService,
+      recipient: Omit<MailRecipient, 'to'>,
+    ): Promise<void> {
+      await service.sendPasswordReset({
+        to: 'a@acme.example',
+        link,
+        expiresAt: when,
+        ...recipient,
+      });
+      await service.sendPasswordChanged({
+        to: 'a@acme.example',
+        changedAt: when,
+        forgotPasswordUrl,
+        ...recipient,
+      });
+    }
+
+    const SUBJECTS: Record<(typeof SHIPPED_LOCALES)[number], [string, string]> = {
+      en: ['Acme: reset your password', 'Acme: your password was changed'],
+      de: ['Acme: Passwort zurücksetzen', 'Acme: Ihr Passwort wurde geändert'],
+      fr: [
+        'Acme\u00a0: réinitialisation de votre mot de passe',
+        'Acme\u00a0: votre mot de passe a été modifié',
+      ],
+      es: ['Acme: restablezca su contraseña', 'Acme: se ha cambiado su contraseña'],
+    };
+    /** `when` as each locale writes it, in UTC. */
+    const WHEN: Record<(typeof SHIPPED_LOCALES)[number], string> = {
+      en: whenText,
+      de: 'Mittwoch, 2. Januar 2030 um 03:04 UTC',
+      fr: 'mercredi 2 janvier 2030 à 03:04 UTC',
+      es: 'miércoles, 2 de enero de 2030, 03:04 UTC',
+    };
+
+    it.each(SHIPPED_LOCALES)(
+      'should render both emails in %s, both parts whole: every placeholder filled, the language declared',
+      async (locale) => {
+        const { service, mailer } = localised();
+
+        await sendBoth(service, { locale });
+
+        expect(mailer.sent.map((mail) => mail.subject)).toEqual(SUBJECTS[locale]);
+        for (const mail of mailer.sent) {
+          expect(mail.locale).toBe(locale);
+          expect(mail.headers['Content-Language']).toBe(locale);
+          expect(mail.html).toContain(`<html lang="${locale}">`);
+          expect(mail.html).toContain(`<title>${inHtml(mail.subject)}</title>`);
+          for (const part of [mail.subject, mail.html, mail.text]) {
+            expect(part).not.toMatch(/\{\{|\}\}|undefined|\[object /);
+          }
+          // The date, written as the locale writes it, in both parts and in the preheader.
+          expect(mail.text).toContain(WHEN[locale]);
+          expect(mail.html).toContain(`<strong>${WHEN[locale]}</strong>`);
+          const preheader = /<body[^>]*>\s*<div style="display:none;[^"]*">([^<]*)<\/div>/.exec(
+            mail.html,
+          )?.[1];
+          expect(preheader).toContain(WHEN[locale]);
+          expect(preheader).toContain('Acme');
+          expect(mail.text.startsWith('Acme\n')).toBe(true);
+        }
+        const [reset, changed] = mailer.sent;
+        expect(reset.text).toContain(`\n${link}\n`);
+        expect(reset.html.split(`href="${inHtml(link)}"`)).toHaveLength(3);
+        expect(changed.text).toContain(forgotPasswordUrl);
+        expect(changed.html).toContain(`href="${inHtml(forgotPasswordUrl)}"`);
+      },
+    );
+
+    it('should write each locale in its own words, not a copy of another', async () => {
+      const { service, mailer } = localised();
+
+      for (const locale of SHIPPED_LOCALES) await sendBoth(service, { locale });
+
+      const firstLines = mailer.sent.map((mail) => mail.text.split('\n')[2]);
+      expect(new Set(firstLines).size).toBe(SHIPPED_LOCALES.length * 2);
+    });
+
+    it.each([
+      ['a stored locale it has', { locale: 'de' }, 'de'],
+      ['the closest to a stored regional locale', { locale: 'de-AT' }, 'de'],
+      ['a stored locale in any case', { locale: 'FR-ca' }, 'fr'],
+      ['the stored locale over the request', { locale: 'es', requestLocale: 'fr' }, 'es'],
+      ["the request's locale when none is stored", { requestLocale: 'fr' }, 'fr'],
+      [
+        "the request's locale when the stored one has no templates",
+        { locale: 'xx', requestLocale: 'es' },
+        'es',
+      ],
+      ['the default locale for a stored locale it lacks', { locale: 'xx' }, 'en'],
+      ['the default locale for a tag that is not one', { locale: 'not a tag!' }, 'en'],
+      ['the default locale when none is known', {}, 'en'],
+    ] as const)('should choose %s', async (_, recipient, expected) => {
+      const { service, mailer } = localised();
+
+      expect(service.localeFor(recipient)).toBe(expected);
+      await sendBoth(service, recipient);
+
+      expect(mailer.sent.map((mail) => mail.subject)).toEqual(SUBJECTS[expected]);
+      expect(mailer.sent.map((mail) => mail.headers['Content-Language'])).toEqual([
+        expected,
+        expected,
+      ]);
+    });
+
+    it('should write to readers with no locale in the configured default locale', async () => {
+      const { service, mailer } = localised({ defaultLocale: 'fr' });
+
+      await sendBoth(service, {});
+      await sendBoth(service, { locale: 'xx' });
+
+      expect(mailer.sent.map((mail) => mail.locale)).toEqual(['fr', 'fr', 'fr', 'fr']);
+      expect(mailer.sent[0].subject).toBe(SUBJECTS.fr[0]);
+      expect(mailer.sent[0].html).toContain('<html lang="fr">');
+    });
+
+    it("should write dates as the reader's region does when their language's templates serve it", async () => {
+      const { service, mailer } = localised();
+
+      await sendBoth(service, { locale: 'de-AT' });
+      await sendBoth(service, { locale: 'de' });
+
+      // Austrian German names January "Jänner".
+      expect(mailer.sent[0].text).toContain('Mittwoch, 2. Jänner 2030 um 03:04 UTC');
+      expect(mailer.sent[1].html).toContain(
+        '<strong>Mittwoch, 2. Jänner 2030 um 03:04 UTC</strong>',
+      );
+      expect(mailer.sent[2].text).toContain('Mittwoch, 2. Januar 2030 um 03:04 UTC');
+      // The message itself is in the locale it has: de.
+      expect(mailer.sent[0].headers['Content-Language']).toBe('de');
+      expect(mailer.sent[0].html).toContain('<html lang="de">');
+    });
+
+    it("should write dates in the reader's time zone, named as their locale names it", async () => {
+      const { service, mailer } = localised();
+      const summer = new Date(Date.UTC(2030, 6, 2, 3, 4));
+      const send = (locale: string, expiresAt: Date) =>
+        service.sendPasswordReset({
+          to: 'a@acme.example',
+          link,
+          expiresAt,
+          locale,
+          timeZone: 'Europe/Berlin',
+        });
+
+      await send('de', when);
+      await send('de', summer);
+      await send('en', when);
+      await send('fr', when);
+
+      const texts = mailer.sent.map((mail) => mail.text);
+      expect(texts[0]).toContain('bis Mittwoch, 2. Januar 2030 um 04:04 MEZ und');
+      expect(texts[1]).toContain('bis Dienstag, 2. Juli 2030 um 05:04 MESZ und');
+      expect(texts[2]).toContain('expires on Wednesday, 2 January 2030 at 04:04 CET and');
+      // French has no abbreviation for the zone, only an offset: the zone is named instead.
+      expect(texts[3]).toContain('expire le mercredi 2 janvier 2030 à 04:04 Europe/Berlin et');
+    });
+
+    it('should write dates in UTC, saying so, when the reader has no time zone or an unknown one', async () => {
+      const { service, mailer } = localised();
+
+      await service.sendPasswordChanged({
+        to: 'a@acme.example',
+        changedAt: when,
+        forgotPasswordUrl,
+        locale: 'de',
+      });
+      await service.sendPasswordChanged({
+        to: 'a@acme.example',
+        changedAt: when,
+        forgotPasswordUrl,
+        locale: 'es',
+        timeZone: 'Mars/Olympus_Mons',
+      });
+
+      expect(mailer.sent[0].text).toContain('am Mittwoch, 2. Januar 2030 um 03:04 UTC geändert');
+      expect(mailer.sent[1].text).toContain('el miércoles, 2 de enero de 2030, 03:04 UTC.');
+    });
+
+    it('should apply the `subjects` option to the default locale only', async () => {
+      const english = localised({ subjects: ACME.subjects });
+      const german = localised({ subjects: ACME.subjects, defaultLocale: 'de' });
+
+      await sendBoth(english.service, { locale: 'en' });
+      await sendBoth(english.service, { locale: 'de' });
+      await sendBoth(german.service, { locale: 'de' });
+      await sendBoth(german.service, { locale: 'en' });
+
+      expect(english.mailer.sent.map((mail) => mail.subject)).toEqual([
+        'Reset your Acme password',
+        'Acme: password changed',
+        ...SUBJECTS.de,
+      ]);
+      expect(german.mailer.sent.map((mail) => mail.subject)).toEqual([
+        'Reset your Acme password',
+        'Acme: password changed',
+        ...SUBJECTS.en,
+      ]);
     });
   });
 

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SHIPPED_LOCALES, ShippedLocale } from '../../src/i18n/shipped-locales';
 import { OTHER_STRONG_PASSWORD, registerUser } from '../support/factories';
 import { extractResetToken, ReceivedMail } from '../support/smtp-test-server';
 import { FRONTEND_URL, useTestApp } from '../support/test-app';
@@ -54,98 +55,130 @@ function preheaderOf(html: string): string | undefined {
   return /<body[^>]*>\s*<div style="display:none;[^"]*">([^<]*)<\/div>/.exec(html)?.[1];
 }
 
-describe('Reset and password-changed emails as a mail provider receives them', () => {
-  const ctx = useTestApp('sqlite');
-  const mails: Record<'reset' | 'changed', ReceivedMail> = {} as never;
-
-  beforeAll(async () => {
-    const user = await registerUser(ctx.app);
-    await ctx.app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
-    [mails.reset] = await ctx.smtp.waitForMail(user.email);
-    await ctx.app
-      .http()
-      .post('/auth/reset-password')
-      .send({ token: extractResetToken(mails.reset), newPassword: OTHER_STRONG_PASSWORD })
-      .expect(200);
-    mails.changed = (await ctx.smtp.waitForMail(user.email, 2))[1];
-  });
-
-  const both = ['reset', 'changed'] as const;
-
-  it.each(both)(
-    'should mark the %s email as automatic, with a Message-ID in the domain of its sender',
-    (name) => {
-      const { parsed } = mails[name];
-
-      expect(parsed.headers.get('auto-submitted')).toBe('auto-generated');
-      expect(parsed.headers.get('x-auto-response-suppress')).toBe('All');
-      // MAIL_FROM is "Test Product" <no-reply@test.example>, the mailer's default sender.
-      expect(parsed.from?.value[0].address).toBe('no-reply@test.example');
-      expect(parsed.messageId).toMatch(/^<[\w.-]+@test\.example>$/);
-    },
-  );
-
-  it('should give each email its own Message-ID', () => {
-    expect(mails.reset.parsed.messageId).not.toBe(mails.changed.parsed.messageId);
-  });
-
-  it.each([
-    ['reset', /^Your link to choose a new Test Product password\. It works once, until .+ UTC\.$/],
-    [
-      'changed',
+/**
+ * Each email's preheader in each locale. The dates are in UTC: the test accounts store no time zone.
+ */
+const PREHEADERS: Record<ShippedLocale, Record<'reset' | 'changed', RegExp>> = {
+  en: {
+    reset: /^Your link to choose a new Test Product password\. It works once, until .+ UTC\.$/,
+    changed:
       /^Your Test Product password was changed on .+ UTC\. If this was not you, reset it now\.$/,
-    ],
-  ] as const)(
-    'should open the %s email with a hidden preheader, in the HTML only',
-    (name, text) => {
+  },
+  de: {
+    reset: /^Ihr Link zum Festlegen eines neuen Passworts für Test Product\. .+ gilt bis .+ UTC\.$/,
+    changed: /^Ihr Passwort für Test Product wurde am .+ UTC geändert\. Waren Sie das nicht\? .+$/,
+  },
+  fr: {
+    reset: /^Votre lien pour choisir un nouveau mot de passe Test Product\. .+ jusqu’au .+ UTC\.$/,
+    changed: /^Votre mot de passe Test Product a été modifié le .+ UTC\. Si vous .+$/,
+  },
+  es: {
+    reset: /^Su enlace para elegir una nueva contraseña de Test Product\. .+ hasta el .+ UTC\.$/,
+    changed: /^Su contraseña de Test Product se cambió el .+ UTC\. Si no fue usted, .+$/,
+  },
+};
+
+// Each shipped language, as the service sends it: MAIL_DEFAULT_LOCALE makes it the language of
+// accounts that store none, as the test accounts do.
+describe.each(SHIPPED_LOCALES)(
+  'Reset and password-changed emails in %s as a mail provider receives them',
+  (locale) => {
+    const ctx = useTestApp('sqlite', { MAIL_DEFAULT_LOCALE: locale });
+    const mails: Record<'reset' | 'changed', ReceivedMail> = {} as never;
+
+    beforeAll(async () => {
+      const user = await registerUser(ctx.app);
+      await ctx.app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+      [mails.reset] = await ctx.smtp.waitForMail(user.email);
+      await ctx.app
+        .http()
+        .post('/auth/reset-password')
+        .send({ token: extractResetToken(mails.reset), newPassword: OTHER_STRONG_PASSWORD })
+        .expect(200);
+      mails.changed = (await ctx.smtp.waitForMail(user.email, 2))[1];
+    });
+
+    const both = ['reset', 'changed'] as const;
+
+    it.each(both)(
+      'should mark the %s email as automatic, with a Message-ID in the domain of its sender',
+      (name) => {
+        const { parsed } = mails[name];
+
+        expect(parsed.headers.get('auto-submitted')).toBe('auto-generated');
+        expect(parsed.headers.get('x-auto-response-suppress')).toBe('All');
+        // MAIL_FROM is "Test Product" <no-reply@test.example>, the mailer's default sender.
+        expect(parsed.from?.value[0].address).toBe('no-reply@test.example');
+        expect(parsed.messageId).toMatch(/^<[\w.-]+@test\.example>$/);
+      },
+    );
+
+    it('should give each email its own Message-ID', () => {
+      expect(mails.reset.parsed.messageId).not.toBe(mails.changed.parsed.messageId);
+    });
+
+    it.each(both)(
+      'should say in its headers and its HTML that the %s email is written in its language',
+      (name) => {
+        const { parsed } = mails[name];
+
+        expect(parsed.headers.get('content-language')).toBe(locale);
+        expect(String(parsed.html)).toContain(`<html lang="${locale}">`);
+        for (const part of [parsed.subject, parsed.html, parsed.text]) {
+          expect(part).not.toMatch(/\{\{|\}\}|undefined/);
+        }
+      },
+    );
+
+    it.each(both)('should open the %s email with a hidden preheader, in the HTML only', (name) => {
       const { parsed } = mails[name];
 
       const preheader = preheaderOf(String(parsed.html));
-      expect(preheader).toMatch(text);
+      expect(preheader).toMatch(PREHEADERS[locale][name]);
       expect(parsed.text).not.toContain(preheader!.slice(0, 30));
-    },
-  );
-
-  it.each(both)('should say everything in the text part of the %s email, links whole', (name) => {
-    const { parsed } = mails[name];
-    const html = String(parsed.html)
-      .replace(/&#x3D;/g, '=')
-      .replace(/&amp;/g, '&');
-    const links = [...html.matchAll(/href="([^"]+)"/g)].map((match) => match[1]);
-    const facts = [...html.matchAll(/<strong>([^<]+)<\/strong>/g)].map((match) => match[1]);
-
-    expect(links.length).toBeGreaterThan(0);
-    expect(links.every((link) => link.startsWith(FRONTEND_URL))).toBe(true);
-    for (const fact of [...links, ...facts]) expect(parsed.text).toContain(fact);
-  });
-
-  describe('SpamAssassin (local rules)', () => {
-    let prefsDir: string;
-
-    beforeAll(() => {
-      prefsDir = mkdtempSync(join(tmpdir(), 'npr-spamassassin-'));
-      writeFileSync(join(prefsDir, 'user_prefs'), '');
     });
 
-    afterAll(() => rmSync(prefsDir, { recursive: true, force: true }));
+    it.each(both)('should say everything in the text part of the %s email, links whole', (name) => {
+      const { parsed } = mails[name];
+      const html = String(parsed.html)
+        .replace(/&#x3D;/g, '=')
+        .replace(/&amp;/g, '&');
+      const links = [...html.matchAll(/href="([^"]+)"/g)].map((match) => match[1]);
+      const facts = [...html.matchAll(/<strong>([^<]+)<\/strong>/g)].map((match) => match[1]);
 
-    (skipSpamAssassin ? it.skip : it).each(both)(
-      'should score the %s email at 0 or below',
-      async (name) => {
-        if (spamAssassinMissing) {
-          throw new Error(`spamassassin is required in CI: ${spamAssassinMissing}`);
-        }
+      expect(links.length).toBeGreaterThan(0);
+      expect(links.every((link) => link.startsWith(FRONTEND_URL))).toBe(true);
+      for (const fact of [...links, ...facts]) expect(parsed.text).toContain(fact);
+    });
 
-        const verdict = await spamAssassin(mails[name].raw, join(prefsDir, 'user_prefs'));
+    describe('SpamAssassin (local rules)', () => {
+      let prefsDir: string;
 
-        // The rules that fired name the cause.
-        if (verdict.score > 0) {
-          throw new Error(
-            `SpamAssassin scored the ${name} email ${verdict.score}:\n${verdict.rules}`,
-          );
-        }
-        expect(verdict.score).toBeLessThanOrEqual(0);
-      },
-    );
-  });
-});
+      beforeAll(() => {
+        prefsDir = mkdtempSync(join(tmpdir(), 'npr-spamassassin-'));
+        writeFileSync(join(prefsDir, 'user_prefs'), '');
+      });
+
+      afterAll(() => rmSync(prefsDir, { recursive: true, force: true }));
+
+      (skipSpamAssassin ? it.skip : it).each(both)(
+        'should score the %s email at 0 or below',
+        async (name) => {
+          if (spamAssassinMissing) {
+            throw new Error(`spamassassin is required in CI: ${spamAssassinMissing}`);
+          }
+
+          const verdict = await spamAssassin(mails[name].raw, join(prefsDir, 'user_prefs'));
+
+          // The rules that fired name the cause.
+          if (verdict.score > 0) {
+            throw new Error(
+              `SpamAssassin scored the ${locale} ${name} email ${verdict.score}:\n${verdict.rules}`,
+            );
+          }
+          expect(verdict.score).toBeLessThanOrEqual(0);
+        },
+      );
+    });
+  },
+);
