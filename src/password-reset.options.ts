@@ -360,14 +360,13 @@ export function checkPasswordResetOptions(
     const found = findLocaleFolders(templatesDir, defaultLocale);
     localeFolders = found.folders;
     for (const problem of found.problems) {
-      if (found.folders.has(defaultLocale)) {
-        refuse('templatesDir', `${nameOf('templatesDir')}: ${problem}`);
-      } else {
-        refuse(
-          'defaultLocale',
-          `${nameOf('defaultLocale')} is "${defaultLocale}", a locale with no email templates: ${problem}`,
-        );
-      }
+      refuse('templatesDir', `${nameOf('templatesDir')}: ${problem}`);
+    }
+    if (found.missingDefault !== undefined) {
+      refuse(
+        'defaultLocale',
+        `${nameOf('defaultLocale')} is "${defaultLocale}", a locale with no email templates: ${found.missingDefault}`,
+      );
     }
   }
   const subject = (path: 'subjects.passwordReset' | 'subjects.passwordChanged', value: unknown) => {

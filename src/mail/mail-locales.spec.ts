@@ -208,9 +208,16 @@ describe('email locales', () => {
       ]);
     });
 
-    it('should say which locales exist when the default locale has no folder', () => {
-      expect(findLocaleFolders(dir, 'it').problems).toEqual([
+    it('should say which locales exist when the default locale has no folder, apart from the other problems', () => {
+      mkdirSync(join(dir, 'partials'));
+
+      const found = findLocaleFolders(dir, 'it');
+
+      expect(found.missingDefault).toBe(
         `there is no it/ folder in ${dir} nor among the shipped locales (locales found: de, en, es, fr)`,
+      );
+      expect(found.problems).toEqual([
+        `${join(dir, 'partials')}: "partials" is not a language tag (BCP 47, such as en, de or pt-BR)`,
       ]);
     });
   });

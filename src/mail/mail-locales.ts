@@ -36,6 +36,8 @@ export interface LocaleFolders {
   /** Locale tag → its folder; the host's folders replace the shipped ones of the same tag. */
   folders: Map<string, string>;
   problems: string[];
+  /** Set when no folder serves the default locale: why (the other checks then could not run). */
+  missingDefault?: string;
 }
 
 /**
@@ -58,12 +60,10 @@ export function findLocaleFolders(
   }
   const reference = folders.get(defaultLocale);
   if (!reference) {
-    problems.push(
-      `there is no ${defaultLocale}/ folder in ${templatesDir ?? shipped}${
-        templatesDir && resolve(templatesDir) !== shipped ? ' nor among the shipped locales' : ''
-      } (locales found: ${[...folders.keys()].sort().join(', ') || 'none'})`,
-    );
-    return { folders, problems };
+    const missingDefault = `there is no ${defaultLocale}/ folder in ${templatesDir ?? shipped}${
+      templatesDir && resolve(templatesDir) !== shipped ? ' nor among the shipped locales' : ''
+    } (locales found: ${[...folders.keys()].sort().join(', ') || 'none'})`;
+    return { folders, problems, missingDefault };
   }
   const referenceFiles = filesIn(reference);
   const missingRequired = REQUIRED_TEMPLATE_FILES.filter((file) => !referenceFiles.includes(file));
@@ -145,7 +145,8 @@ function localeFoldersIn(dir: string, problems: string[]): [string, string][] {
   const found: [string, string][] = [];
   for (const entry of entries.sort()) {
     const folder = join(dir, entry);
-    if (!statSync(folder).isDirectory()) continue;
+    // A broken link is no folder (statSync would throw rather than say so).
+    if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) continue;
     // Intl takes any 5 to 8 letters (`partials`, `images`) as a language; real ones have 2 or 3.
     const locale = /^[a-z]{2,3}(-|$)/i.test(entry) ? canonicalLocale(entry) : undefined;
     if (locale === undefined) {
@@ -163,6 +164,7 @@ function localeFoldersIn(dir: string, problems: string[]): [string, string][] {
 
 function filesIn(folder: string): string[] {
   return readdirSync(folder).filter(
-    (file) => !file.startsWith('.') && statSync(join(folder, file)).isFile(),
+    (file) =>
+      !file.startsWith('.') && statSync(join(folder, file), { throwIfNoEntry: false })?.isFile(),
   );
 }
