@@ -1,7 +1,8 @@
-import { Controller, HttpCode, HttpStatus, Ip, Post, UseGuards } from '@nestjs/common';
+import { Controller, Headers, HttpCode, HttpStatus, Ip, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -44,7 +45,15 @@ export class AccountsController {
     description:
       'Creates an account with the built-in users. The address is normalised first (NFC, ' +
       'trimmed, lower-cased, the domain in punycode); the password must not be easy to guess ' +
-      '(zxcvbn, with the address as a hint). Does not sign in: call login next.',
+      '(zxcvbn, with the address as a hint). `locale` and `timeZone` are optional and stored in ' +
+      'canonical form; without `locale`, the email language that best matches Accept-Language is ' +
+      'stored, or none. Does not sign in: call login next.',
+  })
+  @ApiHeader({
+    name: 'Accept-Language',
+    required: false,
+    description:
+      "Picks the account's email language when the body has no `locale` (`fr-CH, fr;q=0.9` stores `fr`)",
   })
   @ApiCreatedResponse({ type: UserResponseDto, description: 'Created' })
   @ApiBadRequest(
@@ -61,8 +70,14 @@ export class AccountsController {
   @ApiJsonBodyRefusals()
   @ApiRateLimited('Too many sign-ups from this IP (the register limit)')
   @ApiBusy()
-  async register(@ValidBody(RegisterDto) body: Valid<RegisterDto>): Promise<UserResponseDto> {
-    return UserResponseDto.from(await this.auth.register(body.email, body.password));
+  async register(
+    @ValidBody(RegisterDto) body: Valid<RegisterDto>,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+  ): Promise<UserResponseDto> {
+    const { email, password, locale, timeZone } = body;
+    return UserResponseDto.from(
+      await this.auth.register(email, password, { locale, timeZone, acceptLanguage }),
+    );
   }
 
   @Post('login')
@@ -121,7 +136,7 @@ export class AccountsController {
   )
   @ApiJsonBodyRefusals()
   @ApiRateLimited(
-    'Too many password changes or deletions from this IP (the change-password limit, shared with deleteMe)',
+    'Too many password changes, deletions or account updates from this IP (the change-password limit, shared with deleteMe and updateMe)',
   )
   @ApiBusy()
   async changePassword(

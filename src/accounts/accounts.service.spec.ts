@@ -10,6 +10,7 @@ import { AccountsService } from './accounts.service';
 import type { PasswordChanger } from '../passwords/password-changer.service';
 import type { PasswordHasher } from '../passwords/password-hasher.service';
 import type { PasswordPolicy } from '../passwords/password-policy.service';
+import type { MailService } from '../mail/mail.service';
 
 const EMAIL = 'alice@example.com';
 const PASSWORD = 'correct horse battery staple';
@@ -119,6 +120,7 @@ function authServiceFor({
     lockout as unknown as LoginLockoutService,
     resetTokens as unknown as ResetTokensService,
     db as unknown as UnitOfWork,
+    { supportedLocales: ['en'] } as unknown as MailService,
   );
   return {
     service,

@@ -6,7 +6,9 @@ import { LoginLockoutService } from '../limits/per-address/login-lockout.service
 import { ResetTokensService } from '../tokens/reset-tokens.service';
 import { AccessToken, AccessTokenService } from './access-tokens/access-token.service';
 import { UserAccount } from './user-account.entity';
-import { UserAccountsService } from './user-accounts.service';
+import { AccountPreferences, UserAccountsService } from './user-accounts.service';
+import { localeFromAcceptLanguage } from '../i18n/locale-tags';
+import { MailService } from '../mail/mail.service';
 import { PasswordChanger } from '../passwords/password-changer.service';
 import { PasswordHasher } from '../passwords/password-hasher.service';
 import { PasswordPolicy } from '../passwords/password-policy.service';
@@ -25,7 +27,20 @@ function sessionEnded(): PasswordResetError {
   );
 }
 
-/** The built-in accounts: sign-up, sign-in, a signed-in password change and deletion. */
+/** What a sign-up says about the account's language and time zone. */
+export interface RegistrationPreferences {
+  /** A canonical BCP 47 tag. */
+  locale?: string;
+  /** A canonical IANA time zone. */
+  timeZone?: string;
+  /** The request's `Accept-Language`, which picks the locale of a sign-up that sends none. */
+  acceptLanguage?: string;
+}
+
+/**
+ * The built-in accounts: sign-up, sign-in, a signed-in password change, language and time zone, and
+ * deletion.
+ */
 @Injectable()
 export class AccountsService {
   constructor(
@@ -37,12 +52,41 @@ export class AccountsService {
     private readonly lockout: LoginLockoutService,
     private readonly resetTokens: ResetTokensService,
     private readonly db: UnitOfWork,
+    private readonly mail: MailService,
   ) {}
 
-  /** `email` must be normalised. */
-  async register(email: string, password: string): Promise<UserAccount> {
+  /**
+   * `email` must be normalised. Without a locale, the account takes the email locale that best
+   * matches the request's languages, so its first emails already speak the browser's language; if
+   * none matches it keeps none, and its emails follow each request's languages instead.
+   */
+  async register(
+    email: string,
+    password: string,
+    preferences: RegistrationPreferences = {},
+  ): Promise<UserAccount> {
     await this.policy.assertAcceptable(password, email);
-    return this.users.create(email, await this.hasher.hash(password));
+    const locale =
+      preferences.locale ??
+      localeFromAcceptLanguage(preferences.acceptLanguage, this.mail.supportedLocales) ??
+      null;
+    return this.users.create(email, await this.hasher.hash(password), {
+      locale,
+      timeZone: preferences.timeZone ?? null,
+    });
+  }
+
+  /**
+   * Sets or clears (`null`) the account's locale and time zone, leaving out what `changes` leaves
+   * out, and answers the account as stored. Like {@link deleteAccount}, only while the session is
+   * live: a password change or reset that ended it meanwhile makes it a 401.
+   */
+  async updatePreferences(user: UserAccount, changes: AccountPreferences): Promise<UserAccount> {
+    const updated =
+      (await this.users.updatePreferences(user.id, user.tokenVersion, changes)) &&
+      (await this.users.findById(user.id));
+    if (!updated) throw sessionEnded();
+    return updated;
   }
 
   /**

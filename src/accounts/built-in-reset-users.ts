@@ -2,7 +2,17 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { PasswordHasher } from '../passwords/password-hasher.service';
 import { PasswordResetUsers, ResetUser } from '../users/password-reset-users';
+import { UserAccount } from './user-account.entity';
 import { UserAccountsService } from './user-accounts.service';
+
+/** What the reset flow needs of an account: not its password hash or session version. */
+function resetUser(account: UserAccount): ResetUser;
+function resetUser(account: UserAccount | null): ResetUser | null;
+function resetUser(account: UserAccount | null): ResetUser | null {
+  if (!account) return null;
+  const { id, email, locale, timeZone } = account;
+  return { id, email, locale, timeZone };
+}
 
 /** The built-in accounts as the reset flow sees them (when the host passes no `users`). */
 @Injectable()
@@ -14,16 +24,17 @@ export class BuiltInResetUsers extends PasswordResetUsers {
     super();
   }
 
-  findByEmail(email: string): Promise<ResetUser | null> {
-    return this.accounts.findByEmail(email);
+  async findByEmail(email: string): Promise<ResetUser | null> {
+    return resetUser(await this.accounts.findByEmail(email));
   }
 
-  findById(id: string): Promise<ResetUser | null> {
-    return this.accounts.findById(id);
+  async findById(id: string): Promise<ResetUser | null> {
+    return resetUser(await this.accounts.findById(id));
   }
 
-  override findByEmails(emails: string[]): Promise<Map<string, ResetUser>> {
-    return this.accounts.findByEmails(emails);
+  override async findByEmails(emails: string[]): Promise<Map<string, ResetUser>> {
+    const found = await this.accounts.findByEmails(emails);
+    return new Map([...found].map(([email, account]) => [email, resetUser(account)]));
   }
 
   /**

@@ -1,4 +1,13 @@
-import { Controller, Delete, Get, HttpCode, HttpStatus, Ip, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Ip,
+  Patch,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   ApiBadRequest,
@@ -15,6 +24,7 @@ import { ACCESS_TOKEN_SCHEME, AccessTokenGuard } from './access-tokens/access-to
 import { CurrentAccount, CurrentUser } from './access-tokens/current-user.decorator';
 import { AccountsService } from './accounts.service';
 import { DeleteAccountDto } from './dto/delete-account.dto';
+import { UpdateMeDto } from './dto/update-me.dto';
 import { UserResponseDto } from './dto/user-response.dto';
 
 /**
@@ -45,6 +55,38 @@ export class MeController {
     return UserResponseDto.from(user);
   }
 
+  @Patch('me')
+  @RateLimit('changePassword')
+  @UseGuards(AccessTokenGuard)
+  @ApiOperation({
+    operationId: 'updateMe',
+    summary: "Change the signed-in account's language or time zone",
+    description:
+      'Needs an access token (the `accessToken` scheme). Send `locale` (a BCP 47 tag), ' +
+      '`timeZone` (an IANA zone) or both; each is stored in canonical form, `null` clears it, and ' +
+      'a field left out stays as it is. Emails are written in the locale and show dates in the ' +
+      'time zone. Answers the account as stored.',
+  })
+  @ApiOkResponse({ type: UserResponseDto, description: 'The account as updated' })
+  @ApiBadRequest(
+    'The body is invalid: a malformed language tag, an unknown time zone, or neither field',
+    invalidBody('locale must be a language tag such as en, de or pt-BR, or null to clear it'),
+  )
+  @ApiUnauthorized(
+    'No access token, or one that is invalid, expired or ended by a password change',
+    ERROR_EXAMPLES.noAccessToken,
+  )
+  @ApiJsonBodyRefusals()
+  @ApiRateLimited(
+    'Too many password changes, deletions or account updates from this IP (the change-password limit, shared with changePassword and deleteMe)',
+  )
+  async updateMe(
+    @CurrentUser() user: CurrentAccount,
+    @ValidBody(UpdateMeDto) body: Valid<UpdateMeDto>,
+  ): Promise<UserResponseDto> {
+    return UserResponseDto.from(await this.accounts.updatePreferences(user, body));
+  }
+
   @Delete('me')
   @HttpCode(HttpStatus.NO_CONTENT)
   @RateLimit('changePassword')
@@ -68,7 +110,7 @@ export class MeController {
   )
   @ApiJsonBodyRefusals()
   @ApiRateLimited(
-    'Too many password changes or deletions from this IP (the change-password limit, shared with changePassword)',
+    'Too many password changes, deletions or account updates from this IP (the change-password limit, shared with changePassword and updateMe)',
   )
   async deleteMe(
     @CurrentUser() user: CurrentAccount,

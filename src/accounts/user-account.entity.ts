@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { TimestampColumn } from '../database/timestamp.column';
+import { MAX_LOCALE_LENGTH, MAX_TIME_ZONE_LENGTH } from '../i18n/locale-tags';
 
 /**
  * A built-in account, for hosts that have no users of their own. The password is only ever held as
@@ -29,4 +30,12 @@ export class UserAccount {
 
   @TimestampColumn({ name: 'password_changed_at' })
   passwordChangedAt: Date;
+
+  /** The account's language, a canonical BCP 47 tag (`de-AT`); its emails are written in it. */
+  @Column({ type: 'varchar', length: MAX_LOCALE_LENGTH, nullable: true })
+  locale: string | null;
+
+  /** The account's IANA time zone (`Europe/Vienna`); dates in its emails are shown in it. */
+  @Column({ name: 'time_zone', type: 'varchar', length: MAX_TIME_ZONE_LENGTH, nullable: true })
+  timeZone: string | null;
 }

@@ -5,6 +5,12 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
 import { UserAccount } from './user-account.entity';
 
+/** An account's language and time zone, in canonical form; `null` is none. */
+export interface AccountPreferences {
+  locale?: string | null;
+  timeZone?: string | null;
+}
+
 /** The one place that reads and writes the built-in accounts' `users` table. */
 @Injectable()
 export class UserAccountsService {
@@ -28,7 +34,11 @@ export class UserAccountsService {
     return new Map(found.map((user) => [user.email, user]));
   }
 
-  async create(email: string, passwordHash: string): Promise<UserAccount> {
+  async create(
+    email: string,
+    passwordHash: string,
+    preferences: AccountPreferences = {},
+  ): Promise<UserAccount> {
     const now = new Date();
     const user = Object.assign(new UserAccount(), {
       id: randomUUID(),
@@ -38,6 +48,8 @@ export class UserAccountsService {
       createdAt: now,
       updatedAt: now,
       passwordChangedAt: now,
+      locale: preferences.locale ?? null,
+      timeZone: preferences.timeZone ?? null,
     });
     try {
       await this.db.run((manager) => manager.getRepository(UserAccount).insert(user));
@@ -64,6 +76,29 @@ export class UserAccountsService {
       manager
         .getRepository(UserAccount)
         .update({ id, passwordHash: verifiedHash }, { passwordHash, updatedAt: new Date() }),
+    );
+    return result.affected === 1;
+  }
+
+  /**
+   * Writes those of `changes` that are not undefined, in one statement, only if the account's
+   * `token_version` is still `tokenVersion` (no password change or reset ended the session that
+   * asked); says whether it wrote.
+   */
+  async updatePreferences(
+    id: string,
+    tokenVersion: number,
+    changes: AccountPreferences,
+  ): Promise<boolean> {
+    const result = await this.db.run((manager) =>
+      manager.getRepository(UserAccount).update(
+        { id, tokenVersion },
+        {
+          ...(changes.locale === undefined ? {} : { locale: changes.locale }),
+          ...(changes.timeZone === undefined ? {} : { timeZone: changes.timeZone }),
+          updatedAt: new Date(),
+        },
+      ),
     );
     return result.affected === 1;
   }

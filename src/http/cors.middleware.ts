@@ -28,7 +28,7 @@ export function corsMiddleware(origins: readonly string[]): RequestHandler {
   return cors({
     origin: [...origins],
     credentials: false,
-    methods: ['GET', 'HEAD', 'POST', 'DELETE'],
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
     exposedHeaders: ['Retry-After'],
     // A browser asks again after 10 minutes at most.
     maxAge: 600,

@@ -1,9 +1,21 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, DECORATORS } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, ValidateBy, ValidationArguments } from 'class-validator';
+import {
+  IsNotEmpty,
+  IsString,
+  registerDecorator,
+  ValidateBy,
+  ValidationArguments,
+} from 'class-validator';
 import { characterCount } from '../common/character-count';
 import { EMAIL_MAX_LENGTH, normalizeEmail } from '../common/email-address';
+import {
+  canonicalLocale,
+  canonicalTimeZone,
+  MAX_LOCALE_LENGTH,
+  MAX_TIME_ZONE_LENGTH,
+} from '../i18n/locale-tags';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords/password-policy.service';
 
 /** The longest reset token a body may carry (a real one is 43 characters). */
@@ -14,14 +26,35 @@ export const RESET_TOKEN_MAX_LENGTH = 256;
  * (`forbidNonWhitelisted`). `@nestjs/swagger` merges a class's extension metadata into its schema;
  * it has no decorator for `additionalProperties` on a class.
  */
-export const OnlyDeclaredProperties = (): ClassDecorator => (target) => {
+export const OnlyDeclaredProperties = (): ClassDecorator => (target) =>
+  addToSchema(target, { additionalProperties: false });
+
+/**
+ * A body DTO must carry at least one of `properties` (`null` counts), its schema says so too
+ * (`minProperties`, beside {@link OnlyDeclaredProperties}); `message` is the 400's.
+ */
+export const AtLeastOneProperty =
+  (properties: string[], message: string): ClassDecorator =>
+  (target) => {
+    addToSchema(target, { minProperties: 1 });
+    registerDecorator({
+      name: 'atLeastOneProperty',
+      target,
+      // Checked once, with the first property's: class-validator has no class-level checks.
+      propertyName: properties[0],
+      validator: {
+        validate: (_value: unknown, args?: ValidationArguments) =>
+          properties.some((name) => (args?.object as Record<string, unknown>)[name] !== undefined),
+        defaultMessage: () => message,
+      },
+    });
+  };
+
+/** Merges `keywords` into a class's schema: `@nestjs/swagger` has no decorator for them on a class. */
+function addToSchema(target: object, keywords: Record<string, unknown>): void {
   const extensions = (Reflect.getMetadata(DECORATORS.API_EXTENSION, target) ?? {}) as object;
-  Reflect.defineMetadata(
-    DECORATORS.API_EXTENSION,
-    { ...extensions, additionalProperties: false },
-    target,
-  );
-};
+  Reflect.defineMetadata(DECORATORS.API_EXTENSION, { ...extensions, ...keywords }, target);
+}
 
 /**
  * At least `min` characters, counted in code points as JSON Schema's `minLength` counts them, so the
@@ -132,4 +165,91 @@ export const ResetTokenField = (): PropertyDecorator =>
     IsString(),
     IsNotEmpty(),
     MaxCharacters(RESET_TOKEN_MAX_LENGTH),
+  );
+
+/** How a field spelled in one of many ways is checked and stored in its one canonical form. */
+interface CanonicalFieldSpec {
+  /** The validator's name, as class-validator reports it. */
+  name: string;
+  canonical: (value: unknown) => string | undefined;
+  maxLength: number;
+  /** What the field must be, completing "<field> must be …". */
+  expected: string;
+  example: string;
+  description: string;
+}
+
+/**
+ * An optional field stored in canonical form: sent in any spelling its parser accepts, put in
+ * canonical form before the handler sees it, and otherwise refused with a message that shows what
+ * would do. With `nullable`, `null` is accepted too (it clears the stored value).
+ */
+function CanonicalField(spec: CanonicalFieldSpec, nullable: boolean): PropertyDecorator {
+  const clears = nullable ? ', or null to clear it' : '';
+  return applyDecorators(
+    ApiProperty({
+      type: String,
+      required: false,
+      nullable: nullable || undefined,
+      maxLength: spec.maxLength,
+      example: spec.example,
+      description: `${spec.description}${nullable ? '; null clears it' : ''}`,
+    }),
+    // A value that does not parse stays as sent, so the validator below can say why.
+    Transform(({ value }: { value: unknown }) => spec.canonical(value) ?? value),
+    ValidateBy({
+      name: spec.name,
+      validator: {
+        // A value that parses was put in canonical form above.
+        validate: (value: unknown) =>
+          value === undefined ||
+          (nullable && value === null) ||
+          spec.canonical(value) !== undefined,
+        defaultMessage: (args?: ValidationArguments) => {
+          const value: unknown = args?.value;
+          const tooLong = typeof value === 'string' && characterCount(value) > spec.maxLength;
+          return tooLong
+            ? `${args?.property} must be at most ${spec.maxLength} characters: ${spec.expected}`
+            : `${args?.property} must be ${spec.expected}${clears}`;
+        },
+      },
+    }),
+  );
+}
+
+/**
+ * The account's language, a BCP 47 tag (`de-at` is stored as `de-AT`); emails are written in the
+ * closest locale the module has. `nullable` for a change, where `null` clears it.
+ */
+export const LocaleField = ({ nullable = false } = {}): PropertyDecorator =>
+  CanonicalField(
+    {
+      name: 'isLanguageTag',
+      canonical: canonicalLocale,
+      maxLength: MAX_LOCALE_LENGTH,
+      expected: 'a language tag such as en, de or pt-BR',
+      example: 'de-AT',
+      description:
+        'The language of the emails, a BCP 47 tag; stored in canonical form (de-at becomes de-AT)',
+    },
+    nullable,
+  );
+
+/**
+ * The account's IANA time zone (`europe/berlin` is stored as `Europe/Berlin`); dates in its emails
+ * are shown in it. Offsets such as `+01:00` are refused (see `canonicalTimeZone`).
+ */
+export const TimeZoneField = ({ nullable = false } = {}): PropertyDecorator =>
+  CanonicalField(
+    {
+      name: 'isTimeZone',
+      canonical: canonicalTimeZone,
+      maxLength: MAX_TIME_ZONE_LENGTH,
+      expected: 'an IANA time zone such as Europe/Berlin or America/New_York',
+      example: 'Europe/Berlin',
+      description:
+        'The time zone dates in emails are shown in, an IANA name (not an offset); stored in ' +
+        'canonical form (europe/berlin becomes Europe/Berlin)',
+    },
+    nullable,
   );

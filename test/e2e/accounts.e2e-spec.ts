@@ -45,14 +45,20 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
   }
 
   describe('POST /auth/register', () => {
-    it('should trim and lower-case the email and answer 201 with id, email and createdAt only', async () => {
+    it('should trim and lower-case the email and answer 201 with the public fields only', async () => {
       const local = newEmail('Alice').split('@')[0];
       const response = await ctx.app
         .http()
         .post('/auth/register')
         .send({ email: `  ${local.toUpperCase()}@Example.COM `, password: STRONG_PASSWORD })
         .expect(201);
-      expect(Object.keys(response.body).sort()).toEqual(['createdAt', 'email', 'id']);
+      expect(Object.keys(response.body).sort()).toEqual([
+        'createdAt',
+        'email',
+        'id',
+        'locale',
+        'timeZone',
+      ]);
       expect(response.body.email).toBe(`${local.toLowerCase()}@example.com`);
       expect(response.body.id).toMatch(/^[0-9a-f-]{36}$/);
     });
@@ -474,6 +480,7 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
           'POST /auth/register',
           'POST /auth/login',
           'GET /users/me',
+          'PATCH /users/me',
           'DELETE /users/me',
           'POST /auth/change-password',
           'POST /auth/forgot-password',

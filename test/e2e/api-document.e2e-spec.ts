@@ -146,12 +146,18 @@ describe('OpenAPI document: what the service checks and sends (issue 14 item 9)'
 
   /** The length limits of each body property, as the issue states them. */
   const LIMITS: Record<string, Record<string, { minLength?: number; maxLength: number }>> = {
-    register: { email: { maxLength: 254 }, password: { minLength: 8, maxLength: 128 } },
+    register: {
+      email: { maxLength: 254 },
+      password: { minLength: 8, maxLength: 128 },
+      locale: { maxLength: 35 },
+      timeZone: { maxLength: 64 },
+    },
     login: { email: { maxLength: 254 }, password: { minLength: 1, maxLength: 128 } },
     changePassword: {
       currentPassword: { minLength: 1, maxLength: 128 },
       newPassword: { minLength: 8, maxLength: 128 },
     },
+    updateMe: { locale: { maxLength: 35 }, timeZone: { maxLength: 64 } },
     deleteMe: { password: { minLength: 1, maxLength: 128 } },
     forgotPassword: { email: { maxLength: 254 } },
     verifyResetToken: { token: { minLength: 1, maxLength: 256 } },
@@ -211,7 +217,7 @@ describe('OpenAPI document: what the service checks and sends (issue 14 item 9)'
         for (const [length, refused] of cases) {
           const response = await ctx.app
             .http()
-            [route.method as 'post' | 'delete'](route.path)
+            [route.method as 'post' | 'patch' | 'delete'](route.path)
             .auth(accessToken, { type: 'bearer' })
             .send({ ...examples, [field]: value(length) });
           const wasRefused = response.status === 400 && refusedForLength(response.body, field);
@@ -263,6 +269,7 @@ describe('OpenAPI document: what the service checks and sends (issue 14 item 9)'
         503: ['BUSY'],
       },
       getMe: { 401: ['UNAUTHENTICATED'] },
+      updateMe: { 401: ['UNAUTHENTICATED'] },
       deleteMe: { 401: ['INVALID_CREDENTIALS', 'UNAUTHENTICATED'] },
       verifyResetToken: { 400: ['INVALID_RESET_TOKEN'] },
       resetPassword: { 400: ['INVALID_RESET_TOKEN', 'WEAK_PASSWORD'], 503: ['BUSY'] },
@@ -306,6 +313,7 @@ describe('OpenAPI document: what the service checks and sends (issue 14 item 9)'
     expect(schemesUsed).toEqual({
       changePassword: ['accessToken'],
       getMe: ['accessToken'],
+      updateMe: ['accessToken'],
       deleteMe: ['accessToken'],
       getHealthDetails: ['healthToken'],
     });

@@ -11,6 +11,7 @@ const MODULE_ROUTES = [
   ['POST', '/auth/reset-password'],
   ['POST', '/auth/change-password'],
   ['GET', '/users/me'],
+  ['PATCH', '/users/me'],
   ['DELETE', '/users/me'],
 ] as const;
 

@@ -13,6 +13,7 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /auth/login': 'login',
   'POST /auth/change-password': 'changePassword',
   'GET /users/me': 'getMe',
+  'PATCH /users/me': 'updateMe',
   'DELETE /users/me': 'deleteMe',
   'POST /auth/forgot-password': 'forgotPassword',
   'POST /auth/reset-password/verify': 'verifyResetToken',
@@ -31,6 +32,7 @@ const STATUSES: Record<string, string[]> = {
   login: ['200', '400', '401', '413', '415', '429'],
   changePassword: ['204', '400', '401', '413', '415', '429', '503'],
   getMe: ['200', '401'],
+  updateMe: ['200', '400', '401', '413', '415', '429'],
   deleteMe: ['204', '400', '401', '413', '415', '429'],
   forgotPassword: ['202', '400', '413', '415', '429'],
   verifyResetToken: ['200', '400', '413', '415', '429'],
@@ -42,6 +44,7 @@ const STATUSES: Record<string, string[]> = {
 const SECURITY: Record<string, unknown> = {
   changePassword: [{ accessToken: [] }],
   getMe: [{ accessToken: [] }],
+  updateMe: [{ accessToken: [] }],
   deleteMe: [{ accessToken: [] }],
   getHealthDetails: [{ healthToken: [] }],
 };
@@ -169,6 +172,7 @@ describe('OpenAPI document (/docs-json)', () => {
       'PasswordResetRegisterBody',
       'PasswordResetResetPasswordBody',
       'PasswordResetTokenExpiry',
+      'PasswordResetUpdateAccountBody',
       'PasswordResetVerifyResetTokenBody',
     ]);
   });
@@ -343,6 +347,14 @@ describe('OpenAPI document (/docs-json)', () => {
           .send({ currentPassword: 'not the password', newPassword: STRONG_PASSWORD }),
         'changePassword',
         'wrongCurrentPassword',
+      );
+      expectDocumented(
+        await http()
+          .patch('/users/me')
+          .auth(accessToken, { type: 'bearer' })
+          .send({ locale: 'en_US!' }),
+        'updateMe',
+        'invalidBody',
       );
       expectDocumented(
         await http()

@@ -147,6 +147,8 @@ describe.each(databaseKinds())('Entities and migrations (%s)', (kind) => {
       createdAt: at(-86_400_001),
       updatedAt: at(-1),
       passwordChangedAt: at(-2),
+      locale: 'de-AT',
+      timeZone: 'Europe/Vienna',
     });
     const token = dataSource.getRepository(PasswordResetToken).create({
       id: randomUUID(),

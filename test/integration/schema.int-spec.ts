@@ -87,6 +87,7 @@ describe.each(databaseKinds())('Schema and migrations (%s)', (kind) => {
       'EmailQueueLiveEmailIndex1765000000002',
       'PortableColumns1765000000003',
       'PortableAccountColumns1765000000004',
+      'AccountLocale1765000000005',
     ]);
     expect(await dataSource.showMigrations()).toBe(false);
   });

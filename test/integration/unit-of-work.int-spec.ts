@@ -16,6 +16,8 @@ function userRow(id: string, email: string): UserAccount {
     createdAt: now,
     updatedAt: now,
     passwordChangedAt: now,
+    locale: null,
+    timeZone: null,
   };
 }
 

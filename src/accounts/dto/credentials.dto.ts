@@ -2,8 +2,10 @@ import { ApiSchema } from '@nestjs/swagger';
 import {
   CurrentPasswordField,
   EmailField,
+  LocaleField,
   NewPasswordField,
   OnlyDeclaredProperties,
+  TimeZoneField,
 } from '../../http/field.decorators';
 
 /** Body of `POST /auth/register`. */
@@ -15,6 +17,13 @@ export class RegisterDto {
 
   @NewPasswordField()
   password: string;
+
+  /** Without it, the email locale that best matches the request's `Accept-Language`, if any. */
+  @LocaleField()
+  locale?: string;
+
+  @TimeZoneField()
+  timeZone?: string;
 }
 
 /** Body of `POST /auth/login`. */

@@ -13,7 +13,29 @@ export class UserResponseDto {
   @ApiProperty({ format: 'date-time', example: '2026-11-26T17:00:00.000Z' })
   createdAt: string;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'de-AT',
+    description: 'The language of the emails, a BCP 47 tag; null when none is set',
+  })
+  locale: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Europe/Berlin',
+    description: 'The IANA time zone dates in emails are shown in; null when none is set (UTC)',
+  })
+  timeZone: string | null;
+
   static from(user: UserAccount): UserResponseDto {
-    return { id: user.id, email: user.email, createdAt: user.createdAt.toISOString() };
+    return {
+      id: user.id,
+      email: user.email,
+      createdAt: user.createdAt.toISOString(),
+      locale: user.locale ?? null,
+      timeZone: user.timeZone ?? null,
+    };
   }
 }

@@ -3,6 +3,7 @@ import { PasswordResetSchema1765000000000 } from './1765000000000-password-reset
 import { EmailQueueLiveEmailIndex1765000000002 } from './1765000000002-email-queue-live-email-index';
 import { PortableColumns1765000000003 } from './1765000000003-portable-columns';
 import { PortableAccountColumns1765000000004 } from './1765000000004-portable-account-columns';
+import { AccountLocale1765000000005 } from './1765000000005-account-locale';
 
 /**
  * The module's migrations, in order, listed by class so the same list works from the sources and
@@ -15,4 +16,8 @@ export const passwordResetMigrations = [
 ];
 
 /** The built-in accounts' migrations; they run after {@link passwordResetMigrations}. */
-export const accountMigrations = [AccountSchema1765000000001, PortableAccountColumns1765000000004];
+export const accountMigrations = [
+  AccountSchema1765000000001,
+  PortableAccountColumns1765000000004,
+  AccountLocale1765000000005,
+];

@@ -46,6 +46,13 @@ const bind = (date: Date): unknown =>
 /** A raw value of a released timestamp column, for comparison. */
 const raw = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
 
+/** The migrations of the release before timestamps became epoch milliseconds. */
+const oldMigrations = [
+  PasswordResetSchema1765000000000,
+  AccountSchema1765000000001,
+  EmailQueueLiveEmailIndex1765000000002,
+];
+
 const moments = {
   created: new Date(AT_DST_GAP.getTime() - 86_400_000),
   expires: AT_DST_GAP,
@@ -58,13 +65,7 @@ async function main(): Promise<void> {
   };
 
   // Rows as the released migrations and code stored them.
-  const old = connect({
-    migrations: [
-      PasswordResetSchema1765000000000,
-      AccountSchema1765000000001,
-      EmailQueueLiveEmailIndex1765000000002,
-    ],
-  });
+  const old = connect({ migrations: oldMigrations });
   await old.initialize();
   await old.runMigrations();
   if (isPostgres) report.sessionTimeZone = (await old.query('SHOW TimeZone'))[0].TimeZone;
@@ -141,9 +142,12 @@ async function main(): Promise<void> {
     ),
   };
 
-  // Both new migrations reverted: the released columns, holding the same instants.
-  await dataSource.undoLastMigration();
-  await dataSource.undoLastMigration();
+  // Every migration since the released ones reverted: the released columns, holding the same instants.
+  const released = new Set(oldMigrations.map((migration) => migration.name));
+  const lastApplied = async () =>
+    (await dataSource.query<{ name: string }[]>('SELECT name FROM migrations ORDER BY id DESC'))[0]
+      .name;
+  while (!released.has(await lastApplied())) await dataSource.undoLastMigration();
   const [revertedUser] = await dataSource.query(
     `SELECT created_at, updated_at, password_changed_at FROM users WHERE id = ${p(1)}`,
     [userId],
