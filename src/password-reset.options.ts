@@ -46,7 +46,7 @@ export interface PasswordResetModuleOptions {
    * built from this and `resetPath` alone, never from a request's Host or Forwarded headers. Required.
    */
   frontendUrl: string;
-  /** Path of the reset page on `frontendUrl`; links are `${frontendUrl}${resetPath}#token=…`. */
+  /** Path of the reset page on `frontendUrl`; links are `${frontendUrl}${resetPath}?lang=<locale>#token=…`. */
   resetPath?: string;
   /** How long a reset link works, in minutes. */
   tokenTtlMinutes?: number;

@@ -254,7 +254,8 @@ export class EmailQueueProcessor {
                 to: user.email,
                 locale: user.locale,
                 timeZone: user.timeZone,
-                link: this.links.resetLink(token),
+                // The page opens in the email's language.
+                link: this.links.resetLink(token, this.mail.localeFor({ locale: user.locale })),
                 expiresAt,
               }),
           };
@@ -267,7 +268,8 @@ export class EmailQueueProcessor {
               this.mail.sendPasswordChanged({
                 to: held.email,
                 changedAt: held.createdAt,
-                forgotPasswordUrl: this.links.pageUrl(),
+                // The notice's language; the row holds no reader's locale yet, so the default.
+                forgotPasswordUrl: this.links.pageUrl(this.mail.localeFor({})),
               }),
           };
       }

@@ -17,7 +17,7 @@ describe(ResetLinks.name, () => {
     expect(links.resetLink(token)).toBe(`${frontendUrl}${resetPath}#token=${token}`);
   });
 
-  it('should put nothing in the query string', () => {
+  it('should put nothing in the query string without a locale', () => {
     const token = generateResetToken();
 
     const url = new URL(links.resetLink(token));
@@ -43,5 +43,25 @@ describe(ResetLinks.name, () => {
   it('should give the page URL without any token', () => {
     expect(links.pageUrl()).toBe(`${frontendUrl}${resetPath}`);
     expect(links.pageUrl()).not.toContain('#');
+  });
+
+  it("should carry the email's locale in the query, ahead of the token in the fragment", () => {
+    const token = generateResetToken();
+
+    const url = new URL(links.resetLink(token, 'de'));
+
+    expect(links.resetLink(token, 'de')).toBe(`${frontendUrl}${resetPath}?lang=de#token=${token}`);
+    // The query reaches the server and its logs: the locale is all it holds.
+    expect([...url.searchParams]).toEqual([['lang', 'de']]);
+    expect(url.hash).toBe(`#token=${token}`);
+  });
+
+  it('should give the page URL in a locale, for the notice', () => {
+    expect(links.pageUrl('fr')).toBe(`${frontendUrl}${resetPath}?lang=fr`);
+  });
+
+  it('should encode a locale tag, whatever a host names its templates', () => {
+    expect(links.resetLink('abc', 'pt-BR')).toBe(`${frontendUrl}${resetPath}?lang=pt-BR#token=abc`);
+    expect(links.pageUrl('x&y=#z')).toBe(`${frontendUrl}${resetPath}?lang=x%26y%3D%23z`);
   });
 });

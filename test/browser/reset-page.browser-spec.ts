@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Locator, Page, Request } from 'playwright-core';
 import { newEmail, OTHER_STRONG_PASSWORD, STRONG_PASSWORD } from '../support/factories';
 import { BrowserApp, resetLinkFromMailbox, startBrowserApp } from './support/browser-app';
@@ -22,6 +25,8 @@ interface SentRequest {
   method: string;
   url: string;
   referer?: string;
+  /** The Accept-Language header it carried. */
+  language?: string;
 }
 
 /** Records every request of every page of the context, and every CSP violation a page reports. */
@@ -29,7 +34,13 @@ function watch(browser: LaunchedBrowser): { sent: SentRequest[]; cspViolations: 
   const sent: SentRequest[] = [];
   const cspViolations: string[] = [];
   browser.context.on('request', (request: Request) => {
-    sent.push({ method: request.method(), url: request.url(), referer: request.headers().referer });
+    const headers = request.headers();
+    sent.push({
+      method: request.method(),
+      url: request.url(),
+      referer: headers.referer,
+      language: headers['accept-language'],
+    });
   });
   browser.context.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) {
@@ -153,8 +164,8 @@ describeInBrowser('The reset flow in a real browser', () => {
     await follow(link);
     const form = page.getByRole('heading', { name: 'Choose a new password' });
     await form.waitFor();
-    // The token left the address bar as soon as the page's script ran.
-    expect(page.url()).toBe(`${app.origin}/reset-password`);
+    // The token left the address bar as soon as the page's script ran; the email's language stayed.
+    expect(page.url()).toBe(`${app.origin}/reset-password?lang=en`);
     expect(await page.evaluate(() => location.hash)).toBe('');
     await screenshots.take(page, '03-form', 'reset-page.png');
     await expectAccessible(page, 'form');
@@ -216,7 +227,7 @@ describeInBrowser('The reset flow in a real browser', () => {
     await page
       .getByRole('heading', { name: 'This link has expired or was already used' })
       .waitFor();
-    expect(page.url()).toBe(`${app.origin}/reset-password`);
+    expect(page.url()).toBe(`${app.origin}/reset-password?lang=en`);
     await screenshots.take(page, '07-expired');
     await expectAccessible(page, 'expired');
 
@@ -278,6 +289,161 @@ describeInBrowser('The reset flow in a real browser', () => {
   });
 });
 
+describeInBrowser('The reset flow in German', () => {
+  let app: BrowserApp;
+  let browser: LaunchedBrowser;
+  const screenshots = new Screenshots();
+
+  beforeAll(async () => {
+    // German emails, as a host whose readers are German has them: MAIL_DEFAULT_LOCALE=de with a de/
+    // folder of its own (a copy of the English one: what is tested here is the link and the page).
+    const templatesDir = mkdtempSync(join(tmpdir(), 'npr-browser-templates-'));
+    cpSync(join(__dirname, '..', '..', 'templates', 'en'), join(templatesDir, 'de'), {
+      recursive: true,
+    });
+    app = await startBrowserApp({
+      env: { MAIL_TEMPLATES_DIR: templatesDir, MAIL_DEFAULT_LOCALE: 'de' },
+    });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** The API calls the page made, each with the language it asked for. */
+  function apiCalls(sent: SentRequest[]) {
+    return sent
+      .filter(({ method, url }) => method === 'POST' && url.includes('/auth/'))
+      .map(({ url, language }) => ({ path: new URL(url).pathname, language }));
+  }
+
+  it("should follow a German email's link to a German page, and ask the API in German", async () => {
+    const { sent, cspViolations } = watch(browser);
+    const email = newEmail('deutsch');
+    await app.app
+      .http()
+      .post('/auth/register')
+      .send({ email, password: STRONG_PASSWORD })
+      .expect(201);
+    await app.app.http().post('/auth/forgot-password').send({ email }).expect(202);
+    const page = await browser.context.newPage();
+    await openMailbox(page, app, email);
+    const { link, token } = await openNewestResetEmail(page, email);
+    expect(await link.getAttribute('href')).toBe(
+      `${app.origin}/reset-password?lang=de#token=${token}`,
+    );
+
+    await follow(link);
+    await page.getByRole('heading', { name: 'Neues Passwort wählen' }).waitFor();
+    expect(page.url()).toBe(`${app.origin}/reset-password?lang=de`);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+    expect(await page.title()).toBe('Passwort zurücksetzen · Test Product');
+    await screenshots.take(page, 'de-01-form');
+    await expectAccessible(page, 'form (de)');
+
+    const newPassword = page.getByLabel('Neues Passwort', { exact: true });
+    const confirmation = page.getByLabel('Neues Passwort bestätigen', { exact: true });
+    const submit = page.getByRole('button', { name: 'Neues Passwort festlegen' });
+    await page.getByLabel('Passwörter anzeigen', { exact: true }).check();
+    expect(await newPassword.getAttribute('type')).toBe('text');
+
+    await newPassword.fill('kurz');
+    await submit.click();
+    await expectFieldError(
+      page,
+      'Neues Passwort',
+      'Verwenden Sie 8 bis 128 Zeichen (dieses hat 4).',
+    );
+
+    await newPassword.fill(OTHER_STRONG_PASSWORD);
+    await confirmation.fill(`${OTHER_STRONG_PASSWORD}!`);
+    await submit.click();
+    await expectFieldError(
+      page,
+      'Neues Passwort bestätigen',
+      'Die beiden Passwörter stimmen nicht überein.',
+    );
+
+    // The server's own message, in the page's language.
+    await newPassword.fill(WEAK_PASSWORD);
+    await confirmation.fill(WEAK_PASSWORD);
+    await submit.click();
+    await expectFieldError(page, 'Neues Passwort', /^Das Passwort ist zu leicht zu erraten\./);
+    await screenshots.take(page, 'de-02-weak-password');
+    await expectAccessible(page, 'error (de)');
+
+    await newPassword.fill(OTHER_STRONG_PASSWORD);
+    await confirmation.fill(OTHER_STRONG_PASSWORD);
+    await submit.click();
+    await page.getByRole('heading', { name: 'Ihr Passwort wurde geändert' }).waitFor();
+    await page.getByText('Melden Sie sich mit Ihrem neuen Passwort an.').waitFor();
+    expect(await page.getByRole('link', { name: 'Anmelden' }).getAttribute('href')).toBe(
+      app.origin,
+    );
+    await screenshots.take(page, 'de-03-success');
+    await expectAccessible(page, 'success (de)');
+
+    expect(await loginStatus(app, email, OTHER_STRONG_PASSWORD)).toBe(200);
+    expect(apiCalls(sent)).toEqual([
+      { path: '/auth/reset-password/verify', language: 'de' },
+      { path: '/auth/reset-password', language: 'de' },
+      { path: '/auth/reset-password', language: 'de' },
+    ]);
+    expectTokenNeverSent(token, sent, app.received);
+    expect(cspViolations).toEqual([]);
+    await page.close();
+  });
+
+  it('should say in German that a link is used or cut short, and ask for a new one in German', async () => {
+    const { sent, cspViolations } = watch(browser);
+    const email = newEmail('deutsch-alt');
+    await app.app
+      .http()
+      .post('/auth/register')
+      .send({ email, password: STRONG_PASSWORD })
+      .expect(201);
+    await app.app.http().post('/auth/forgot-password').send({ email }).expect(202);
+    const page = await browser.context.newPage();
+    await openMailbox(page, app, email);
+    const { link, token } = await openNewestResetEmail(page, email);
+    await app.app
+      .http()
+      .post('/auth/reset-password')
+      .send({ token, newPassword: OTHER_STRONG_PASSWORD })
+      .expect(200);
+
+    await follow(link);
+    await page
+      .getByRole('heading', { name: 'Dieser Link ist abgelaufen oder wurde bereits verwendet' })
+      .waitFor();
+    await screenshots.take(page, 'de-04-expired');
+    await expectAccessible(page, 'expired (de)');
+
+    const sendLink = page.getByRole('button', { name: 'Neuen Link senden' });
+    await sendLink.click();
+    await expectFieldError(page, 'E-Mail-Adresse', 'Geben Sie Ihre E-Mail-Adresse ein.');
+    await page.getByLabel('E-Mail-Adresse', { exact: true }).fill(email);
+    await sendLink.click();
+    await page.getByRole('heading', { name: 'Sehen Sie in Ihr Postfach' }).waitFor();
+    await page.getByText('Falls zu dieser Adresse ein Konto existiert').waitFor();
+    await expectAccessible(page, 'request sent (de)');
+
+    // A link without its token: the page still speaks the link's language.
+    await page.goto(`${app.origin}/reset-password?lang=de`);
+    await page.getByRole('heading', { name: 'Dieser Link ist unvollständig' }).waitFor();
+    await page.getByText('Öffnen Sie den Link aus Ihrer E-Mail erneut').waitFor();
+
+    expect(apiCalls(sent)).toEqual([
+      { path: '/auth/reset-password/verify', language: 'de' },
+      { path: '/auth/forgot-password', language: 'de' },
+    ]);
+    expect(cspViolations).toEqual([]);
+    await page.close();
+  });
+});
+
 describeInBrowser('The reset page under a global prefix', () => {
   let app: BrowserApp;
   let browser: LaunchedBrowser;
@@ -304,7 +470,7 @@ describeInBrowser('The reset page under a global prefix', () => {
       .expect(201);
     await app.app.http().post('/api/auth/forgot-password').send({ email }).expect(202);
     const link = await resetLinkFromMailbox(app.mailDir, email);
-    expect(link.startsWith(`${app.origin}/api/account/reset#token=`)).toBe(true);
+    expect(link.startsWith(`${app.origin}/api/account/reset?lang=en#token=`)).toBe(true);
     const page = await browser.context.newPage();
 
     await page.goto(link);
@@ -313,7 +479,7 @@ describeInBrowser('The reset page under a global prefix', () => {
     await page.getByRole('button', { name: 'Set new password' }).click();
     await page.getByRole('heading', { name: 'Your password has been changed' }).waitFor();
 
-    expect(page.url()).toBe(`${app.origin}/api/account/reset`);
+    expect(page.url()).toBe(`${app.origin}/api/account/reset?lang=en`);
     const posts = app.received.filter(({ method }) => method === 'POST').map(({ url }) => url);
     expect(posts).toEqual(
       expect.arrayContaining(['/api/auth/reset-password/verify', '/api/auth/reset-password']),

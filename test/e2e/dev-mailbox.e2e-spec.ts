@@ -16,7 +16,7 @@ const ESCAPED_APP_NAME = 'Zoë&#39;s &lt;script&gt;alert(1)&lt;/script&gt; &amp;
 const RESET_SUBJECT = `${ESCAPED_APP_NAME}: reset your password`;
 const CHANGED_SUBJECT = `${ESCAPED_APP_NAME}: your password was changed`;
 const RESET_LINK = new RegExp(
-  `<a href="(${FRONTEND_URL}/reset-password#token=[A-Za-z0-9_-]{43})" rel="noreferrer">\\1</a>`,
+  `<a href="(${FRONTEND_URL}/reset-password\\?lang=en#token=[A-Za-z0-9_-]{43})" rel="noreferrer">\\1</a>`,
 );
 
 /** The ids of the `.eml` files in `dir`, once there are `count` of them. */

@@ -80,7 +80,7 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
     expect(mail.raw).toMatch(/Content-Type: multipart\/alternative/i);
     expect(mail.parsed.subject).toBe('Test Product: reset your password');
     const token = extractResetToken(mail);
-    const link = `${FRONTEND_URL}/reset-password#token=${token}`;
+    const link = `${FRONTEND_URL}/reset-password?lang=en#token=${token}`;
     expect(mail.parsed.text).toContain(link);
     // Handlebars escapes "=" in attributes as &#x3D;, which every mail client decodes back.
     expect(String(mail.parsed.html).replace(/&#x3D;/g, '=')).toContain(`href="${link}"`);
@@ -105,7 +105,7 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
       .send({ email: user.email })
       .expect(202);
     const [mail] = await ctx.smtp.waitForMail(user.email);
-    expect(mail.parsed.text).toContain(`${FRONTEND_URL}/reset-password#token=`);
+    expect(mail.parsed.text).toContain(`${FRONTEND_URL}/reset-password?lang=en#token=`);
     expect(mail.raw).not.toContain('evil.example');
   });
 
@@ -244,7 +244,7 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
     expect(notice.raw).toMatch(/multipart\/alternative/i);
     expect(notice.parsed.text).toMatch(/changed on .*\d\d:\d\d UTC/);
     expect(notice.parsed.text).toMatch(/If this was not you/);
-    expect(notice.parsed.text).toContain(`${FRONTEND_URL}/reset-password`);
+    expect(notice.parsed.text).toContain(`${FRONTEND_URL}/reset-password?lang=en`);
     expect(notice.parsed.text).not.toMatch(/#token=/);
   });
 

@@ -189,7 +189,9 @@ describe('The built service in production mode', () => {
       await api.post('/auth/forgot-password').send({ email }).expect(202);
       const [mail] = await smtp.waitForMail(email);
       expect(mail.user).toBe(SmtpTestServer.USER);
-      expect(mail.parsed.text).toContain('https://accounts.example.com/reset-password#token=');
+      expect(mail.parsed.text).toContain(
+        'https://accounts.example.com/reset-password?lang=en#token=',
+      );
       const token = extractResetToken(mail);
 
       await api
@@ -262,7 +264,9 @@ describe('The built service in production mode', () => {
       await waitForHealth(baseUrl, secondOutput);
 
       const [mail] = await smtp.waitForMail(email, 1, 30_000);
-      expect(mail.parsed.text).toContain('https://accounts.example.com/reset-password#token=');
+      expect(mail.parsed.text).toContain(
+        'https://accounts.example.com/reset-password?lang=en#token=',
+      );
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(smtp.mailTo(email)).toHaveLength(1);
 

@@ -1,5 +1,9 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Response } from 'supertest';
-import { SmtpTestServer } from '../support/smtp-test-server';
+import { newEmail, OTHER_STRONG_PASSWORD, registerUser } from '../support/factories';
+import { extractResetToken, SmtpTestServer } from '../support/smtp-test-server';
 import { createTestApp, FRONTEND_URL, TestApp, TestAppOptions } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -81,10 +85,12 @@ describe('The reference reset page', () => {
       expect(absolute).toEqual(['https://app.test.example/sign-in?from=reset']);
     });
 
-    it('should hold no inline script or style', async () => {
+    it('should hold no inline script or style, its texts for the script in a data block only', async () => {
       const page = await app.http().get('/reset-password').expect(200);
 
-      expect(page.text).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+      const inline = [...page.text.matchAll(/<script(?![^>]*\ssrc=)[^>]*>/g)].map(([tag]) => tag);
+      // A data block never runs, so the policy's ban on inline scripts still holds.
+      expect(inline).toEqual(['<script type="application/json" id="reset-page-messages">']);
       expect(page.text).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
     });
 
@@ -134,6 +140,120 @@ describe('The reference reset page', () => {
       }
       expect(docs.text).toContain('swagger-ui');
       expect(Object.keys(document.body.paths as object)).not.toContain('/reset-password');
+    });
+  });
+
+  describe('in the language of the link or the browser', () => {
+    let app: TestApp;
+    beforeAll(async () => {
+      app = await startApp();
+    });
+
+    /** The page's texts for its script, from the data block. */
+    function scriptMessages(page: Response): Record<string, string> {
+      const block =
+        /<script type="application\/json" id="reset-page-messages">([^<]*)<\/script>/.exec(
+          page.text,
+        );
+      return JSON.parse(block?.[1] ?? 'null') as Record<string, string>;
+    }
+
+    it('should speak German for ?lang=de', async () => {
+      const page = await app.http().get('/reset-password?lang=de').expect(200);
+
+      expect(page.text).toMatch(/^<!doctype html>\s*<html lang="de">/);
+      expect(page.text).toContain('<label for="new-password">Neues Passwort</label>');
+      expect(page.text).toContain(
+        '<label for="confirm-password">Neues Passwort bestätigen</label>',
+      );
+      expect(page.text).toContain('<button type="submit">Neues Passwort festlegen</button>');
+      expect(page.text).toContain('<label for="email">E-Mail-Adresse</label>');
+      expect(page.text).toContain('<button type="submit">Neuen Link senden</button>');
+      expect(page.text).toContain('<title>Passwort zurücksetzen · Test Product</title>');
+      expect(page.text).not.toContain('New password');
+      expect(scriptMessages(page).passwordsDiffer).toBe(
+        'Die beiden Passwörter stimmen nicht überein.',
+      );
+      expect(page.headers['content-language']).toBe('de');
+      expectPageHeaders(page);
+    });
+
+    it('should match a regional tag to its language: de-AT is German', async () => {
+      const page = await app.http().get('/reset-password?lang=de-AT').expect(200);
+
+      expect(page.text).toContain('<html lang="de">');
+      expect(page.headers['content-language']).toBe('de');
+    });
+
+    it('should answer in English for a language it does not speak', async () => {
+      const page = await app.http().get('/reset-password?lang=xx').expect(200);
+
+      expect(page.text).toContain('<html lang="en">');
+      expect(page.text).toContain('<label for="new-password">New password</label>');
+      expect(scriptMessages(page).passwordsDiffer).toBe('The two passwords do not match.');
+      expect(page.headers['content-language']).toBe('en');
+    });
+
+    it("should follow the browser's Accept-Language without ?lang, and say so in Vary", async () => {
+      const page = await app
+        .http()
+        .get('/reset-password')
+        .set('Accept-Language', 'fr-CH, fr;q=0.9, en;q=0.8')
+        .expect(200);
+
+      expect(page.text).toContain('<html lang="fr">');
+      expect(page.text).toContain('<label for="new-password">Nouveau mot de passe</label>');
+      expect(page.headers['content-language']).toBe('fr');
+      expect(String(page.headers.vary)).toMatch(/\bAccept-Language\b/i);
+    });
+
+    it("should put the link's ?lang before the browser's language", async () => {
+      const page = await app
+        .http()
+        .get('/reset-password?lang=es')
+        .set('Accept-Language', 'fr')
+        .expect(200);
+
+      expect(page.text).toContain('<html lang="es">');
+      expect(page.text).toContain('<label for="new-password">Nueva contraseña</label>');
+    });
+  });
+
+  describe("the emails' links", () => {
+    it("should carry the locale the email is written in, the notice's link too", async () => {
+      // A host's de/ folder (here a copy of the English one: what counts is the link, not the text).
+      const templatesDir = mkdtempSync(join(tmpdir(), 'npr-templates-'));
+      cpSync(join(__dirname, '..', '..', 'templates', 'en'), join(templatesDir, 'de'), {
+        recursive: true,
+      });
+      const app = await startApp({
+        env: { MAIL_TEMPLATES_DIR: templatesDir, MAIL_DEFAULT_LOCALE: 'de' },
+      });
+      const user = await registerUser(app, newEmail('lang-link'));
+
+      await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+      const [reset] = await smtp.waitForMail(user.email);
+      const token = extractResetToken(reset);
+      expect(reset.parsed.text).toContain(`${FRONTEND_URL}/reset-password?lang=de#token=${token}`);
+      await app
+        .http()
+        .post('/auth/reset-password')
+        .send({ token, newPassword: OTHER_STRONG_PASSWORD })
+        .expect(200);
+      const [, notice] = await smtp.waitForMail(user.email, 2);
+
+      const noticeLinks = notice.parsed.text?.match(/https:\/\/[^\s,]+/g);
+      expect(noticeLinks).toEqual([`${FRONTEND_URL}/reset-password?lang=de`]);
+    });
+
+    it('should carry English by default', async () => {
+      const app = await startApp();
+      const user = await registerUser(app, newEmail('lang-default'));
+
+      await app.http().post('/auth/forgot-password').send({ email: user.email }).expect(202);
+      const [reset] = await smtp.waitForMail(user.email);
+
+      expect(reset.parsed.text).toContain(`${FRONTEND_URL}/reset-password?lang=en#token=`);
     });
   });
 

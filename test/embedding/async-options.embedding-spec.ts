@@ -118,7 +118,9 @@ describe('PasswordResetModule.forRootAsync, as Nest modules take options', () =>
   it('should take its options from a class of the host (useClass), calling createPasswordResetOptions', async () => {
     app = await startApp(host(database, { useClass: HostResetOptions }));
 
-    expect(await resetLinkFor(app)).toMatch(`${FACTORY_FRONTEND_URL}/reset-password#token=`);
+    expect(await resetLinkFor(app)).toMatch(
+      `${FACTORY_FRONTEND_URL}/reset-password?lang=en#token=`,
+    );
   });
 
   it("should take its options from the host's own instance (useExisting), made once", async () => {
@@ -126,7 +128,9 @@ describe('PasswordResetModule.forRootAsync, as Nest modules take options', () =>
       host(database, { imports: [HostConfigModule], useExisting: HostResetOptions }),
     );
 
-    expect(await resetLinkFor(app)).toMatch(`${FACTORY_FRONTEND_URL}/reset-password#token=`);
+    expect(await resetLinkFor(app)).toMatch(
+      `${FACTORY_FRONTEND_URL}/reset-password?lang=en#token=`,
+    );
     // The factory the module used is the one the host's config module holds, not a copy.
     expect(app.app.get(HostResetOptions).calls).toBe(1);
   });

@@ -39,7 +39,7 @@ describe.each(databaseKinds())('A host using the built-in users (%s)', (kind) =>
   async function requestResetToken(email: string): Promise<string> {
     await host.http().post('/auth/forgot-password').send({ email }).expect(202);
     const [mail] = await smtp.waitForMail(email);
-    expect(mail.parsed.text).toContain(`${BUILT_IN_FRONTEND_URL}/reset-password#token=`);
+    expect(mail.parsed.text).toContain(`${BUILT_IN_FRONTEND_URL}/reset-password?lang=en#token=`);
     return extractResetToken(mail);
   }
 

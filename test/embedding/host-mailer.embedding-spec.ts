@@ -176,8 +176,10 @@ describe('A host with its own PasswordResetMailer', () => {
     expect(resetMail.parsed.headers.get('auto-submitted')).toBe('auto-generated');
     expect(resetMail.parsed.headers.get('x-auto-response-suppress')).toBe('All');
     expect(resetMail.parsed.subject).toBe('Host Identity: reset your password');
-    expect(resetMail.parsed.text).toContain(`${FRONTEND_URL}/reset-password#token=`);
-    expect(resetMail.parsed.html).toContain(`href="${FRONTEND_URL}/reset-password#token`);
+    expect(resetMail.parsed.text).toContain(`${FRONTEND_URL}/reset-password?lang=en#token=`);
+    expect(resetMail.parsed.html).toContain(
+      `href="${FRONTEND_URL}/reset-password?lang&#x3D;en#token`,
+    );
 
     await http()
       .post('/auth/reset-password')

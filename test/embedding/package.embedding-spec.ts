@@ -369,7 +369,9 @@ console.log(JSON.stringify({ files: Object.keys(require.cache).filter((f) => !be
           'password-reset',
         );
         expect(mail.parsed.headers.get('auto-submitted')).toBe('auto-generated');
-        expect(mail.parsed.text).toContain(`${PACKAGED_FRONTEND_URL}/reset-password#token=`);
+        expect(mail.parsed.text).toContain(
+          `${PACKAGED_FRONTEND_URL}/reset-password?lang=en#token=`,
+        );
         const token = extractResetToken(mail);
         await http()
           .post('/auth/reset-password')

@@ -218,7 +218,7 @@ class ReadMail extends LifecycleCommand {
       );
     }
     const tokens = address.links.map((_, index) => r.link(this.who, index));
-    const prefix = `${FRONTEND_URL}/reset-password#token=`;
+    const prefix = `${FRONTEND_URL}/reset-password?lang=en#token=`;
     for (const token of tokens) {
       expectThat(/^[A-Za-z0-9_-]{43}$/.test(token), `${this.step}: malformed token ${token}`);
     }

@@ -11,13 +11,22 @@
 
   const MIN_LENGTH = 8;
   const MAX_LENGTH = 128;
-  const GENERIC_ERROR = 'Something went wrong on our side. Please try again.';
-  const OFFLINE_ERROR = 'Could not reach the server. Check your connection and try again.';
-  const TOO_MANY_ERROR = 'Too many attempts from your network. Wait a few minutes and try again.';
   const SECTIONS = ['checking', 'reset', 'done', 'expired', 'sent'];
 
   const $ = (id) => document.getElementById(id);
   let busy = false;
+
+  // The server wrote the page in one language and put the same catalog here for the script; the
+  // API is asked for that language too, so its messages (a weak password's) match the page.
+  const LOCALE = document.documentElement.lang || 'en';
+  const MESSAGES = JSON.parse($('reset-page-messages').textContent);
+
+  /** The text `key` in the page's language, its `{name}` placeholders filled from `values`. */
+  function t(key, values = {}) {
+    return MESSAGES[key].replace(/\{(\w+)\}/g, (placeholder, name) =>
+      name in values ? String(values[name]) : placeholder,
+    );
+  }
 
   // The page is served at <prefix><resetPath> and the API at <prefix>/auth/…, whatever the host's
   // global prefix (or a proxy's): drop as many trailing segments as resetPath has.
@@ -32,7 +41,11 @@
   async function post(path, body) {
     const response = await fetch(apiBase + path, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'Accept-Language': LOCALE,
+      },
       body: JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
@@ -45,14 +58,14 @@
   /** The server's message, which is a list for validation errors. */
   function messageOf(data) {
     if (Array.isArray(data.message)) return data.message.join(' ');
-    return typeof data.message === 'string' && data.message ? data.message : GENERIC_ERROR;
+    return typeof data.message === 'string' && data.message ? data.message : t('genericError');
   }
 
   /** What to say about an answer that is neither a success nor a field's problem. */
   function problemOf(status, data) {
-    if (status === 429) return TOO_MANY_ERROR;
-    if (status === 503) return 'The service is busy. Please try again in a moment.';
-    return status >= 500 ? GENERIC_ERROR : messageOf(data);
+    if (status === 429) return t('tooManyError');
+    if (status === 503) return t('busyError');
+    return status >= 500 ? t('genericError') : messageOf(data);
   }
 
   /** Shows one state and moves focus to its heading, so a screen reader announces the change. */
@@ -77,17 +90,16 @@
   function showExpired(hadToken) {
     token = null;
     if (!hadToken) {
-      $('expired-title').textContent = 'This link is not complete';
-      $('expired-text').textContent =
-        'Open the link from your email again, or enter your email address and we will send you a new one.';
+      $('expired-title').textContent = t('incompleteTitle');
+      $('expired-text').textContent = t('incompleteText');
     }
     show('expired');
   }
 
   async function verify() {
     $('checking-retry').hidden = true;
-    $('checking-status').textContent = 'Checking your link…';
-    let problem = OFFLINE_ERROR;
+    $('checking-status').textContent = t('checking');
+    let problem = t('offlineError');
     try {
       const { status, data } = await post('/auth/reset-password/verify', { token });
       if (status === 200) return show('reset');
@@ -108,12 +120,12 @@
     if (password.length < MIN_LENGTH || password.length > MAX_LENGTH) {
       return fieldError(
         'new-password',
-        `Use ${MIN_LENGTH} to ${MAX_LENGTH} characters (this one has ${password.length}).`,
+        t('passwordLength', { min: MIN_LENGTH, max: MAX_LENGTH, length: password.length }),
       );
     }
     // Caught here, so a typo never reaches the server, let alone becomes the password.
     if (password !== $('confirm-password').value) {
-      return fieldError('confirm-password', 'The two passwords do not match.');
+      return fieldError('confirm-password', t('passwordsDiffer'));
     }
     const { status, data } = await post('/auth/reset-password', { token, newPassword: password });
     if (status === 200) {
@@ -131,7 +143,7 @@
     const email = $('email').value.trim();
     $('request-status').textContent = '';
     fieldError('email', '');
-    if (!email) return fieldError('email', 'Enter your email address.');
+    if (!email) return fieldError('email', t('emailMissing'));
     const { status, data } = await post('/auth/forgot-password', { email });
     // The same answer for every address: the page says nothing about which ones have accounts.
     if (status === 202) return show('sent');
@@ -148,7 +160,7 @@
       try {
         await action();
       } catch {
-        $(statusId).textContent = OFFLINE_ERROR;
+        $(statusId).textContent = t('offlineError');
       } finally {
         busy = false;
       }
