@@ -59,6 +59,8 @@ function processorWith() {
       attempts: 1,
       createdAt: new Date(),
       claimId: `claim-${next}`,
+      locale: null,
+      timeZone: null,
     });
   };
   /** A request recorded and its event emitted: the row is due, and the processor is woken. */

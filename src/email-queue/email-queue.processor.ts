@@ -246,16 +246,21 @@ export class EmailQueueProcessor {
             this.logger.log(`Reset request ${held.id} was withdrawn before it was sent`);
             return null;
           }
+          // The account's own language first; the request's (on the row) for accounts with none.
+          const reader = {
+            locale: user.locale,
+            timeZone: user.timeZone,
+            requestLocale: held.locale,
+          };
           return {
             request: held,
             describe: `a reset link for request ${held.id} (account ${user.id})`,
             send: () =>
               this.mail.sendPasswordReset({
                 to: user.email,
-                locale: user.locale,
-                timeZone: user.timeZone,
+                ...reader,
                 // The page opens in the email's language.
-                link: this.links.resetLink(token, this.mail.localeFor({ locale: user.locale })),
+                link: this.links.resetLink(token, this.mail.localeFor(reader)),
                 expiresAt,
               }),
           };
@@ -267,9 +272,12 @@ export class EmailQueueProcessor {
             send: () =>
               this.mail.sendPasswordChanged({
                 to: held.email,
+                // The account's, recorded with the change (no lookup here).
+                locale: held.locale,
+                timeZone: held.timeZone,
                 changedAt: held.createdAt,
-                // The notice's language; the row holds no reader's locale yet, so the default.
-                forgotPasswordUrl: this.links.pageUrl(this.mail.localeFor({})),
+                // The notice's language.
+                forgotPasswordUrl: this.links.pageUrl(this.mail.localeFor({ locale: held.locale })),
               }),
           };
       }

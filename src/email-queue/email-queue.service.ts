@@ -15,6 +15,10 @@ export interface NewQueuedEmail {
   now: Date;
   /** When it may be sent first (default `now`). */
   dueAt?: Date;
+  /** The language to write it in, a canonical BCP 47 tag (see {@link QueuedEmail.locale}). */
+  locale?: string | null;
+  /** The IANA time zone its dates are shown in. */
+  timeZone?: string | null;
 }
 
 /** Emails waiting to go (or going) and emails given up on, for health checks. */
@@ -35,6 +39,8 @@ export interface ClaimedEmail {
   attempts: number;
   createdAt: Date;
   claimId: string;
+  locale: string | null;
+  timeZone: string | null;
 }
 
 /**
@@ -88,7 +94,7 @@ export class EmailQueueService {
     const sql = new RawSql(manager);
     const at = (date: Date) => sql.date(QueuedEmail, 'createdAt', date);
     const q = sql.params();
-    const values = requests.map(({ kind, email, status, now, dueAt }, index) => {
+    const values = requests.map(({ kind, email, status, now, dueAt, locale, timeZone }, index) => {
       // A throttled request is settled the moment it is recorded, and never sent: whether or not
       // the address has an account, the row has no use for it.
       const throttled = status === EmailStatus.Throttled;
@@ -96,12 +102,13 @@ export class EmailQueueService {
       return (
         `(${q.add(ids[index])}, ${q.add(kind)}, ${q.add(throttled ? '' : email)}, ` +
         `${q.add(status)}, 0, ${q.add(dueAt ? at(dueAt) : created)}, ${q.add(created)}, ` +
-        `${q.add(throttled ? created : null)})`
+        `${q.add(throttled ? created : null)}, ${q.add(locale ?? null)}, ${q.add(timeZone ?? null)})`
       );
     });
     await sql.rows(
       `INSERT INTO ${sql.table(QueuedEmail)} ` +
-        `(id, kind, email, status, attempts, next_attempt_at, created_at, processed_at) VALUES ` +
+        `(id, kind, email, status, attempts, next_attempt_at, created_at, processed_at, locale, ` +
+        `time_zone) VALUES ` +
         values.join(', '),
       q.values,
     );
@@ -131,13 +138,15 @@ export class EmailQueueService {
       `(status = ${q.add(EmailStatus.Pending)} AND next_attempt_at <= ${q.add(at(now))}) ` +
       `OR (status = ${q.add(EmailStatus.Processing)} AND claimed_until <= ${q.add(at(now))}) ` +
       `ORDER BY next_attempt_at LIMIT ${q.add(limit)}${sql.isPostgres ? ' FOR UPDATE SKIP LOCKED' : ''}) ` +
-      `RETURNING id, kind, email, attempts, created_at`;
+      `RETURNING id, kind, email, attempts, created_at, locale, time_zone`;
     const rows = await sql.rows<{
       id: string;
       kind: EmailKind;
       email: string;
       attempts: number | string;
       created_at: unknown;
+      locale: string | null;
+      time_zone: string | null;
     }>(statement, q.values);
     return rows.map((row) => ({
       id: row.id,
@@ -146,6 +155,8 @@ export class EmailQueueService {
       attempts: Number(row.attempts),
       createdAt: sql.readDate(QueuedEmail, 'createdAt', row.created_at)!,
       claimId,
+      locale: row.locale,
+      timeZone: row.time_zone,
     }));
   }
 

@@ -73,4 +73,15 @@ export class QueuedEmail {
 
   @TimestampColumn({ name: 'processed_at', nullable: true })
   processedAt: Date | null;
+
+  /**
+   * The language to write in, a canonical BCP 47 tag: a reset request's own (an account's stored
+   * locale, known only once the email is built, comes first), a notice's account's.
+   */
+  @Column({ type: 'varchar', length: 35, nullable: true })
+  locale: string | null;
+
+  /** The IANA time zone a notice's dates are shown in: its account's. */
+  @Column({ name: 'time_zone', type: 'varchar', length: 64, nullable: true })
+  timeZone: string | null;
 }

@@ -18,6 +18,13 @@ export class PasswordResetRequestedEvent {
     readonly requestedAt: Date,
     /** When the email is due: a random moment after the request (see `delivery.resetJitterMs`). */
     readonly dueAt: Date = requestedAt,
+    /**
+     * The language chosen from the request: on the module's route, the locale emails are written in
+     * that its `Accept-Language` comes closest to (null when it named none of them); from a host's
+     * call, the tag it passed, canonical. Not necessarily the email's language: the account's stored
+     * locale comes first, and only the email queue, which looks the account up, knows it.
+     */
+    readonly locale: string | null = null,
   ) {}
 }
 

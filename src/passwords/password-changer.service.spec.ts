@@ -36,7 +36,7 @@ function changerWith() {
   };
   const emails = {
     cancelResets: jest.fn(inside('cancelResets')),
-    record: jest.fn(inside('record')),
+    recordMany: jest.fn(inside('record')),
   };
   const resetTokens = { revokeAllForUser: jest.fn(inside('revokeAllForUser')) };
   const lockout = { clear: jest.fn(inside('clearLockout')) };
@@ -97,11 +97,17 @@ describe(PasswordChanger.name, () => {
     expect(emails.cancelResets).toHaveBeenCalledWith(USER.email, changedAt, manager);
     expect(resetTokens.revokeAllForUser).toHaveBeenCalledWith(USER.id, manager);
     expect(lockout.clear).toHaveBeenCalledWith(USER.email, manager);
-    expect(emails.record).toHaveBeenCalledWith(
-      EmailKind.PasswordChanged,
-      USER.email,
-      EmailStatus.Pending,
-      changedAt,
+    expect(emails.recordMany).toHaveBeenCalledWith(
+      [
+        {
+          kind: EmailKind.PasswordChanged,
+          email: USER.email,
+          status: EmailStatus.Pending,
+          now: changedAt,
+          locale: null,
+          timeZone: null,
+        },
+      ],
       manager,
     );
   });
@@ -114,14 +120,37 @@ describe(PasswordChanger.name, () => {
 
     expect(emails.cancelResets).toHaveBeenCalledWith('alice@example.com', changedAt, manager);
     expect(lockout.clear).toHaveBeenCalledWith('alice@example.com', manager);
-    expect(emails.record).toHaveBeenCalledWith(
-      EmailKind.PasswordChanged,
-      stored.email,
-      EmailStatus.Pending,
-      changedAt,
-      manager,
-    );
+    expect(emails.recordMany.mock.calls[0][0]).toMatchObject([{ email: stored.email }]);
   });
+
+  it.each([
+    [
+      'the account stores them',
+      { locale: 'de-at', timeZone: 'europe/berlin' },
+      'fr',
+      'de-AT',
+      'Europe/Berlin',
+    ],
+    ["the account stores none: the request's language", {}, 'fr', 'fr', null],
+    [
+      'the account stores malformed ones',
+      { locale: 'not a tag', timeZone: '+01:00' },
+      undefined,
+      null,
+      null,
+    ],
+  ])(
+    "should queue the notice in the account's language and time zone, canonical, when %s",
+    async (_, profile, requestLocale, locale, timeZone) => {
+      const { changer, emails } = changerWith();
+
+      await changer.change({ ...USER, ...profile }, NEW_PASSWORD, 'change', undefined, {
+        locale: requestLocale,
+      });
+
+      expect(emails.recordMany.mock.calls[0][0]).toMatchObject([{ locale, timeZone }]);
+    },
+  );
 
   it.each(['reset', 'change'] as const)(
     'should announce the change (via %s) once committed, and return its time',
@@ -152,7 +181,7 @@ describe(PasswordChanger.name, () => {
 
     expect(log).toEqual(['prepare', 'begin', 'precondition', 'end']);
     expect(users.setPassword).not.toHaveBeenCalled();
-    expect(emails.record).not.toHaveBeenCalled();
+    expect(emails.recordMany).not.toHaveBeenCalled();
     expect(published).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
-import { Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { Controller, HttpCode, HttpStatus, Ip, Post, Req } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import type { IncomingMessage } from 'node:http';
 import {
   ApiBadRequest,
   ApiBusy,
@@ -9,16 +10,30 @@ import {
   invalidBody,
 } from '../http/error-responses.decorators';
 import { PasswordResetRoutes } from '../http/password-reset-routes.decorator';
+import { localeFromAcceptLanguage } from '../i18n/locale-tags';
+import { MailService } from '../mail/mail.service';
 import { Valid, ValidBody } from '../http/valid-body.decorator';
 import { MessageResponseDto, VerifyResetTokenResponseDto } from '../http/responses.dto';
 import { RateLimit } from '../limits/per-ip/rate-limit.decorator';
 import { ForgotPasswordDto, ResetPasswordDto, VerifyResetTokenDto } from './dto/password-reset.dto';
-import { PasswordResetService } from './password-reset.service';
+import { PasswordResetService, RequestLanguage } from './password-reset.service';
 
 /** Same words for every address, so the answer says nothing about which accounts exist. */
 export const FORGOT_PASSWORD_MESSAGE =
   'If an account exists for that address, we have sent it a link to reset the password.';
 export const RESET_DONE_MESSAGE = 'Your password has been changed. Sign in with your new password.';
+
+/** The header a browser sends anyway; the email it leads to is written in its language. */
+function ApiEmailLanguage(email: string): MethodDecorator {
+  return ApiHeader({
+    name: 'Accept-Language',
+    required: false,
+    description:
+      `The language of ${email}, for an account that has none of its own: the closest of the ` +
+      'languages the emails are written in, else the default one.',
+    example: 'de-AT, de;q=0.9, en;q=0.5',
+  });
+}
 
 /**
  * The reset flow's routes: mounted with the host's users and with the built-in ones. Their OpenAPI
@@ -27,7 +42,10 @@ export const RESET_DONE_MESSAGE = 'Your password has been changed. Sign in with 
 @PasswordResetRoutes()
 @Controller('auth')
 export class PasswordResetController {
-  constructor(private readonly passwordReset: PasswordResetService) {}
+  constructor(
+    private readonly passwordReset: PasswordResetService,
+    private readonly mail: MailService,
+  ) {}
 
   @Post('forgot-password')
   @HttpCode(HttpStatus.ACCEPTED)
@@ -56,11 +74,14 @@ export class PasswordResetController {
   )
   @ApiJsonBodyRefusals()
   @ApiRateLimited('Too many requests from this IP (the forgot-password limit)')
+  @ApiEmailLanguage('the reset email')
   async forgotPassword(
     @ValidBody(ForgotPasswordDto) body: Valid<ForgotPasswordDto>,
     @Ip() clientIp: string,
+    // Not @Headers(), which the OpenAPI document would list as a required header.
+    @Req() request: IncomingMessage,
   ): Promise<MessageResponseDto> {
-    await this.passwordReset.requestReset(body.email, clientIp);
+    await this.passwordReset.requestReset(body.email, clientIp, this.language(request));
     return { message: FORGOT_PASSWORD_MESSAGE };
   }
 
@@ -126,10 +147,22 @@ export class PasswordResetController {
     'Too many reset attempts from this IP (the reset limit, shared with verifyResetToken)',
   )
   @ApiBusy()
+  @ApiEmailLanguage('the password-changed email')
   async resetPassword(
     @ValidBody(ResetPasswordDto) body: Valid<ResetPasswordDto>,
+    @Req() request: IncomingMessage,
   ): Promise<MessageResponseDto> {
-    await this.passwordReset.reset(body.token, body.newPassword);
+    await this.passwordReset.reset(body.token, body.newPassword, this.language(request));
     return { message: RESET_DONE_MESSAGE };
+  }
+
+  /** The request's language: the one of the emails' locales its header comes closest to, if any. */
+  private language(request: IncomingMessage): RequestLanguage {
+    return {
+      locale: localeFromAcceptLanguage(
+        request.headers['accept-language'],
+        this.mail.supportedLocales,
+      ),
+    };
   }
 }

@@ -190,6 +190,7 @@ describe(PasswordResetService.name, () => {
           status: EmailStatus.Pending,
           now: expect.any(Date) as Date,
           dueAt: requests[0].now,
+          locale: null,
         },
       ]);
       expect(usedManager).toBe(manager);
@@ -201,6 +202,23 @@ describe(PasswordResetService.name, () => {
       ]);
       expect(published[0][1]).toBeInstanceOf(PasswordResetRequestedEvent);
     });
+
+    it.each([
+      ['fr', 'fr'],
+      ['DE-at', 'de-AT'],
+      ['not a tag', null],
+      [undefined, null],
+    ])(
+      "should keep the request's language %p on the row and in the event as %p",
+      async (given, kept) => {
+        const { service, published, emails } = requestServiceWith(true);
+
+        await service.requestReset('someone@example.com', undefined, { locale: given });
+
+        expect(emails.recordMany.mock.calls[0][0][0].locale).toBe(kept);
+        expect((published[0][1] as PasswordResetRequestedEvent).locale).toBe(kept);
+      },
+    );
 
     it('should make each email due at its own random moment within the jitter, and say when in the event', async () => {
       const jitterMs = 1000;

@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { emailKey, normalizeEmail } from '../common/email-address';
 import type { EntityManager } from 'typeorm';
 import { GroupCommit } from '../database/group-commit';
+import { canonicalLocale } from '../i18n/locale-tags';
 import { UnitOfWork } from '../database/unit-of-work';
 import { EmailQueueService } from '../email-queue/email-queue.service';
 import { EmailKind, EmailStatus } from '../email-queue/queued-email.entity';
@@ -39,6 +40,18 @@ function invalidToken(): PasswordResetError {
 interface ResetRequest extends ResetEmailRequest {
   /** When its email may go: a random moment within `delivery.resetJitterMs` of `now`. */
   dueAt: Date;
+  /** The request's language, canonical; the email uses it for an account that stores none. */
+  locale: string | null;
+}
+
+/** The language of the request a call serves, for the email it leads to. */
+export interface RequestLanguage {
+  /**
+   * A BCP 47 tag (`fr`, `de-AT`), such as the one the request's `Accept-Language` comes closest to.
+   * Emails are written in the account's stored locale first, then in this one, then in
+   * `defaultLocale`. A malformed tag is ignored.
+   */
+  locale?: string | null;
 }
 
 /**
@@ -83,23 +96,32 @@ export class PasswordResetService {
    * count per client network, so requests from elsewhere cannot use up the owner's. Without it, a
    * request counts under one network shared by every request made without an IP: the address then
    * gets as few emails as before, and anyone able to make such requests can use them up.
+   *
+   * Pass the request's language (`options.locale`) for the email of an account that stores none:
+   * the account is not looked up here, so the row keeps it until the email is built.
    */
-  async requestReset(email: string, clientIp?: string): Promise<void> {
+  async requestReset(
+    email: string,
+    clientIp?: string,
+    options: RequestLanguage = {},
+  ): Promise<void> {
     const normalised = normalizeEmail(email);
     if (!normalised.ok) {
       throw new PasswordResetError(PasswordResetErrorCode.InvalidEmail, normalised.reason);
     }
     const now = new Date();
     const dueAt = new Date(now.getTime() + randomInt(this.jitterMs + 1));
+    const locale = canonicalLocale(options.locale) ?? null;
     const requestId = await this.requests.submit({
       email: normalised.email,
       clientIp,
       now,
       dueAt,
+      locale,
     });
     this.events.publish(
       PASSWORD_RESET_EVENTS.requested,
-      new PasswordResetRequestedEvent(requestId, now, dueAt),
+      new PasswordResetRequestedEvent(requestId, now, dueAt, locale),
     );
   }
 
@@ -110,12 +132,13 @@ export class PasswordResetService {
   private async record(manager: EntityManager, requests: ResetRequest[]): Promise<string[]> {
     const allowed = await this.cooldown.acquireAll(requests, manager);
     return this.emails.recordMany(
-      requests.map(({ email, now, dueAt }, index) => ({
+      requests.map(({ email, now, dueAt, locale }, index) => ({
         kind: EmailKind.PasswordReset,
         email,
         status: allowed[index] ? EmailStatus.Pending : EmailStatus.Throttled,
         now,
         dueAt,
+        locale,
       })),
       manager,
     );
@@ -135,9 +158,10 @@ export class PasswordResetService {
   /**
    * Checks the token without using it, checks the new password (a refused password leaves the link
    * usable), and only then uses the token up and sets the password in one transaction. Every other
-   * link and session of the account ends; nobody is signed in.
+   * link and session of the account ends; nobody is signed in. The notice of the change is written in
+   * the account's stored language, else in the request's (`options.locale`).
    */
-  async reset(token: string, newPassword: string): Promise<void> {
+  async reset(token: string, newPassword: string, options: RequestLanguage = {}): Promise<void> {
     const live = await this.resetTokens.findLive(token);
     if (!live) throw invalidToken();
     const user = await this.accountOf(live);
@@ -151,6 +175,7 @@ export class PasswordResetService {
         // Of concurrent resets with one token, only the one that deletes the row goes on.
         if ((await this.resetTokens.consume(live.id, manager)) === null) throw invalidToken();
       },
+      options,
     );
     this.events.publish(
       PASSWORD_RESET_EVENTS.completed,

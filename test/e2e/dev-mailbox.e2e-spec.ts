@@ -36,6 +36,8 @@ interface Row {
   subject: string;
   to: string;
   time: string;
+  /** The language shown, if any. */
+  language?: string;
 }
 
 /** Markup without the whitespace between tags, and with runs of whitespace as one space. */
@@ -52,12 +54,13 @@ function squash(markup: string): string {
 /** The list's rows, in page order. */
 function rows(page: string): Row[] {
   const row =
-    /<li><a href="([^"]+)">([^<]*)<\/a><p>To <span class="to">([^<]*)<\/span>, <time datetime="([^"]+)">/g;
-  return [...squash(page).matchAll(row)].map(([, href, subject, to, time]) => ({
+    /<li><a href="([^"]+)">([^<]*)<\/a><p>To <span class="to">([^<]*)<\/span>, <time datetime="([^"]+)">[^<]*<\/time>(?:, in <span class="language">([^<]*)<\/span>)?/g;
+  return [...squash(page).matchAll(row)].map(([, href, subject, to, time, language]) => ({
     href,
     subject,
     to,
     time,
+    language,
   }));
 }
 
@@ -123,9 +126,21 @@ describe('Dev mailbox pages', () => {
     expect(squash(page.text)).toContain('<h1>Dev mailbox</h1>');
     expect(page.text).toContain('2 messages, newest first');
     const listed = rows(page.text);
-    expect(listed.map(({ href, subject, to }) => ({ href, subject, to }))).toEqual([
-      { href: `/dev/mailbox/${changedId}`, subject: CHANGED_SUBJECT, to: user.email },
-      { href: `/dev/mailbox/${resetId}`, subject: RESET_SUBJECT, to: user.email },
+    expect(
+      listed.map(({ href, subject, to, language }) => ({ href, subject, to, language })),
+    ).toEqual([
+      {
+        href: `/dev/mailbox/${changedId}`,
+        subject: CHANGED_SUBJECT,
+        to: user.email,
+        language: 'English (en)',
+      },
+      {
+        href: `/dev/mailbox/${resetId}`,
+        subject: RESET_SUBJECT,
+        to: user.email,
+        language: 'English (en)',
+      },
     ]);
     // The time is when the transport wrote the file, newest first.
     const [newer, older] = listed.map((row) => Date.parse(row.time));
@@ -140,6 +155,9 @@ describe('Dev mailbox pages', () => {
     expect(page.headers['cache-control']).toBe('no-store');
     expect(markup).toContain(`<h1>${RESET_SUBJECT}</h1>`);
     expect(markup).toContain(`<dt>To</dt><dd>${user.email}</dd>`);
+    // The language it is written in, from its Content-Language header.
+    expect(markup).toContain('<dt>Language</dt><dd>English (en)</dd>');
+    expect(markup).toContain('<div><dt>Content-Language</dt><dd>en</dd></div>');
     expect(markup).toContain('<a href="/dev/mailbox">All messages</a>');
     // The HTML part in a frame that runs no script and gets an origin of its own.
     const frame = /<iframe [^>]*>/.exec(markup)?.[0] ?? '';

@@ -74,9 +74,11 @@ describe.each(databaseKinds())(`${EmailQueueService.name} (%s)`, (kind) => {
         'id',
         'kind',
         'lastError',
+        'locale',
         'nextAttemptAt',
         'processedAt',
         'status',
+        'timeZone',
       ].sort(),
     );
   });
@@ -201,6 +203,37 @@ describe.each(databaseKinds())(`${EmailQueueService.name} (%s)`, (kind) => {
     const reclaimed = await outbox.claimDue(10, new Date(t0.getTime() + 61_000));
     expect(reclaimed.map((r) => r.id)).toEqual([id]);
     expect(reclaimed[0].attempts).toBe(2);
+  });
+
+  it("should record the reader's language and time zone and hand them to the claim", async () => {
+    const at = new Date(Date.now() + 1000);
+    const [german, unknown] = await app.dataSource.transaction((manager) =>
+      outbox.recordMany(
+        [
+          {
+            kind: EmailKind.PasswordChanged,
+            email: newEmail(),
+            status: EmailStatus.Pending,
+            now: at,
+            locale: 'de-AT',
+            timeZone: 'Europe/Vienna',
+          },
+          {
+            kind: EmailKind.PasswordReset,
+            email: newEmail(),
+            status: EmailStatus.Pending,
+            now: at,
+          },
+        ],
+        manager,
+      ),
+    );
+
+    const claimed = await outbox.claimDue(10, new Date(at.getTime() + 1000));
+
+    const byId = new Map(claimed.map((row) => [row.id, row]));
+    expect(byId.get(german)).toMatchObject({ locale: 'de-AT', timeZone: 'Europe/Vienna' });
+    expect(byId.get(unknown)).toMatchObject({ locale: null, timeZone: null });
   });
 
   it('should hand each of 30 due rows to exactly one of 6 concurrent claimers', async () => {

@@ -169,6 +169,8 @@ describe.each(databaseKinds())('Entities and migrations (%s)', (kind) => {
       lastError: 'timeout',
       createdAt: at(-5),
       processedAt: null,
+      locale: 'de-AT',
+      timeZone: 'Europe/Vienna',
     });
     const cooldown = dataSource.getRepository(ResetEmailCooldown).create({
       keyHash: hex64(),
@@ -211,6 +213,41 @@ describe.each(databaseKinds())('Entities and migrations (%s)', (kind) => {
 
   it('should leave TypeORM no schema diff after passwordResetMigrations alone (host users)', async () => {
     expect(await schemaDiff(await migrated(moduleOnly))).toEqual([]);
+  });
+
+  it("should add the queue's locale and time zone columns, and take them out again on revert", async () => {
+    const dataSource = await migrated(moduleOnly);
+    const queued = dataSource.getRepository(QueuedEmail);
+    const id = randomUUID();
+    await queued.insert(
+      queued.create({
+        id,
+        kind: EmailKind.PasswordChanged,
+        email: newEmail(),
+        status: EmailStatus.Pending,
+        nextAttemptAt: AT_DST_GAP,
+        createdAt: AT_DST_GAP,
+        locale: 'de',
+        timeZone: 'Europe/Berlin',
+      }),
+    );
+    const columns = async () =>
+      (await dataSource.createQueryRunner().getTable('account_email_queue'))!.columns
+        .filter((column) => ['locale', 'time_zone'].includes(column.name))
+        .map(({ name, type, length, isNullable }) => ({ name, type, length, isNullable }));
+    const varchar = kind === 'postgres' ? 'character varying' : 'varchar';
+    expect(await columns()).toEqual([
+      { name: 'locale', type: varchar, length: '35', isNullable: true },
+      { name: 'time_zone', type: varchar, length: '64', isNullable: true },
+    ]);
+
+    await dataSource.undoLastMigration();
+
+    expect(await columns()).toEqual([]);
+    const [kept] = await dataSource.query<{ id: string }[]>('SELECT id FROM account_email_queue');
+    expect(kept.id).toBe(id);
+    await dataSource.runMigrations();
+    expect(await schemaDiff(dataSource)).toEqual([]);
   });
 
   it('should start with synchronize: true over a migrated database and keep its rows', async () => {

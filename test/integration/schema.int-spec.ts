@@ -88,6 +88,7 @@ describe.each(databaseKinds())('Schema and migrations (%s)', (kind) => {
       'PortableColumns1765000000003',
       'PortableAccountColumns1765000000004',
       'AccountLocale1765000000005',
+      'QueuedEmailLocale1765000000006',
     ]);
     expect(await dataSource.showMigrations()).toBe(false);
   });

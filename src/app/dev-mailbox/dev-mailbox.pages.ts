@@ -47,9 +47,13 @@ export function listPage(listing: MailboxListing): string {
 }
 
 function item(message: MailboxSummary): Html {
+  const language =
+    message.language === undefined
+      ? ''
+      : html`, in <span class="language">${languageName(message.language)}</span>`;
   return html`<li>
     <a href="${messagePath(message.id)}">${subjectOf(message)}</a>
-    <p>To <span class="to">${message.to}</span>, ${time(message.time)}</p>
+    <p>To <span class="to">${message.to}</span>, ${time(message.time)}${language}</p>
   </li>`;
 }
 
@@ -71,6 +75,8 @@ export function messagePage(message: MailboxMessage): string {
           <dd>${message.to}</dd>
           <dt>Time</dt>
           <dd>${time(message.time)}</dd>
+          <dt>Language</dt>
+          <dd>${languageOf(message)}</dd>
         </dl>
         <section aria-labelledby="html-part">
           <h2 id="html-part">HTML part</h2>
@@ -171,6 +177,23 @@ function subjectOf(message: MailboxSummary): string {
 function time(value: Date): Html {
   const iso = value.toISOString();
   return html`<time datetime="${iso}">${iso.slice(0, 19).replace('T', ' ')} UTC</time>`;
+}
+
+function languageOf(message: MailboxSummary): string {
+  return message.language === undefined
+    ? 'Not stated (no Content-Language header)'
+    : languageName(message.language);
+}
+
+/** `de-AT` → "Austrian German (de-AT)"; a value that names no language is shown as it is. */
+function languageName(tag: string): string {
+  try {
+    const name = new Intl.DisplayNames(['en'], { type: 'language' }).of(tag);
+    return name && name !== tag ? `${name} (${tag})` : tag;
+  } catch {
+    // RangeError: not a language tag (a list, or anything a hand-written message holds).
+    return tag;
+  }
 }
 
 function plural(count: number, noun: string): string {

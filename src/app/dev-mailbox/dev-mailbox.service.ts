@@ -19,6 +19,8 @@ export interface MailboxSummary {
   to: string;
   /** When the transport wrote the message (from its file name; the list is ordered by it). */
   time: Date;
+  /** The language it is written in, as its `Content-Language` header says (absent without one). */
+  language?: string;
 }
 
 /** One message with its parts and its top-level headers as they are in the file. */
@@ -139,7 +141,19 @@ async function parse(raw: Buffer): Promise<ParsedMail> {
 }
 
 function summaryOf(id: string, parsed: ParsedMail): MailboxSummary {
-  return { id, subject: parsed.subject ?? '', to: addresses(parsed.to), time: timeOf(id) };
+  return {
+    id,
+    subject: parsed.subject ?? '',
+    to: addresses(parsed.to),
+    time: timeOf(id),
+    language: contentLanguage(parsed),
+  };
+}
+
+/** The `Content-Language` header's value, if it has one. */
+function contentLanguage(parsed: ParsedMail): string | undefined {
+  const value = parsed.headers.get('content-language');
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
 /** `2025-01-31T09-15-00-123Z-…` was written at 2025-01-31T09:15:00.123Z. */

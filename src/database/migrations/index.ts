@@ -4,6 +4,7 @@ import { EmailQueueLiveEmailIndex1765000000002 } from './1765000000002-email-que
 import { PortableColumns1765000000003 } from './1765000000003-portable-columns';
 import { PortableAccountColumns1765000000004 } from './1765000000004-portable-account-columns';
 import { AccountLocale1765000000005 } from './1765000000005-account-locale';
+import { QueuedEmailLocale1765000000006 } from './1765000000006-queued-email-locale';
 
 /**
  * The module's migrations, in order, listed by class so the same list works from the sources and
@@ -13,6 +14,7 @@ export const passwordResetMigrations = [
   PasswordResetSchema1765000000000,
   EmailQueueLiveEmailIndex1765000000002,
   PortableColumns1765000000003,
+  QueuedEmailLocale1765000000006,
 ];
 
 /** The built-in accounts' migrations; they run after {@link passwordResetMigrations}. */

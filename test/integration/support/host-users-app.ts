@@ -16,6 +16,8 @@ interface HostAccount {
   id: string;
   email: string;
   password: string;
+  locale?: string | null;
+  timeZone?: string | null;
 }
 
 /**
@@ -34,11 +36,15 @@ export class InMemoryHostUsers extends PasswordResetUsers {
   readonly batchLookups: string[][] = [];
   private gate?: Promise<void>;
 
-  /** Adds an account whose address is stored exactly as given. */
-  add(storedEmail: string, password = STRONG_PASSWORD): ResetUser {
-    const account = { id: randomUUID(), email: storedEmail, password };
+  /** Adds an account whose address is stored exactly as given, with its language and time zone if given. */
+  add(
+    storedEmail: string,
+    password = STRONG_PASSWORD,
+    profile: Pick<ResetUser, 'locale' | 'timeZone'> = {},
+  ): ResetUser {
+    const account: HostAccount = { id: randomUUID(), email: storedEmail, password, ...profile };
     this.accounts.push(account);
-    return { id: account.id, email: account.email };
+    return asResetUser(account);
   }
 
   /** The host deletes (or deactivates) the account its own way: `findById` no longer finds it. */
@@ -80,7 +86,7 @@ export class InMemoryHostUsers extends PasswordResetUsers {
 
   findById(id: string): Promise<ResetUser | null> {
     const account = this.accounts.find((candidate) => candidate.id === id);
-    return Promise.resolve(account ? { id: account.id, email: account.email } : null);
+    return Promise.resolve(account ? asResetUser(account) : null);
   }
 
   setPassword(userId: string, newPassword: string): Promise<void> {
@@ -91,7 +97,7 @@ export class InMemoryHostUsers extends PasswordResetUsers {
 
   private find(email: string): ResetUser | undefined {
     const account = this.accounts.find((candidate) => candidate.email.toLowerCase() === email);
-    return account && { id: account.id, email: account.email };
+    return account && asResetUser(account);
   }
 
   /** Throws as a database driver would, naming what it was asked for. */
@@ -101,6 +107,16 @@ export class InMemoryHostUsers extends PasswordResetUsers {
       throw new Error(`users database timed out looking up ${failing.join(', ')}`);
     }
   }
+}
+
+/** The account as the users port answers: no password; language and time zone only when stored. */
+function asResetUser({ id, email, locale, timeZone }: HostAccount): ResetUser {
+  return {
+    id,
+    email,
+    ...(locale === undefined ? {} : { locale }),
+    ...(timeZone === undefined ? {} : { timeZone }),
+  };
 }
 
 /** What {@link useHostUsersApp} gives a describe block; filled in before its first test. */
