@@ -27,6 +27,8 @@ import { LoginDto, RegisterDto } from './dto/credentials.dto';
 import { AccessTokenResponseDto } from '../http/responses.dto';
 import { PasswordResetRoutes } from '../http/password-reset-routes.decorator';
 import { Valid, ValidBody } from '../http/valid-body.decorator';
+import { RequestLocale } from '../http/request-locale.decorator';
+import type { ShippedLocale } from '../i18n/shipped-locales';
 
 /**
  * The built-in accounts' sign-up, sign-in and password change (mounted without the host's `users`),
@@ -57,7 +59,8 @@ export class AccountsController {
   })
   @ApiCreatedResponse({ type: UserResponseDto, description: 'Created' })
   @ApiBadRequest(
-    'The body is invalid, or the password is too easy to guess (the message says why)',
+    'The body is invalid, or the password is too easy to guess (the message says why, in the ' +
+      'language of Accept-Language)',
     invalidBody(
       'email must not contain spaces',
       'password must be longer than or equal to 8 characters',
@@ -125,7 +128,8 @@ export class AccountsController {
   })
   @ApiNoContentResponse({ description: 'Changed. Sign in again.' })
   @ApiBadRequest(
-    'The body is invalid, or the new password is too easy to guess (the message says why)',
+    'The body is invalid, or the new password is too easy to guess (the message says why, in the ' +
+      'language of Accept-Language)',
     invalidBody('newPassword must be longer than or equal to 8 characters'),
     ERROR_EXAMPLES.weakPassword,
   )
@@ -143,7 +147,10 @@ export class AccountsController {
     @CurrentUser() user: CurrentAccount,
     @ValidBody(ChangePasswordDto) body: Valid<ChangePasswordDto>,
     @Ip() clientIp: string,
+    @RequestLocale() locale: ShippedLocale | undefined,
   ): Promise<void> {
-    await this.auth.changePassword(user, body.currentPassword, body.newPassword, clientIp);
+    await this.auth.changePassword(user, body.currentPassword, body.newPassword, clientIp, {
+      locale,
+    });
   }
 }

@@ -323,6 +323,15 @@ describe(AccountsService.name, () => {
   describe('changePassword', () => {
     const NEW_PASSWORD = 'violet tractor sings at midnight';
 
+    it("should check the new password in the request's language", async () => {
+      const account = newUser();
+      const { service, policy } = authServiceFor({ account });
+
+      await service.changePassword(account, PASSWORD, NEW_PASSWORD, CLIENT_IP, { locale: 'fr' });
+
+      expect(policy.assertAcceptable).toHaveBeenCalledWith(NEW_PASSWORD, EMAIL, 'fr');
+    });
+
     it('should confirm the current password, check the new one, and hand the plain new password to the changer', async () => {
       const account = newUser();
       const { service, hasher, policy, passwordChanger } = authServiceFor({ account });
@@ -330,7 +339,7 @@ describe(AccountsService.name, () => {
       await service.changePassword(account, PASSWORD, NEW_PASSWORD, CLIENT_IP);
 
       expect(hasher.verify).toHaveBeenCalledWith(STORED_HASH, PASSWORD);
-      expect(policy.assertAcceptable).toHaveBeenCalledWith(NEW_PASSWORD, EMAIL);
+      expect(policy.assertAcceptable).toHaveBeenCalledWith(NEW_PASSWORD, EMAIL, undefined);
       expect(passwordChanger.change).toHaveBeenCalledTimes(1);
       expect(passwordChanger.change).toHaveBeenCalledWith(
         account,

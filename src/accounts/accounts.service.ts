@@ -8,6 +8,7 @@ import { AccessToken, AccessTokenService } from './access-tokens/access-token.se
 import { UserAccount } from './user-account.entity';
 import { AccountPreferences, UserAccountsService } from './user-accounts.service';
 import { localeFromAcceptLanguage } from '../i18n/locale-tags';
+import { SHIPPED_LOCALES } from '../i18n/shipped-locales';
 import { MailService } from '../mail/mail.service';
 import { PasswordChanger } from '../passwords/password-changer.service';
 import { PasswordHasher } from '../passwords/password-hasher.service';
@@ -65,7 +66,9 @@ export class AccountsService {
     password: string,
     preferences: RegistrationPreferences = {},
   ): Promise<UserAccount> {
-    await this.policy.assertAcceptable(password, email);
+    // A refusal speaks the request's language, as the other routes' refusals do.
+    const messagesLocale = localeFromAcceptLanguage(preferences.acceptLanguage, SHIPPED_LOCALES);
+    await this.policy.assertAcceptable(password, email, messagesLocale);
     const locale =
       preferences.locale ??
       localeFromAcceptLanguage(preferences.acceptLanguage, this.mail.supportedLocales) ??
@@ -110,7 +113,8 @@ export class AccountsService {
   }
 
   /**
-   * Checks the current password, then changes it (see {@link PasswordChanger.change}). `user` is the
+   * Checks the current password, then changes it (see {@link PasswordChanger.change}); a refusal of
+   * the new password is worded in `options.locale` (see {@link PasswordPolicy}). `user` is the
    * account as the access-token guard read it; the change is written only if its `token_version` is
    * still the token's, checked inside the changer's transaction: a reset that committed while this
    * waited for argon2 ended the session, and then nothing changes and the answer is 401.
@@ -125,9 +129,10 @@ export class AccountsService {
     currentPassword: string,
     newPassword: string,
     clientIp: string,
+    options: { locale?: string } = {},
   ): Promise<void> {
     await this.confirmPassword(user, currentPassword, clientIp);
-    await this.policy.assertAcceptable(newPassword, user.email);
+    await this.policy.assertAcceptable(newPassword, user.email, options.locale);
     await this.passwordChanger.change(user, newPassword, 'change', async (manager) => {
       await this.resetTokens.revokeAllForUser(user.id, manager);
       if (!(await this.users.holdSession(user.id, user.tokenVersion, manager))) {

@@ -25,9 +25,10 @@ async function weakPasswordError(
   policy: PasswordPolicy,
   password: string,
   email: string,
+  locale?: string,
 ): Promise<PasswordResetError> {
   try {
-    await policy.assertAcceptable(password, email);
+    await policy.assertAcceptable(password, email, locale);
   } catch (error) {
     expect(error).toBeInstanceOf(PasswordResetError);
     expect((error as PasswordResetError).code).toBe(PasswordResetErrorCode.WeakPassword);
@@ -110,5 +111,88 @@ describe(PasswordPolicy.name, () => {
     const lenient = policyWithMinScore(0);
 
     await weakPasswordError(lenient, 'short', email);
+  });
+
+  describe('in the language asked for', () => {
+    const P_SSW0RD_IN_ENGLISH =
+      'Password is too easy to guess. This is similar to a commonly used password. ' +
+      'Add more words that are less common. Capitalize more than the first letter. ' +
+      "Avoid predictable letter substitutions like '@' for 'a'.";
+
+    it('should explain in English, as before, without a locale', async () => {
+      const error = await weakPasswordError(policy, 'P@ssw0rd', email);
+
+      expect(error.message).toBe(P_SSW0RD_IN_ENGLISH);
+    });
+
+    it.each([['en'], ['en-US'], ['it'], ['xx-invalid-'], ['']])(
+      'should explain in English for %p',
+      async (locale) => {
+        const error = await weakPasswordError(policy, 'P@ssw0rd', email, locale);
+
+        expect(error.message).toBe(P_SSW0RD_IN_ENGLISH);
+      },
+    );
+
+    it.each([
+      [
+        'de',
+        'Das Passwort ist zu leicht zu erraten. Dies ähnelt einem häufig verwendeten Passwort. ' +
+          'Fügen Sie weitere, weniger häufige Wörter hinzu. ' +
+          'Schreiben Sie mehr als nur den ersten Buchstaben groß. ' +
+          'Vermeiden Sie vorhersehbare Ersetzungen von Buchstaben wie „@“ für „a“.',
+      ],
+      [
+        'fr',
+        'Le mot de passe est trop facile à deviner. ' +
+          'Ce mot de passe ressemble à un mot de passe couramment utilisé. ' +
+          'Ajoutez d’autres mots, moins courants. ' +
+          'Mettez en majuscule d’autres lettres que la première. ' +
+          'Évitez les substitutions de lettres prévisibles comme «\u00a0@\u00a0» pour «\u00a0a\u00a0».',
+      ],
+      [
+        'es',
+        'La contraseña es demasiado fácil de adivinar. ' +
+          'Esta contraseña se parece a una de uso común. ' +
+          'Añada más palabras que sean menos comunes. ' +
+          'Ponga en mayúscula más letras que la primera. ' +
+          'Evite sustituciones de letras previsibles como «@» por «a».',
+      ],
+    ])("should explain in %s, zxcvbn's advice included", async (locale, expected) => {
+      const error = await weakPasswordError(policy, 'P@ssw0rd', email, locale);
+
+      expect(error.code).toBe(PasswordResetErrorCode.WeakPassword);
+      expect(error.message).toBe(expected);
+    });
+
+    it('should take a regional tag as its language (de-AT → German)', async () => {
+      const error = await weakPasswordError(policy, 'password123', email, 'de-AT');
+
+      expect(error.message).toBe(
+        'Das Passwort ist zu leicht zu erraten. Dies ist ein häufig verwendetes Passwort. ' +
+          'Fügen Sie weitere, weniger häufige Wörter hinzu.',
+      );
+    });
+
+    it.each([
+      ['de', 'Das Passwort muss 8 bis 128 Zeichen lang sein'],
+      ['fr', 'Le mot de passe doit comporter entre 8 et 128 caractères'],
+      ['es', 'La contraseña debe tener entre 8 y 128 caracteres'],
+      ['en', 'Password must be 8 to 128 characters long'],
+    ])('should give the length limits in %s', async (locale, expected) => {
+      const error = await weakPasswordError(policy, 'Zq9#vT2', email, locale);
+
+      expect(error.message).toBe(expected);
+    });
+
+    it('should give its own advice in the language asked for when zxcvbn has none', async () => {
+      const strict = policyWithMinScore(4);
+
+      const error = await weakPasswordError(strict, 'jonathan.smithers', 'alice@example.com', 'fr');
+
+      expect(error.message).toBe(
+        'Le mot de passe est trop facile à deviner. Ajoutez d’autres mots, moins courants.',
+      );
+    });
   });
 });

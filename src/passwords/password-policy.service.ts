@@ -3,6 +3,7 @@ import { characterCount } from '../common/character-count';
 import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
 import type { PasswordResetSettings } from '../password-reset.options';
 import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
+import { fillPlaceholders, passwordMessages } from './messages/password-messages';
 import { PasswordStrengthPool } from './strength/password-strength.pool';
 
 /** Limits every password DTO applies before the policy runs. */
@@ -12,7 +13,8 @@ export const PASSWORD_MAX_LENGTH = 128;
 /**
  * Strength, not composition: a password is refused when zxcvbn (offline common-password and English
  * dictionaries, plus the account's own email) scores it below `PASSWORD_MIN_SCORE`. The scoring runs
- * in worker threads ({@link PasswordStrengthPool}); this decides and explains.
+ * in worker threads ({@link PasswordStrengthPool}); this decides and explains, in the reader's
+ * language (`messages/`).
  */
 @Injectable()
 export class PasswordPolicy {
@@ -25,28 +27,38 @@ export class PasswordPolicy {
     this.minScore = settings.passwordPolicy.minScore;
   }
 
-  /** Throws a `WeakPassword` error whose message says why and how to do better. */
-  async assertAcceptable(password: string, email: string): Promise<void> {
+  /**
+   * Throws a `WeakPassword` error whose message says why and how to do better, in `locale` (any
+   * BCP 47 tag; a shipped language it matches, else English).
+   */
+  async assertAcceptable(password: string, email: string, locale?: string): Promise<void> {
+    const messages = passwordMessages(locale);
     // Length is checked by the DTOs; checked again here so no caller can skip it, and counted as
     // they count it (code points), or a password they accept would be refused here.
     const length = characterCount(password);
     if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) {
       throw new PasswordResetError(
         PasswordResetErrorCode.WeakPassword,
-        `Password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long`,
+        fillPlaceholders(messages.lengthOutOfRange, {
+          min: PASSWORD_MIN_LENGTH,
+          max: PASSWORD_MAX_LENGTH,
+        }),
       );
     }
     const localPart = email.split('@')[0] ?? '';
     const result = await this.strength.check({ password, userInputs: [email, localPart] });
     if (result.score >= this.minScore) return;
-    const advice = [result.warning, ...result.suggestions].filter((text): text is string =>
-      Boolean(text),
-    );
-    // zxcvbn has no advice for passwords scoring 3 or more, which a stricter policy can still refuse.
-    if (advice.length === 0) advice.push('Add more words that are less common.');
+    // A key a newer zxcvbn-ts adds before the catalogs know it is left out, not shown as a key.
+    const advice = [
+      result.warning && messages.warnings[result.warning],
+      ...result.suggestions.map((key) => messages.suggestions[key]),
+    ].filter((text): text is string => Boolean(text));
+    // zxcvbn has no advice for passwords scoring 3 or more, which a stricter policy can still refuse:
+    // give its usual first suggestion.
+    if (advice.length === 0) advice.push(messages.suggestions.anotherWord);
     throw new PasswordResetError(
       PasswordResetErrorCode.WeakPassword,
-      ['Password is too easy to guess.', ...advice].join(' '),
+      [messages.tooEasyToGuess, ...advice].join(' '),
     );
   }
 }

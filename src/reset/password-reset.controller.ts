@@ -137,7 +137,8 @@ export class PasswordResetController {
   })
   @ApiBadRequest(
     'The body is invalid, the token is not live (one answer whatever the reason), or the new ' +
-      'password is too easy to guess (the message says why; the link still works)',
+      'password is too easy to guess (the message says why, in the language of Accept-Language; ' +
+      'the link still works)',
     invalidBody('newPassword must be longer than or equal to 8 characters'),
     ERROR_EXAMPLES.invalidResetToken,
     ERROR_EXAMPLES.weakPassword,

@@ -361,7 +361,7 @@ describe(PasswordResetService.name, () => {
 
       await service.reset(TOKEN, NEW_PASSWORD);
 
-      expect(policy.assertAcceptable).toHaveBeenCalledWith(NEW_PASSWORD, USER.email);
+      expect(policy.assertAcceptable).toHaveBeenCalledWith(NEW_PASSWORD, USER.email, undefined);
       expect(passwordChanger.change).toHaveBeenCalledTimes(1);
       const [user, password, via] = passwordChanger.change.mock.calls[0];
       expect(user).toBe(USER);
@@ -370,6 +370,14 @@ describe(PasswordResetService.name, () => {
       expect(policy.assertAcceptable.mock.invocationCallOrder[0]).toBeLessThan(
         passwordChanger.change.mock.invocationCallOrder[0],
       );
+    });
+
+    it("should check the new password in the request's language", async () => {
+      const { service, policy } = resetServiceWith();
+
+      await service.reset(TOKEN, NEW_PASSWORD, { locale: 'de-AT' });
+
+      expect(policy.assertAcceptable).toHaveBeenCalledWith(NEW_PASSWORD, USER.email, 'de-AT');
     });
 
     it("should use the token up inside the changer's transaction", async () => {

@@ -166,7 +166,7 @@ export class PasswordResetService {
     if (!live) throw invalidToken();
     const user = await this.accountOf(live);
 
-    await this.policy.assertAcceptable(newPassword, user.email);
+    await this.policy.assertAcceptable(newPassword, user.email, options.locale ?? undefined);
     const completedAt = await this.passwordChanger.change(
       user,
       newPassword,

@@ -2,6 +2,13 @@
  * What crosses the thread boundary between the request path and the strength-check workers. This file
  * imports nothing heavy, so the main thread can use these types and limits without loading zxcvbn.
  */
+import type { TranslationKeys } from '@zxcvbn-ts/core';
+
+/** A zxcvbn warning, by its key in zxcvbn-ts's translations. */
+export type StrengthWarning = keyof TranslationKeys['warnings'];
+
+/** A zxcvbn suggestion, by its key in zxcvbn-ts's translations. */
+export type StrengthSuggestion = keyof TranslationKeys['suggestions'];
 
 /**
  * zxcvbn sees at most this many characters (code points) of a password. Its cost grows with length
@@ -27,11 +34,14 @@ export interface StrengthTask {
   userInputs: string[];
 }
 
-/** zxcvbn's verdict: score 0–4 and its advice in English. */
+/**
+ * zxcvbn's verdict: score 0–4 and its advice as translation keys, which the main thread puts in the
+ * reader's language (`passwords/messages/`).
+ */
 export interface StrengthResult {
   score: number;
-  warning: string | null;
-  suggestions: string[];
+  warning: StrengthWarning | null;
+  suggestions: StrengthSuggestion[];
 }
 
 /** The first {@link STRENGTH_CHECK_MAX_CHARS} code points, never half a surrogate pair. */

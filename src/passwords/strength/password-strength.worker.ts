@@ -5,7 +5,9 @@ import { installFastDictionaryMatcher } from './fast-dictionary-matcher';
 import {
   L33T_MAX_SUBSTITUTIONS,
   StrengthResult,
+  StrengthSuggestion,
   StrengthTask,
+  StrengthWarning,
   strengthCheckPrefix,
 } from './password-strength.types';
 
@@ -18,7 +20,8 @@ installFastDictionaryMatcher();
 const zxcvbn = new ZxcvbnFactory({
   dictionary: { ...common.dictionary, ...english.dictionary },
   graphs: common.adjacencyGraphs,
-  translations: english.translations,
+  // No translations: zxcvbn-ts then gives its feedback as keys (its `translationKeys`), which the
+  // policy puts in the reader's language on the main thread.
   l33tMaxSubstitutions: L33T_MAX_SUBSTITUTIONS,
 });
 
@@ -27,7 +30,7 @@ export default function checkStrength(task: StrengthTask): StrengthResult {
   const result = zxcvbn.check(strengthCheckPrefix(task.password), task.userInputs);
   return {
     score: result.score,
-    warning: result.feedback.warning,
-    suggestions: result.feedback.suggestions,
+    warning: result.feedback.warning as StrengthWarning | null,
+    suggestions: result.feedback.suggestions as StrengthSuggestion[],
   };
 }
