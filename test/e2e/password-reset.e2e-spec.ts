@@ -60,7 +60,13 @@ describe.each(databaseKinds())('Password reset over HTTP (%s)', (kind) => {
       .get('/users/me')
       .auth(newAccessToken, { type: 'bearer' })
       .expect(200);
-    expect(me.body).toEqual({ id: user.id, email: user.email, createdAt: expect.any(String) });
+    expect(me.body).toEqual({
+      id: user.id,
+      email: user.email,
+      createdAt: expect.any(String),
+      locale: null,
+      timeZone: null,
+    });
 
     // The link works once.
     const again = await ctx.app

@@ -74,6 +74,7 @@ const MODULE_OPERATIONS = [
   'POST /v1/auth/login',
   'POST /v1/auth/change-password',
   'GET /v1/users/me',
+  'PATCH /v1/users/me',
   'DELETE /v1/users/me',
 ];
 
