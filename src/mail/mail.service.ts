@@ -105,10 +105,10 @@ export class MailService {
     // A short text of the locale's messages.json, rendered with the email's variables; the caller's
     // template escapes it (HTML) or not (text) as it does any value.
     this.handlebars.registerHelper('t', function (key: unknown, options: Handlebars.HelperOptions) {
-      const { locale } = options.data as RenderData;
+      const { locale, root } = options.data as RenderData & { root: unknown };
       const message = typeof key === 'string' ? locale.messages.get(key) : undefined;
       if (!message) throw new Error(`messages.json has no key ${JSON.stringify(key)}`);
-      return message(options.data.root);
+      return message(root);
     });
     for (const [locale, folder] of settings.localeFolders) {
       this.locales.set(locale, this.compile(folder));
@@ -259,7 +259,9 @@ class DateFormats {
     return parts
       .map((part) =>
         // "GMT+1", "UTC+01:00": an offset that is right today but names no place.
-        part.type === 'timeZoneName' && /^(GMT|UTC)[+\-\u2212]/.test(part.value) ? zone : part.value,
+        part.type === 'timeZoneName' && /^(GMT|UTC)[+\-\u2212]/.test(part.value)
+          ? zone
+          : part.value,
       )
       .join('');
   }

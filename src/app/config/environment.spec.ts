@@ -14,10 +14,7 @@ import { OPTION_VARIABLES, passwordResetOptionsFrom } from './password-reset-opt
 import { loadEnvironment, parseEnvironment } from './standalone-config';
 import { Secret } from '../../common/secret';
 import { optionRow } from '../../password-reset.option-table';
-import {
-  PasswordResetSettings,
-  resolvePasswordResetOptions,
-} from '../../password-reset.options';
+import { PasswordResetSettings, resolvePasswordResetOptions } from '../../password-reset.options';
 
 /** A complete production environment; tests remove or change one part of it. */
 const PRODUCTION = {
