@@ -1,8 +1,7 @@
-import { Controller, Headers, HttpCode, HttpStatus, Ip, Post, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, HttpStatus, Ip, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -27,8 +26,7 @@ import { LoginDto, RegisterDto } from './dto/credentials.dto';
 import { AccessTokenResponseDto } from '../http/responses.dto';
 import { PasswordResetRoutes } from '../http/password-reset-routes.decorator';
 import { Valid, ValidBody } from '../http/valid-body.decorator';
-import { RequestLocale } from '../http/request-locale.decorator';
-import type { ShippedLocale } from '../i18n/shipped-locales';
+import { RequestLanguages } from '../http/request-languages.decorator';
 
 /**
  * The built-in accounts' sign-up, sign-in and password change (mounted without the host's `users`),
@@ -51,12 +49,6 @@ export class AccountsController {
       'canonical form; without `locale`, the email language that best matches Accept-Language is ' +
       'stored, or none. Does not sign in: call login next.',
   })
-  @ApiHeader({
-    name: 'Accept-Language',
-    required: false,
-    description:
-      "Picks the account's email language when the body has no `locale` (`fr-CH, fr;q=0.9` stores `fr`)",
-  })
   @ApiCreatedResponse({ type: UserResponseDto, description: 'Created' })
   @ApiBadRequest(
     'The body is invalid, or the password is too easy to guess (the message says why, in the ' +
@@ -75,11 +67,11 @@ export class AccountsController {
   @ApiBusy()
   async register(
     @ValidBody(RegisterDto) body: Valid<RegisterDto>,
-    @Headers('accept-language') acceptLanguage: string | undefined,
+    @RequestLanguages() languages: readonly string[],
   ): Promise<UserResponseDto> {
     const { email, password, locale, timeZone } = body;
     return UserResponseDto.from(
-      await this.auth.register(email, password, { locale, timeZone, acceptLanguage }),
+      await this.auth.register(email, password, { locale, timeZone, languages }),
     );
   }
 
@@ -147,10 +139,10 @@ export class AccountsController {
     @CurrentUser() user: CurrentAccount,
     @ValidBody(ChangePasswordDto) body: Valid<ChangePasswordDto>,
     @Ip() clientIp: string,
-    @RequestLocale() locale: ShippedLocale | undefined,
+    @RequestLanguages() languages: readonly string[],
   ): Promise<void> {
     await this.auth.changePassword(user, body.currentPassword, body.newPassword, clientIp, {
-      locale,
+      languages,
     });
   }
 }

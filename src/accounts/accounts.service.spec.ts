@@ -323,13 +323,23 @@ describe(AccountsService.name, () => {
   describe('changePassword', () => {
     const NEW_PASSWORD = 'violet tractor sings at midnight';
 
-    it("should check the new password in the request's language", async () => {
+    it("should check the new password in the first of the request's languages the module speaks, and write the notice in the first an email locale serves", async () => {
       const account = newUser();
-      const { service, policy } = authServiceFor({ account });
+      const { service, policy, passwordChanger } = authServiceFor({ account });
 
-      await service.changePassword(account, PASSWORD, NEW_PASSWORD, CLIENT_IP, { locale: 'fr' });
+      await service.changePassword(account, PASSWORD, NEW_PASSWORD, CLIENT_IP, {
+        languages: ['ja', 'fr-CH', 'en'],
+      });
 
       expect(policy.assertAcceptable).toHaveBeenCalledWith(NEW_PASSWORD, EMAIL, 'fr');
+      // The email locales of this test are English only.
+      expect(passwordChanger.change).toHaveBeenCalledWith(
+        account,
+        NEW_PASSWORD,
+        'change',
+        expect.any(Function),
+        { locale: 'en' },
+      );
     });
 
     it('should confirm the current password, check the new one, and hand the plain new password to the changer', async () => {
@@ -346,6 +356,7 @@ describe(AccountsService.name, () => {
         NEW_PASSWORD,
         'change',
         expect.any(Function),
+        { locale: undefined },
       );
       expect(policy.assertAcceptable.mock.invocationCallOrder[0]).toBeLessThan(
         passwordChanger.change.mock.invocationCallOrder[0],

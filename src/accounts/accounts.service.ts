@@ -7,7 +7,7 @@ import { ResetTokensService } from '../tokens/reset-tokens.service';
 import { AccessToken, AccessTokenService } from './access-tokens/access-token.service';
 import { UserAccount } from './user-account.entity';
 import { AccountPreferences, UserAccountsService } from './user-accounts.service';
-import { localeFromAcceptLanguage } from '../i18n/locale-tags';
+import { matchLocale } from '../i18n/locale-tags';
 import { SHIPPED_LOCALES } from '../i18n/shipped-locales';
 import { MailService } from '../mail/mail.service';
 import { PasswordChanger } from '../passwords/password-changer.service';
@@ -34,8 +34,11 @@ export interface RegistrationPreferences {
   locale?: string;
   /** A canonical IANA time zone. */
   timeZone?: string;
-  /** The request's `Accept-Language`, which picks the locale of a sign-up that sends none. */
-  acceptLanguage?: string;
+  /**
+   * The request's languages, most wanted first (`Accept-Language`): they pick the locale of a sign-up
+   * that sends none, and the language of a refusal.
+   */
+  languages?: readonly string[];
 }
 
 /**
@@ -67,12 +70,9 @@ export class AccountsService {
     preferences: RegistrationPreferences = {},
   ): Promise<UserAccount> {
     // A refusal speaks the request's language, as the other routes' refusals do.
-    const messagesLocale = localeFromAcceptLanguage(preferences.acceptLanguage, SHIPPED_LOCALES);
-    await this.policy.assertAcceptable(password, email, messagesLocale);
-    const locale =
-      preferences.locale ??
-      localeFromAcceptLanguage(preferences.acceptLanguage, this.mail.supportedLocales) ??
-      null;
+    const languages = preferences.languages ?? [];
+    await this.policy.assertAcceptable(password, email, matchLocale(languages, SHIPPED_LOCALES));
+    const locale = preferences.locale ?? matchLocale(languages, this.mail.supportedLocales) ?? null;
     return this.users.create(email, await this.hasher.hash(password), {
       locale,
       timeZone: preferences.timeZone ?? null,
@@ -114,7 +114,9 @@ export class AccountsService {
 
   /**
    * Checks the current password, then changes it (see {@link PasswordChanger.change}); a refusal of
-   * the new password is worded in `options.locale` (see {@link PasswordPolicy}). `user` is the
+   * the new password is worded in the first of `options.languages` (the request's, most wanted
+   * first) the module speaks, and the notice, for an account with no locale of its own, in the first
+   * an email locale serves. `user` is the
    * account as the access-token guard read it; the change is written only if its `token_version` is
    * still the token's, checked inside the changer's transaction: a reset that committed while this
    * waited for argon2 ended the session, and then nothing changes and the answer is 401.
@@ -129,16 +131,27 @@ export class AccountsService {
     currentPassword: string,
     newPassword: string,
     clientIp: string,
-    options: { locale?: string } = {},
+    options: { languages?: readonly string[] } = {},
   ): Promise<void> {
+    const languages = options.languages ?? [];
     await this.confirmPassword(user, currentPassword, clientIp);
-    await this.policy.assertAcceptable(newPassword, user.email, options.locale);
-    await this.passwordChanger.change(user, newPassword, 'change', async (manager) => {
-      await this.resetTokens.revokeAllForUser(user.id, manager);
-      if (!(await this.users.holdSession(user.id, user.tokenVersion, manager))) {
-        throw sessionEnded();
-      }
-    });
+    await this.policy.assertAcceptable(
+      newPassword,
+      user.email,
+      matchLocale(languages, SHIPPED_LOCALES),
+    );
+    await this.passwordChanger.change(
+      user,
+      newPassword,
+      'change',
+      async (manager) => {
+        await this.resetTokens.revokeAllForUser(user.id, manager);
+        if (!(await this.users.holdSession(user.id, user.tokenVersion, manager))) {
+          throw sessionEnded();
+        }
+      },
+      { locale: matchLocale(languages, this.mail.supportedLocales) },
+    );
   }
 
   /**

@@ -1,6 +1,5 @@
-import { Controller, HttpCode, HttpStatus, Ip, Post, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import type { IncomingMessage } from 'node:http';
+import { Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   ApiBadRequest,
   ApiBusy,
@@ -10,7 +9,8 @@ import {
   invalidBody,
 } from '../http/error-responses.decorators';
 import { PasswordResetRoutes } from '../http/password-reset-routes.decorator';
-import { localeFromAcceptLanguage } from '../i18n/locale-tags';
+import { RequestLanguages } from '../http/request-languages.decorator';
+import { matchLocale } from '../i18n/locale-tags';
 import { MailService } from '../mail/mail.service';
 import { Valid, ValidBody } from '../http/valid-body.decorator';
 import { MessageResponseDto, VerifyResetTokenResponseDto } from '../http/responses.dto';
@@ -22,18 +22,6 @@ import { PasswordResetService, RequestLanguage } from './password-reset.service'
 export const FORGOT_PASSWORD_MESSAGE =
   'If an account exists for that address, we have sent it a link to reset the password.';
 export const RESET_DONE_MESSAGE = 'Your password has been changed. Sign in with your new password.';
-
-/** The header a browser sends anyway; the email it leads to is written in its language. */
-function ApiEmailLanguage(email: string): MethodDecorator {
-  return ApiHeader({
-    name: 'Accept-Language',
-    required: false,
-    description:
-      `The language of ${email}, for an account that has none of its own: the closest of the ` +
-      'languages the emails are written in, else the default one.',
-    example: 'de-AT, de;q=0.9, en;q=0.5',
-  });
-}
 
 /**
  * The reset flow's routes: mounted with the host's users and with the built-in ones. Their OpenAPI
@@ -74,14 +62,12 @@ export class PasswordResetController {
   )
   @ApiJsonBodyRefusals()
   @ApiRateLimited('Too many requests from this IP (the forgot-password limit)')
-  @ApiEmailLanguage('the reset email')
   async forgotPassword(
     @ValidBody(ForgotPasswordDto) body: Valid<ForgotPasswordDto>,
     @Ip() clientIp: string,
-    // Not @Headers(), which the OpenAPI document would list as a required header.
-    @Req() request: IncomingMessage,
+    @RequestLanguages() languages: readonly string[],
   ): Promise<MessageResponseDto> {
-    await this.passwordReset.requestReset(body.email, clientIp, this.language(request));
+    await this.passwordReset.requestReset(body.email, clientIp, this.language(languages));
     return { message: FORGOT_PASSWORD_MESSAGE };
   }
 
@@ -148,22 +134,16 @@ export class PasswordResetController {
     'Too many reset attempts from this IP (the reset limit, shared with verifyResetToken)',
   )
   @ApiBusy()
-  @ApiEmailLanguage('the password-changed email')
   async resetPassword(
     @ValidBody(ResetPasswordDto) body: Valid<ResetPasswordDto>,
-    @Req() request: IncomingMessage,
+    @RequestLanguages() languages: readonly string[],
   ): Promise<MessageResponseDto> {
-    await this.passwordReset.reset(body.token, body.newPassword, this.language(request));
+    await this.passwordReset.reset(body.token, body.newPassword, this.language(languages));
     return { message: RESET_DONE_MESSAGE };
   }
 
-  /** The request's language: the one of the emails' locales its header comes closest to, if any. */
-  private language(request: IncomingMessage): RequestLanguage {
-    return {
-      locale: localeFromAcceptLanguage(
-        request.headers['accept-language'],
-        this.mail.supportedLocales,
-      ),
-    };
+  /** The request's language: the email locale its languages come closest to, if any. */
+  private language(languages: readonly string[]): RequestLanguage {
+    return { locale: matchLocale(languages, this.mail.supportedLocales) };
   }
 }
