@@ -142,8 +142,8 @@ export class PasswordResetController {
     return { message: RESET_DONE_MESSAGE };
   }
 
-  /** The request's language: the email locale its languages come closest to, if any. */
+  /** The request's languages, and the email locale they come closest to, if any. */
   private language(languages: readonly string[]): RequestLanguage {
-    return { locale: matchLocale(languages, this.mail.supportedLocales) };
+    return { locale: matchLocale(languages, this.mail.supportedLocales), languages };
   }
 }

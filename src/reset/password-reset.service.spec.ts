@@ -377,7 +377,16 @@ describe(PasswordResetService.name, () => {
 
       await service.reset(TOKEN, NEW_PASSWORD, { locale: 'de-AT' });
 
-      expect(policy.assertAcceptable).toHaveBeenCalledWith(NEW_PASSWORD, USER.email, 'de-AT');
+      expect(policy.assertAcceptable).toHaveBeenCalledWith(NEW_PASSWORD, USER.email, 'de');
+    });
+
+    it("should explain a refusal in the first of the request's languages the module speaks, even when an email locale of the host's own came first", async () => {
+      const { service, policy } = resetServiceWith();
+
+      // `it`: a locale a host added for its emails; the refusal's words exist in German, not Italian.
+      await service.reset(TOKEN, NEW_PASSWORD, { locale: 'it', languages: ['it', 'de', 'en'] });
+
+      expect(policy.assertAcceptable).toHaveBeenCalledWith(NEW_PASSWORD, USER.email, 'de');
     });
 
     it("should use the token up inside the changer's transaction", async () => {

@@ -3,7 +3,8 @@ import { randomInt } from 'node:crypto';
 import { emailKey, normalizeEmail } from '../common/email-address';
 import type { EntityManager } from 'typeorm';
 import { GroupCommit } from '../database/group-commit';
-import { canonicalLocale } from '../i18n/locale-tags';
+import { canonicalLocale, matchLocale } from '../i18n/locale-tags';
+import { SHIPPED_LOCALES } from '../i18n/shipped-locales';
 import { UnitOfWork } from '../database/unit-of-work';
 import { EmailQueueService } from '../email-queue/email-queue.service';
 import { EmailKind, EmailStatus } from '../email-queue/queued-email.entity';
@@ -52,6 +53,11 @@ export interface RequestLanguage {
    * `defaultLocale`. A malformed tag is ignored.
    */
   locale?: string | null;
+  /**
+   * The request's languages, most wanted first (its `Accept-Language`): a refused password is
+   * explained in the first of them the module speaks, else in `locale`'s language, else in English.
+   */
+  languages?: readonly string[];
 }
 
 /**
@@ -166,7 +172,11 @@ export class PasswordResetService {
     if (!live) throw invalidToken();
     const user = await this.accountOf(live);
 
-    await this.policy.assertAcceptable(newPassword, user.email, options.locale ?? undefined);
+    await this.policy.assertAcceptable(
+      newPassword,
+      user.email,
+      matchLocale([...(options.languages ?? []), options.locale], SHIPPED_LOCALES),
+    );
     const completedAt = await this.passwordChanger.change(
       user,
       newPassword,
