@@ -26,4 +26,20 @@ export class PasswordResetToken {
 
   @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
+
+  /**
+   * HMAC-SHA-256 (lower-case hex) of the one-time code sent beside the link, under the module's
+   * address-key secret: a plain hash of one of 10^8 codes would be reversed at once. Null when
+   * codes are off, and once the code is burnt.
+   */
+  @Column({ name: 'code_hash', type: 'character', length: 64, nullable: true })
+  codeHash: string | null;
+
+  /** The code has a lifetime of its own, shorter than the link's. */
+  @TimestampColumn({ name: 'code_expires_at', nullable: true })
+  codeExpiresAt: Date | null;
+
+  /** Wrong tries of this code; at the limit the code is burnt, the link still works. */
+  @Column({ name: 'code_attempts', type: 'integer', default: 0 })
+  codeAttempts: number;
 }

@@ -156,6 +156,9 @@ describe.each(databaseKinds())('Entities and migrations (%s)', (kind) => {
       tokenHash: hex64(),
       expiresAt: at(3_600_000),
       createdAt: at(0),
+      codeHash: hex64(),
+      codeExpiresAt: at(600_000),
+      codeAttempts: 2,
     });
     const email = dataSource.getRepository(QueuedEmail).create({
       id: randomUUID(),
@@ -241,11 +244,34 @@ describe.each(databaseKinds())('Entities and migrations (%s)', (kind) => {
       { name: 'time_zone', type: varchar, length: '64', isNullable: true },
     ]);
 
+    // The reset codes' migration came after it.
+    await dataSource.undoLastMigration();
     await dataSource.undoLastMigration();
 
     expect(await columns()).toEqual([]);
     const [kept] = await dataSource.query<{ id: string }[]>('SELECT id FROM account_email_queue');
     expect(kept.id).toBe(id);
+    await dataSource.runMigrations();
+    expect(await schemaDiff(dataSource)).toEqual([]);
+  });
+
+  it("should add the links' code columns and the code failures table, and take them out again on revert", async () => {
+    const dataSource = await migrated(moduleOnly);
+    const codeColumns = async () =>
+      (await dataSource.createQueryRunner().getTable('password_reset_tokens'))!.columns
+        .filter((column) => column.name.startsWith('code_'))
+        .map(({ name, isNullable }) => ({ name, isNullable }));
+    expect(await codeColumns()).toEqual([
+      { name: 'code_hash', isNullable: true },
+      { name: 'code_expires_at', isNullable: true },
+      { name: 'code_attempts', isNullable: false },
+    ]);
+    expect(await dataSource.createQueryRunner().hasTable('reset_code_failures')).toBe(true);
+
+    await dataSource.undoLastMigration();
+
+    expect(await codeColumns()).toEqual([]);
+    expect(await dataSource.createQueryRunner().hasTable('reset_code_failures')).toBe(false);
     await dataSource.runMigrations();
     expect(await schemaDiff(dataSource)).toEqual([]);
   });

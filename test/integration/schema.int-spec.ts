@@ -89,6 +89,7 @@ describe.each(databaseKinds())('Schema and migrations (%s)', (kind) => {
       'PortableAccountColumns1765000000004',
       'AccountLocale1765000000005',
       'QueuedEmailLocale1765000000006',
+      'ResetCodes1765000000007',
     ]);
     expect(await dataSource.showMigrations()).toBe(false);
   });

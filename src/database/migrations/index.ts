@@ -5,6 +5,7 @@ import { PortableColumns1765000000003 } from './1765000000003-portable-columns';
 import { PortableAccountColumns1765000000004 } from './1765000000004-portable-account-columns';
 import { AccountLocale1765000000005 } from './1765000000005-account-locale';
 import { QueuedEmailLocale1765000000006 } from './1765000000006-queued-email-locale';
+import { ResetCodes1765000000007 } from './1765000000007-reset-codes';
 
 /**
  * The module's migrations, in order, listed by class so the same list works from the sources and
@@ -15,6 +16,7 @@ export const passwordResetMigrations = [
   EmailQueueLiveEmailIndex1765000000002,
   PortableColumns1765000000003,
   QueuedEmailLocale1765000000006,
+  ResetCodes1765000000007,
 ];
 
 /** The built-in accounts' migrations; they run after {@link passwordResetMigrations}. */
