@@ -50,6 +50,8 @@ export interface PasswordResetModuleOptions {
   resetPath?: string;
   /** How long a reset link works, in minutes. */
   tokenTtlMinutes?: number;
+  /** How long the link of an invitation (`sendResetLink(id, { kind: 'invite' })`) works, in hours. */
+  inviteTtlHours?: number;
   /** Product name in the subject lines and the header of the emails. */
   appName?: string;
   /**
@@ -160,6 +162,7 @@ export interface PasswordResetSettings {
   frontendUrl: string;
   resetPath: string;
   tokenTtlMinutes: number;
+  inviteTtlHours: number;
   appName: string;
   /** Only those given: the rest come from the locales' `messages.json`. */
   subjects: { passwordReset?: string; passwordChanged?: string };
@@ -458,6 +461,7 @@ export function checkPasswordResetOptions(
     frontendUrl,
     resetPath,
     tokenTtlMinutes: whole('tokenTtlMinutes', given.tokenTtlMinutes),
+    inviteTtlHours: whole('inviteTtlHours', given.inviteTtlHours),
     appName,
     subjects: {
       passwordReset: subject('subjects.passwordReset', given.subjects?.passwordReset),

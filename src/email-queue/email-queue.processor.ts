@@ -133,7 +133,10 @@ export class EmailQueueProcessor {
     if (batch.length === 0) return 0;
     const now = new Date();
 
-    const resets = batch.filter((request) => request.kind === EmailKind.PasswordReset);
+    // Invitations are reset links under another name: the same lookup, token and checks.
+    const resets = batch.filter(
+      (request) => request.kind === EmailKind.PasswordReset || request.kind === EmailKind.Invite,
+    );
     const stale = resets.filter((request) => this.isStale(request, now));
     for (const request of stale) {
       await this.outbox.markFailed(
@@ -235,9 +238,15 @@ export class EmailQueueProcessor {
     }
     try {
       switch (held.kind) {
-        case EmailKind.PasswordReset: {
+        case EmailKind.PasswordReset:
+        case EmailKind.Invite: {
           if (!user) return null;
-          const { token, expiresAt } = await this.resetTokens.issue(user.id);
+          const invite = held.kind === EmailKind.Invite;
+          const { token, expiresAt } = await this.resetTokens.issue(
+            user.id,
+            new Date(),
+            this.linkLifetimeMs(held.kind),
+          );
           // A password change or reset cancels the request and then ends the account's links. If
           // it cancelled this one while the token was being issued, the token may have outlived
           // that end: take it back and send nothing.
@@ -252,17 +261,18 @@ export class EmailQueueProcessor {
             timeZone: user.timeZone,
             requestLocale: held.locale,
           };
+          const content = {
+            to: user.email,
+            ...reader,
+            // The page opens in the email's language.
+            link: this.links.resetLink(token, this.mail.localeFor(reader)),
+            expiresAt,
+          };
           return {
             request: held,
-            describe: `a reset link for request ${held.id} (account ${user.id})`,
+            describe: `${invite ? 'an invitation' : 'a reset link'} for request ${held.id} (account ${user.id})`,
             send: () =>
-              this.mail.sendPasswordReset({
-                to: user.email,
-                ...reader,
-                // The page opens in the email's language.
-                link: this.links.resetLink(token, this.mail.localeFor(reader)),
-                expiresAt,
-              }),
+              invite ? this.mail.sendInvite(content) : this.mail.sendPasswordReset(content),
           };
         }
         case EmailKind.PasswordChanged:
@@ -337,6 +347,13 @@ export class EmailQueueProcessor {
 
   /** Older than a token lives: a link sent now would arrive for a request the person gave up on. */
   private isStale(request: ClaimedEmail, now: Date): boolean {
-    return now.getTime() - request.createdAt.getTime() >= this.settings.tokenTtlMinutes * 60_000;
+    return now.getTime() - request.createdAt.getTime() >= this.linkLifetimeMs(request.kind);
+  }
+
+  /** How long the link of a row of this kind lives: an invitation's, `inviteTtlHours`. */
+  private linkLifetimeMs(kind: EmailKind): number {
+    return kind === EmailKind.Invite
+      ? this.settings.inviteTtlHours * 3_600_000
+      : this.settings.tokenTtlMinutes * 60_000;
   }
 }

@@ -237,8 +237,9 @@ export class EmailQueueService {
   }
 
   /**
-   * Withdraws the address's reset requests not yet sent, held ones included (the holder finds its
-   * claim gone): the password has just been changed or reset, so the link would only be a risk.
+   * Withdraws the address's reset requests and invitations not yet sent, held ones included (the
+   * holder finds its claim gone): the password has just been changed or reset, so the link would
+   * only be a risk.
    */
   cancelResets(email: string, now = new Date(), manager?: EntityManager): Promise<number> {
     return this.db.with(manager, (m) => this.cancel(m, email, now));
@@ -251,7 +252,8 @@ export class EmailQueueService {
     const rows = await sql.rows<{ id: string }>(
       `UPDATE ${sql.table(QueuedEmail)} SET status = ${q.add(EmailStatus.Cancelled)}, ` +
         `email = '', processed_at = ${q.add(at(now))}, claimed_until = NULL, claim_id = NULL ` +
-        `WHERE kind = ${q.add(EmailKind.PasswordReset)} AND email = ${q.add(email)} ` +
+        `WHERE kind IN (${q.add(EmailKind.PasswordReset)}, ${q.add(EmailKind.Invite)}) ` +
+        `AND email = ${q.add(email)} ` +
         `AND ${LIVE} RETURNING id`,
       q.values,
     );

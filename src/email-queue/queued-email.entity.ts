@@ -7,6 +7,8 @@ export enum EmailKind {
   PasswordReset = 'password_reset',
   /** Tell an owner their password changed. */
   PasswordChanged = 'password_changed',
+  /** The host invites an account to set its first password (a link living `inviteTtlHours`). */
+  Invite = 'invite',
 }
 
 export enum EmailStatus {

@@ -30,6 +30,7 @@ const STATUS: Record<PasswordResetErrorCode, { status: HttpStatus; error: string
     status: HttpStatus.SERVICE_UNAVAILABLE,
     error: 'Service Unavailable',
   },
+  [PasswordResetErrorCode.UnknownAccount]: { status: HttpStatus.NOT_FOUND, error: 'Not Found' },
 };
 
 /** Seconds a client should wait before repeating a request refused as `Busy`. */

@@ -13,6 +13,8 @@ export enum PasswordResetErrorCode {
   InvalidEmail = 'INVALID_EMAIL',
   /** The service cannot do this right now (overloaded); the same request may succeed later. */
   Busy = 'BUSY',
+  /** The users port does not know the account a host named (from code, such as `sendResetLink`). */
+  UnknownAccount = 'UNKNOWN_ACCOUNT',
 }
 
 /** A failure a caller can act on. The message is safe to show: it never holds a secret. */

@@ -1,4 +1,12 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHIPPED_LOCALES } from '../i18n/shipped-locales';
@@ -127,8 +135,17 @@ describe('email locales', () => {
 
       const found = findLocaleFolders(dir, 'en');
 
+      // Every file and key of en/ but those copied above, in en/'s order (emails join it over time).
+      const present = ['layout.hbs', 'password-reset.hbs', MESSAGES_FILE];
+      const files = readdirSync(join(shipped, 'en')).filter((file) => !present.includes(file));
+      const keys = Object.keys(
+        JSON.parse(readFileSync(join(shipped, 'en', MESSAGES_FILE), 'utf8')) as object,
+      ).filter((key) => key !== 'subject.passwordReset' && key !== 'layout.footer');
+      expect(files).toEqual(
+        expect.arrayContaining(['password-changed.hbs', 'password-reset.text.hbs']),
+      );
       expect(found.problems).toEqual([
-        `the it templates (${join(dir, 'it')}) are incomplete beside the default locale's (en): they lack the files password-changed.hbs, password-changed.text.hbs, password-reset.text.hbs and the messages.json keys "subject.passwordChanged", "passwordReset.preheader", "passwordReset.button", "passwordChanged.preheader"`,
+        `the it templates (${join(dir, 'it')}) are incomplete beside the default locale's (en): they lack the files ${files.join(', ')} and the messages.json keys ${keys.map((key) => `"${key}"`).join(', ')}`,
       ]);
     });
 

@@ -4,7 +4,11 @@ import { canonicalLocale } from '../i18n/locale-tags';
 import type { PasswordResetMailKind } from './password-reset-mailer';
 
 /** Every email the module sends; each has an HTML body (`<kind>.hbs`) and a text part (`<kind>.text.hbs`). */
-export const MAIL_KINDS: readonly PasswordResetMailKind[] = ['password-reset', 'password-changed'];
+export const MAIL_KINDS: readonly PasswordResetMailKind[] = [
+  'password-reset',
+  'password-changed',
+  'invite',
+];
 
 /** The file of a locale's subjects and short texts: one JSON object of flat keys to Handlebars text. */
 export const MESSAGES_FILE = 'messages.json';
@@ -20,6 +24,7 @@ export const REQUIRED_TEMPLATE_FILES: readonly string[] = [
 export const SUBJECT_KEYS: Readonly<Record<PasswordResetMailKind, string>> = {
   'password-reset': 'subject.passwordReset',
   'password-changed': 'subject.passwordChanged',
+  invite: 'subject.invite',
 };
 
 /**

@@ -567,9 +567,12 @@ describe(MailService.name, () => {
         'password-reset.text.hbs': 'Open {{link}}',
         'password-changed.hbs': '<p>Changed {{changedAt}}</p>',
         'password-changed.text.hbs': 'Changed {{changedAt}}',
+        'invite.hbs': '<a href="{{link}}">Join {{appName}}</a>',
+        'invite.text.hbs': 'Join at {{link}}',
         'messages.json': JSON.stringify({
           'subject.passwordReset': 'Reset',
           'subject.passwordChanged': 'Changed',
+          'subject.invite': 'Join',
         }),
       };
       for (const [name, content] of Object.entries(files)) {

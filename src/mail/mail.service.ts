@@ -140,6 +140,14 @@ export class MailService {
     });
   }
 
+  /** An invitation: "set your password", a link like a reset link's that lives longer. */
+  sendInvite(mail: ResetLinkContent): Promise<void> {
+    return this.send('invite', mail, {
+      link: mail.link,
+      expiresAt: mail.expiresAt,
+    });
+  }
+
   sendPasswordChanged(mail: PasswordChangedContent): Promise<void> {
     return this.send('password-changed', mail, {
       changedAt: mail.changedAt,
@@ -194,7 +202,9 @@ export class MailService {
     const configured =
       kind === 'password-reset'
         ? this.settings.subjects.passwordReset
-        : this.settings.subjects.passwordChanged;
+        : kind === 'password-changed'
+          ? this.settings.subjects.passwordChanged
+          : undefined;
     if (configured !== undefined && locale === this.settings.defaultLocale) return configured;
     return (compiled.messages.get(SUBJECT_KEYS[kind]) as Handlebars.TemplateDelegate)(values, {
       data,

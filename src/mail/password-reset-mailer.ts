@@ -1,5 +1,5 @@
 /** Which of the module's emails a message is; later kinds join this union. */
-export type PasswordResetMailKind = 'password-reset' | 'password-changed';
+export type PasswordResetMailKind = 'password-reset' | 'password-changed' | 'invite';
 
 /**
  * One of the module's emails, finished: rendered from the module's templates, subject and both parts

@@ -61,6 +61,23 @@ export interface RequestLanguage {
 }
 
 /**
+ * The network host-sent links count under: the support desk or admin panel is one sender, so its
+ * links share one cooldown and daily cap per address, apart from the owner's own requests.
+ */
+export const HOST_NETWORK = 'host';
+
+/** Which link a host sends: a reset link, or an invitation to set a first password. */
+export type HostLinkKind = 'reset' | 'invite';
+
+/** What {@link PasswordResetService.sendResetLink} did. */
+export interface HostSentLink {
+  /** The queue row (and the `requested` event's `requestId`). */
+  requestId: string;
+  /** False when the per-address caps refused it: recorded as throttled, never sent. */
+  queued: boolean;
+}
+
+/**
  * The forgot-password → email → new-password flow, for the module's routes and for hosts that call
  * it from their own code. Failures are {@link PasswordResetError}s.
  */
@@ -129,6 +146,53 @@ export class PasswordResetService {
       PASSWORD_RESET_EVENTS.requested,
       new PasswordResetRequestedEvent(requestId, now, dueAt, locale),
     );
+  }
+
+  /**
+   * Queues a link for an account the host names (a support desk, an admin panel): `reset` sends the
+   * reset email, `invite` the "set your password" email, whose link lives `inviteTtlHours`. Both are
+   * written in the account's language, held to the per-address cooldown and daily caps (counted
+   * under one network, {@link HOST_NETWORK}), and announced by the `requested` event. Unlike
+   * {@link requestReset} there is no jitter and the answer says whether the caps let it through: the
+   * host already knows the account exists. An id the users port does not know is refused with
+   * `UNKNOWN_ACCOUNT`.
+   */
+  async sendResetLink(
+    userId: string,
+    options: { kind: HostLinkKind } = { kind: 'reset' },
+  ): Promise<HostSentLink> {
+    const user = await this.users.findById(userId);
+    if (!user) {
+      throw new PasswordResetError(
+        PasswordResetErrorCode.UnknownAccount,
+        `No account has the id ${JSON.stringify(userId)}: check the id the users port knows it by`,
+      );
+    }
+    const email = emailKey(user.email);
+    const now = new Date();
+    const { requestId, queued } = await this.db.transaction(async (manager) => {
+      const [allowed] = await this.cooldown.acquireAll(
+        [{ email, clientIp: HOST_NETWORK, now }],
+        manager,
+      );
+      const [id] = await this.emails.recordMany(
+        [
+          {
+            kind: options.kind === 'invite' ? EmailKind.Invite : EmailKind.PasswordReset,
+            email,
+            status: allowed ? EmailStatus.Pending : EmailStatus.Throttled,
+            now,
+          },
+        ],
+        manager,
+      );
+      return { requestId: id, queued: allowed };
+    });
+    this.events.publish(
+      PASSWORD_RESET_EVENTS.requested,
+      new PasswordResetRequestedEvent(requestId, now, now, null),
+    );
+    return { requestId, queued };
   }
 
   /**

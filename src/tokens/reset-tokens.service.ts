@@ -32,10 +32,15 @@ export class ResetTokensService {
   /**
    * Issues a token for the account, replacing its previous one in the same statement: the unique
    * `user_id` makes "one live link per account" the database's rule, whatever runs concurrently.
+   * It lives `lifetimeMs` (an invitation's is longer), by default `tokenTtlMinutes`.
    */
-  async issue(userId: string, now = new Date()): Promise<IssuedResetToken> {
+  async issue(
+    userId: string,
+    now = new Date(),
+    lifetimeMs = this.settings.tokenTtlMinutes * 60_000,
+  ): Promise<IssuedResetToken> {
     const token = generateResetToken();
-    const expiresAt = new Date(now.getTime() + this.settings.tokenTtlMinutes * 60_000);
+    const expiresAt = new Date(now.getTime() + lifetimeMs);
     await this.db.run(async (manager) => {
       const sql = new RawSql(manager);
       const at = (date: Date) => sql.date(PasswordResetToken, 'expiresAt', date);

@@ -10,6 +10,7 @@ import type { EnvironmentVariables } from './environment';
 export const OPTION_VARIABLES = {
   RESET_PASSWORD_PATH: 'resetPath',
   RESET_TOKEN_TTL_MINUTES: 'tokenTtlMinutes',
+  INVITE_TTL_HOURS: 'inviteTtlHours',
   SIGN_IN_URL: 'signInUrl',
   APP_NAME: 'appName',
   MAIL_RESET_SUBJECT: 'subjects.passwordReset',
