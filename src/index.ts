@@ -27,6 +27,6 @@ export {
 } from './events/password-reset-events';
 export { PasswordResetError, PasswordResetErrorCode } from './errors/password-reset-error';
 export { PasswordResetService } from './reset/password-reset.service';
-export type { RequestLanguage } from './reset/password-reset.service';
+export type { HostLinkKind, HostSentLink, RequestLanguage } from './reset/password-reset.service';
 export { PasswordResetHealth } from './password-reset.health';
 export type { EmailQueueCounts } from './email-queue/email-queue.service';

@@ -260,6 +260,16 @@ export class EmailQueueService {
     return rows.length;
   }
 
+  /** One row's status and last error, for a caller waiting on its email (the service's CLI). */
+  find(id: string): Promise<{ status: EmailStatus; lastError: string | null } | null> {
+    return this.db.run(async (manager) => {
+      const row = await manager
+        .getRepository(QueuedEmail)
+        .findOne({ where: { id }, select: { status: true, lastError: true } });
+      return row && { status: row.status, lastError: row.lastError };
+    });
+  }
+
   /** Hands held rows back untouched (on shutdown): due again at once, the attempt not counted. */
   async release(requests: ClaimedEmail[]): Promise<number> {
     const released = await this.settle(

@@ -1,6 +1,6 @@
 import * as argon2 from 'argon2';
 import { PasswordResetSettings, resolvePasswordResetOptions } from '../password-reset.options';
-import { PasswordHasher } from './password-hasher.service';
+import { NO_PASSWORD_HASH, PasswordHasher } from './password-hasher.service';
 
 type Argon2Cost = PasswordResetSettings['argon2'];
 
@@ -96,6 +96,17 @@ describe(PasswordHasher.name, () => {
 
   it('should ask to rehash a hash it cannot read', () => {
     expect(hasher.needsRehash('not-a-hash')).toBe(true);
+  });
+
+  it('should verify no password against NO_PASSWORD_HASH, after the same argon2 work as any login', async () => {
+    const initialised = hasherWith(CHEAP);
+    await initialised.onModuleInit();
+    const dummy = jest.spyOn(initialised, 'verifyDummy');
+
+    for (const attempt of [password, '', NO_PASSWORD_HASH]) {
+      await expect(initialised.verify(NO_PASSWORD_HASH, attempt)).resolves.toBe(false);
+    }
+    expect(dummy).toHaveBeenCalledTimes(3);
   });
 
   describe('verifyDummy', () => {

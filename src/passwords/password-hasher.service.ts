@@ -4,6 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
 import type { PasswordResetSettings } from '../password-reset.options';
 
+/**
+ * Stored for an account that has no password yet (invited by the host): no password verifies
+ * against it, so the account cannot log in until a reset link sets one. Not an argon2 hash, and not
+ * one any hash can equal.
+ */
+export const NO_PASSWORD_HASH = '!no-password';
+
 /** argon2id hashing at the configured cost. */
 @Injectable()
 export class PasswordHasher implements OnModuleInit {
@@ -25,6 +32,8 @@ export class PasswordHasher implements OnModuleInit {
 
   /** False for a malformed hash as well as for a wrong password. */
   async verify(hash: string, password: string): Promise<boolean> {
+    // The same work as a wrong password, so a login cannot tell an invited account from another.
+    if (hash === NO_PASSWORD_HASH) return this.verifyDummy(password);
     try {
       return await argon2.verify(hash, password);
     } catch {
