@@ -26,6 +26,7 @@ import { AccountsService } from './accounts/accounts.service';
 import { BuiltInResetUsers } from './accounts/built-in-reset-users';
 import { MeController } from './accounts/me.controller';
 import { UserAccountsService } from './accounts/user-accounts.service';
+import { SignUpAttempts } from './accounts/sign-up-attempts.service';
 import { UnitOfWork } from './database/unit-of-work';
 import { EmailQueueListener } from './email-queue/email-queue.listener';
 import { EmailQueuePoller } from './email-queue/email-queue.poller';
@@ -176,6 +177,7 @@ const CORE_PROVIDERS: Provider[] = [
 const BUILT_IN_ACCOUNT_PROVIDERS: Provider[] = [
   UserAccountsService,
   AccountsService,
+  SignUpAttempts,
   AccessTokenService,
   AccessTokenGuard,
   { provide: JwtService, inject: [PASSWORD_RESET_SETTINGS], useFactory: createJwtService },

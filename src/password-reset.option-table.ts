@@ -38,6 +38,7 @@ export const PASSWORD_RESET_OPTION_TABLE = [
   { path: 'resetPath', default: '/reset-password' },
   { path: 'resetPage', default: false },
   { path: 'signInUrl' },
+  { path: 'registration', default: 'open' },
   { path: 'cors' },
   { path: 'apiTag', default: 'Password reset', maxLength: 100 },
   { path: 'tokenTtlMinutes', default: 60, min: 1, max: (7 * DAY) / MINUTE },

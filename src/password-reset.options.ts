@@ -72,6 +72,13 @@ export interface PasswordResetModuleOptions {
   /** Where the reset page sends people to sign in once the password is set: an http(s) URL or a path (default `frontendUrl`). */
   signInUrl?: string;
   /**
+   * How `POST auth/register` answers (built-in users). `open`: 201 with the account, 409 for a taken
+   * address. `enumeration-safe`: the same 202 for a new and a taken address, after the same work;
+   * the owner of a taken address is emailed that someone tried to sign up with it, under the reset
+   * emails' per-address limits.
+   */
+  registration?: RegistrationMode;
+  /**
    * CORS for the module's routes: the origins (`https://app.example.com`, no path) whose pages may
    * call them from a browser, without credentials; `false` answers no origin (default: the origin
    * of `frontendUrl`). Preflights are answered `204`. The host's other routes are not touched.
@@ -169,6 +176,7 @@ export interface PasswordResetSettings {
   from?: string;
   resetPage: boolean;
   signInUrl: string;
+  registration: RegistrationMode;
   /** The allowed origins, normalised as browsers send them, or `false`. */
   cors: { origins: string[] } | false;
   apiTag: string;
@@ -211,6 +219,10 @@ export interface OptionProblem {
   path: string;
   message: string;
 }
+
+/** The ways `POST auth/register` may answer (see {@link PasswordResetModuleOptions.registration}). */
+export const REGISTRATION_MODES = ['open', 'enumeration-safe'] as const;
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
 
 /** The route groups with a per-IP limit. */
 const PER_IP_ROUTES = [
@@ -322,6 +334,13 @@ export function checkPasswordResetOptions(
     refuse(
       'signInUrl',
       `${nameOf('signInUrl')} must be an absolute http(s) URL or a path starting with /`,
+    );
+  }
+  const registration = given.registration ?? optionRow('registration').default;
+  if (!(REGISTRATION_MODES as readonly unknown[]).includes(registration)) {
+    refuse(
+      'registration',
+      `${nameOf('registration')} must be ${REGISTRATION_MODES.join(' or ')} (got ${JSON.stringify(registration)})`,
     );
   }
   let cors: PasswordResetSettings['cors'] = false;
@@ -470,6 +489,9 @@ export function checkPasswordResetOptions(
     from: given.from,
     resetPage: given.resetPage ?? optionRow('resetPage').default,
     signInUrl,
+    registration: (REGISTRATION_MODES as readonly unknown[]).includes(registration)
+      ? registration
+      : optionRow('registration').default,
     cors,
     apiTag: text('apiTag', given.apiTag),
     templatesDir,

@@ -1,5 +1,6 @@
-import { Controller, HttpCode, HttpStatus, Ip, Post, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, HttpStatus, Ip, Post, Res, UseGuards } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -23,10 +24,19 @@ import { UserResponseDto } from './dto/user-response.dto';
 import { AccountsService } from './accounts.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { LoginDto, RegisterDto } from './dto/credentials.dto';
-import { AccessTokenResponseDto } from '../http/responses.dto';
+import { AccessTokenResponseDto, MessageResponseDto } from '../http/responses.dto';
+import type { Response } from 'express';
 import { PasswordResetRoutes } from '../http/password-reset-routes.decorator';
 import { Valid, ValidBody } from '../http/valid-body.decorator';
 import { RequestLanguages } from '../http/request-languages.decorator';
+
+/**
+ * The one answer of an enumeration-safe sign-up, for a new and a taken address alike: it may not say
+ * which, so it says what to do in both cases.
+ */
+export const SIGN_UP_ACCEPTED_MESSAGE =
+  'If this address was free, your account is ready: sign in with your password. If it already ' +
+  'has an account, check your email for how to sign in or reset your password.';
 
 /**
  * The built-in accounts' sign-up, sign-in and password change (mounted without the host's `users`),
@@ -47,9 +57,23 @@ export class AccountsController {
       'trimmed, lower-cased, the domain in punycode); the password must not be easy to guess ' +
       '(zxcvbn, with the address as a hint). `locale` and `timeZone` are optional and stored in ' +
       'canonical form; without `locale`, the email language that best matches Accept-Language is ' +
-      'stored, or none. Does not sign in: call login next.',
+      'stored, or none. Does not sign in: call login next. How a taken address is answered ' +
+      'depends on the `registration` option (`REGISTRATION_MODE`): `open` (the default) answers 201 ' +
+      'with the account, or 409 for a taken address; `enumeration-safe` answers the same 202 for a ' +
+      'new and a taken address, after the same work (the password is hashed either way), creates ' +
+      "the new address's account and emails the owner of a taken one how to sign in or reset the " +
+      'password (at most as many emails as reset emails); a weak password is a 400 in both modes.',
   })
-  @ApiCreatedResponse({ type: UserResponseDto, description: 'Created' })
+  @ApiCreatedResponse({
+    type: UserResponseDto,
+    description: 'Created (registration `open`)',
+  })
+  @ApiAcceptedResponse({
+    type: MessageResponseDto,
+    description:
+      'Accepted (registration `enumeration-safe`): the same answer for a new and a taken address',
+    example: { message: SIGN_UP_ACCEPTED_MESSAGE },
+  })
   @ApiBadRequest(
     'The body is invalid, or the password is too easy to guess (the message says why, in the ' +
       'language of Accept-Language)',
@@ -59,20 +83,30 @@ export class AccountsController {
     ),
     ERROR_EXAMPLES.weakPassword,
   )
-  @ApiErrorResponse(HttpStatus.CONFLICT, 'The address already has an account', [
-    ERROR_EXAMPLES.emailTaken,
-  ])
+  @ApiErrorResponse(
+    HttpStatus.CONFLICT,
+    'The address already has an account (registration `open`)',
+    [ERROR_EXAMPLES.emailTaken],
+  )
   @ApiJsonBodyRefusals()
   @ApiRateLimited('Too many sign-ups from this IP (the register limit)')
   @ApiBusy()
   async register(
     @ValidBody(RegisterDto) body: Valid<RegisterDto>,
     @RequestLanguages() languages: readonly string[],
-  ): Promise<UserResponseDto> {
+    @Ip() clientIp: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<UserResponseDto | MessageResponseDto> {
     const { email, password, locale, timeZone } = body;
-    return UserResponseDto.from(
-      await this.auth.register(email, password, { locale, timeZone, languages }),
-    );
+    const outcome = await this.auth.signUp(email, password, {
+      locale,
+      timeZone,
+      languages,
+      clientIp,
+    });
+    if (outcome.kind === 'created') return UserResponseDto.from(outcome.account);
+    response.status(HttpStatus.ACCEPTED);
+    return { message: SIGN_UP_ACCEPTED_MESSAGE };
   }
 
   @Post('login')

@@ -11,6 +11,8 @@ import type { PasswordChanger } from '../passwords/password-changer.service';
 import type { PasswordHasher } from '../passwords/password-hasher.service';
 import type { PasswordPolicy } from '../passwords/password-policy.service';
 import type { MailService } from '../mail/mail.service';
+import type { SignUpAttempts } from './sign-up-attempts.service';
+import type { PasswordResetSettings } from '../password-reset.options';
 
 const EMAIL = 'alice@example.com';
 const PASSWORD = 'correct horse battery staple';
@@ -47,6 +49,8 @@ interface Scenario {
    * another login came in between), or `null` when it is gone; leave out for "unchanged".
    */
   changedTo?: UserAccount | null;
+  /** The `registration` option. */
+  registration?: PasswordResetSettings['registration'];
 }
 
 /** AccountsService over hand-written fakes that record how they were called. */
@@ -56,6 +60,7 @@ function authServiceFor({
   needsRehash = false,
   locked = false,
   changedTo,
+  registration = 'open',
 }: Scenario) {
   const unchanged = changedTo === undefined;
   const issued: AccessToken = {
@@ -111,6 +116,11 @@ function authServiceFor({
     attempt: jest.fn((_email: string, _ip: string) => Promise.resolve(!locked)),
     clearNetwork: jest.fn((_email: string, _ip: string) => Promise.resolve()),
   };
+  const signUpAttempts = {
+    record: jest.fn((_owner: UserAccount, _clientIp?: string, _locale?: string | null) =>
+      Promise.resolve(),
+    ),
+  };
   const service = new AccountsService(
     users as unknown as UserAccountsService,
     accessTokens as unknown as AccessTokenService,
@@ -121,6 +131,8 @@ function authServiceFor({
     resetTokens as unknown as ResetTokensService,
     db as unknown as UnitOfWork,
     { supportedLocales: ['en'] } as unknown as MailService,
+    signUpAttempts as unknown as SignUpAttempts,
+    { registration } as PasswordResetSettings,
   );
   return {
     service,
@@ -132,6 +144,7 @@ function authServiceFor({
     passwordChanger,
     lockout,
     resetTokens,
+    signUpAttempts,
   };
 }
 
@@ -317,6 +330,56 @@ describe(AccountsService.name, () => {
       await service.login(EMAIL, PASSWORD, CLIENT_IP);
 
       expect(lockout.clearNetwork).toHaveBeenCalledWith(EMAIL, CLIENT_IP);
+    });
+  });
+
+  describe('signUp', () => {
+    it('should hash the password for a taken address too, in enumeration-safe mode, and tell its owner', async () => {
+      const owner = newUser();
+      const { service, hasher, policy, users, signUpAttempts } = authServiceFor({
+        account: owner,
+        registration: 'enumeration-safe',
+      });
+
+      const outcome = await service.signUp(EMAIL, PASSWORD, { clientIp: CLIENT_IP });
+
+      expect(outcome).toEqual({ kind: 'accepted' });
+      expect(policy.assertAcceptable).toHaveBeenCalledWith(PASSWORD, EMAIL, undefined);
+      expect(hasher.hash).toHaveBeenCalledWith(PASSWORD);
+      expect(signUpAttempts.record).toHaveBeenCalledWith(owner, CLIENT_IP, null);
+      expect(users.findByEmail).toHaveBeenCalledWith(EMAIL);
+    });
+
+    it('should hash the password for a new address in enumeration-safe mode, and answer the same', async () => {
+      const { service, hasher, signUpAttempts } = authServiceFor({
+        account: null,
+        registration: 'enumeration-safe',
+      });
+      const users = { create: jest.fn(() => Promise.resolve(newUser())) };
+      Object.assign((service as unknown as { users: object }).users, users);
+
+      const outcome = await service.signUp(EMAIL, PASSWORD, { clientIp: CLIENT_IP });
+
+      expect(outcome).toEqual({ kind: 'accepted' });
+      expect(hasher.hash).toHaveBeenCalledWith(PASSWORD);
+      expect(users.create).toHaveBeenCalledWith(EMAIL, UPGRADED_HASH, {
+        locale: null,
+        timeZone: null,
+      });
+      expect(signUpAttempts.record).not.toHaveBeenCalled();
+    });
+
+    it('should refuse a weak password before any lookup or hash, taken address or not', async () => {
+      const { service, hasher, policy, users } = authServiceFor({
+        account: newUser(),
+        registration: 'enumeration-safe',
+      });
+      const weak = new PasswordResetError(PasswordResetErrorCode.WeakPassword, 'Too easy');
+      policy.assertAcceptable.mockRejectedValueOnce(weak);
+
+      await expect(service.signUp(EMAIL, 'password123')).rejects.toBe(weak);
+      expect(users.findByEmail).not.toHaveBeenCalled();
+      expect(hasher.hash).not.toHaveBeenCalled();
     });
   });
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
 import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
@@ -13,6 +13,9 @@ import { MailService } from '../mail/mail.service';
 import { PasswordChanger } from '../passwords/password-changer.service';
 import { PasswordHasher } from '../passwords/password-hasher.service';
 import { PasswordPolicy } from '../passwords/password-policy.service';
+import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
+import type { PasswordResetSettings } from '../password-reset.options';
+import { SignUpAttempts } from './sign-up-attempts.service';
 
 const INVALID_CREDENTIALS = 'Email or password is incorrect';
 
@@ -41,6 +44,18 @@ export interface RegistrationPreferences {
   languages?: readonly string[];
 }
 
+/** What {@link AccountsService.signUp} needs besides {@link RegistrationPreferences}. */
+export interface SignUpRequest extends RegistrationPreferences {
+  /** The client's IP: the notice to the owner of a taken address counts for its network. */
+  clientIp?: string;
+}
+
+/**
+ * How a sign-up is answered: with the new account (`open` registration), or only that it was
+ * accepted, whatever the address (`enumeration-safe`).
+ */
+export type SignUpOutcome = { kind: 'created'; account: UserAccount } | { kind: 'accepted' };
+
 /**
  * The built-in accounts: sign-up, sign-in, a signed-in password change, language and time zone, and
  * deletion.
@@ -57,7 +72,57 @@ export class AccountsService {
     private readonly resetTokens: ResetTokensService,
     private readonly db: UnitOfWork,
     private readonly mail: MailService,
+    private readonly signUpAttempts: SignUpAttempts,
+    @Inject(PASSWORD_RESET_SETTINGS) private readonly settings: PasswordResetSettings,
   ) {}
+
+  /**
+   * The sign-up of `POST auth/register`, as the `registration` option wants it answered. `open`:
+   * {@link register}, and a taken address is a 409 (`EMAIL_TAKEN`). `enumeration-safe`: the same
+   * outcome for a new and a taken address, after the same work: the password is checked first (a
+   * weak one is refused alike, whatever the address), then hashed either way. A new address gets
+   * its account; the owner of a taken one is told by email (see {@link SignUpAttempts}), and the
+   * account stays as it was.
+   */
+  async signUp(
+    email: string,
+    password: string,
+    request: SignUpRequest = {},
+  ): Promise<SignUpOutcome> {
+    if (this.settings.registration === 'open') {
+      return { kind: 'created', account: await this.register(email, password, request) };
+    }
+    const languages = request.languages ?? [];
+    await this.policy.assertAcceptable(password, email, matchLocale(languages, SHIPPED_LOCALES));
+    const requestLocale = matchLocale(languages, this.mail.supportedLocales) ?? null;
+    const owner = await this.users.findByEmail(email);
+    if (owner) {
+      // The hash is thrown away, but paid for: a taken address takes as long as a new one. The
+      // notice is queued meanwhile, so its statements add nothing to the answer's time.
+      await Promise.all([
+        this.hasher.hash(password),
+        this.signUpAttempts.record(owner, request.clientIp, requestLocale),
+      ]);
+      return { kind: 'accepted' };
+    }
+    const passwordHash = await this.hasher.hash(password);
+    try {
+      await this.users.create(email, passwordHash, {
+        locale: request.locale ?? requestLocale,
+        timeZone: request.timeZone ?? null,
+      });
+    } catch (error) {
+      // A concurrent sign-up took the address between the lookup and the insert: tell its owner.
+      if (!(
+        error instanceof PasswordResetError && error.code === PasswordResetErrorCode.EmailTaken
+      )) {
+        throw error;
+      }
+      const winner = await this.users.findByEmail(email);
+      if (winner) await this.signUpAttempts.record(winner, request.clientIp, requestLocale);
+    }
+    return { kind: 'accepted' };
+  }
 
   /**
    * `email` must be normalised. Without a locale, the account takes the email locale that best

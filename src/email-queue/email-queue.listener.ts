@@ -38,6 +38,11 @@ export class EmailQueueListener implements OnApplicationShutdown {
     return this.processor.wake();
   }
 
+  @OnEvent(PASSWORD_RESET_EVENTS.signUpAttempted, { async: true, promisify: true })
+  onSignUpAttempted(): Promise<void> {
+    return this.processor.wake();
+  }
+
   onApplicationShutdown(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();

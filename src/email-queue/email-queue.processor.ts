@@ -164,7 +164,10 @@ export class EmailQueueProcessor {
     }
 
     const toSend = batch.filter(
-      (request) => request.kind === EmailKind.PasswordChanged || accounts.has(request.email),
+      (request) =>
+        request.kind === EmailKind.PasswordChanged ||
+        request.kind === EmailKind.SignUpAttempt ||
+        accounts.has(request.email),
     );
     await Promise.all(toSend.map((request) => this.sendOne(request, accounts.get(request.email))));
     return batch.length;
@@ -287,6 +290,21 @@ export class EmailQueueProcessor {
                 timeZone: held.timeZone,
                 changedAt: held.createdAt,
                 // The notice's language.
+                forgotPasswordUrl: this.links.pageUrl(this.mail.localeFor({ locale: held.locale })),
+              }),
+          };
+        case EmailKind.SignUpAttempt:
+          return {
+            request: held,
+            describe: `a sign-up attempt notice for request ${held.id}`,
+            send: () =>
+              this.mail.sendSignUpAttempt({
+                to: held.email,
+                // The account's (else the sign-up request's), recorded with the attempt.
+                locale: held.locale,
+                timeZone: held.timeZone,
+                attemptedAt: held.createdAt,
+                signInUrl: this.links.signInUrl(),
                 forgotPasswordUrl: this.links.pageUrl(this.mail.localeFor({ locale: held.locale })),
               }),
           };

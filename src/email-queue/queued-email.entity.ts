@@ -9,6 +9,8 @@ export enum EmailKind {
   PasswordChanged = 'password_changed',
   /** The host invites an account to set its first password (a link living `inviteTtlHours`). */
   Invite = 'invite',
+  /** Tell an owner someone tried to sign up with their address (enumeration-safe sign-up). */
+  SignUpAttempt = 'sign_up_attempt',
 }
 
 export enum EmailStatus {

@@ -9,6 +9,11 @@ export const PASSWORD_RESET_EVENTS = {
   completed: 'password-reset.completed',
   /** An account's password changed, by a reset or by its signed-in owner; committed. */
   passwordChanged: 'password-reset.password-changed',
+  /**
+   * Someone tried to sign up with an address that has an account (enumeration-safe sign-up); its
+   * owner's notice is queued.
+   */
+  signUpAttempted: 'password-reset.sign-up-attempted',
 } as const;
 
 /** A reset was asked for and queued as email `requestId`. The account may not exist. */
@@ -45,11 +50,24 @@ export class PasswordChangedEvent {
   ) {}
 }
 
+/**
+ * A sign-up with the address of account `userId` was answered like any other, and a notice to its
+ * owner queued as email `requestId` (throttled, so never sent, past the reset emails' limits).
+ */
+export class SignUpAttemptedEvent {
+  constructor(
+    readonly requestId: string,
+    readonly userId: string,
+    readonly attemptedAt: Date,
+  ) {}
+}
+
 /** Event name → payload class; the compiler checks every emit against it. */
 export interface PasswordResetEventMap {
   [PASSWORD_RESET_EVENTS.requested]: PasswordResetRequestedEvent;
   [PASSWORD_RESET_EVENTS.completed]: PasswordResetCompletedEvent;
   [PASSWORD_RESET_EVENTS.passwordChanged]: PasswordChangedEvent;
+  [PASSWORD_RESET_EVENTS.signUpAttempted]: SignUpAttemptedEvent;
 }
 
 export type PasswordResetEventName = keyof PasswordResetEventMap;

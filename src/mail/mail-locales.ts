@@ -8,6 +8,7 @@ export const MAIL_KINDS: readonly PasswordResetMailKind[] = [
   'password-reset',
   'password-changed',
   'invite',
+  'sign-up-attempt',
 ];
 
 /** The file of a locale's subjects and short texts: one JSON object of flat keys to Handlebars text. */
@@ -25,6 +26,7 @@ export const SUBJECT_KEYS: Readonly<Record<PasswordResetMailKind, string>> = {
   'password-reset': 'subject.passwordReset',
   'password-changed': 'subject.passwordChanged',
   invite: 'subject.invite',
+  'sign-up-attempt': 'subject.signUpAttempt',
 };
 
 /**

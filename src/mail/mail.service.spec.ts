@@ -569,9 +569,12 @@ describe(MailService.name, () => {
         'password-changed.text.hbs': 'Changed {{changedAt}}',
         'invite.hbs': '<a href="{{link}}">Join {{appName}}</a>',
         'invite.text.hbs': 'Join at {{link}}',
+        'sign-up-attempt.hbs': '<a href="{{signInUrl}}">Sign in</a>',
+        'sign-up-attempt.text.hbs': 'Sign in at {{signInUrl}}',
         'messages.json': JSON.stringify({
           'subject.passwordReset': 'Reset',
           'subject.passwordChanged': 'Changed',
+          'subject.signUpAttempt': 'Sign-up attempt',
           'subject.invite': 'Join',
         }),
       };

@@ -32,6 +32,15 @@ export interface PasswordChangedContent extends MailRecipient {
   forgotPasswordUrl: string;
 }
 
+/** What the email to the owner of an address someone tried to sign up with needs to say. */
+export interface SignUpAttemptContent extends MailRecipient {
+  attemptedAt: Date;
+  /** Where the owner signs in, absolute. */
+  signInUrl: string;
+  /** Where the owner can ask for a reset link. */
+  forgotPasswordUrl: string;
+}
+
 /** One locale's templates, compiled. */
 interface CompiledLocale {
   layout: Handlebars.TemplateDelegate;
@@ -145,6 +154,15 @@ export class MailService {
     return this.send('invite', mail, {
       link: mail.link,
       expiresAt: mail.expiresAt,
+    });
+  }
+
+  /** Someone tried to sign up with the owner's address: how to sign in, or reset, if it was them. */
+  sendSignUpAttempt(mail: SignUpAttemptContent): Promise<void> {
+    return this.send('sign-up-attempt', mail, {
+      attemptedAt: mail.attemptedAt,
+      signInUrl: mail.signInUrl,
+      forgotPasswordUrl: mail.forgotPasswordUrl,
     });
   }
 

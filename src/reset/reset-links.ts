@@ -15,6 +15,11 @@ export class ResetLinks {
     return `${this.pageUrl(locale)}#token=${token}`;
   }
 
+  /** Where people sign in (`signInUrl`), absolute: an email cannot follow a bare path. */
+  signInUrl(): string {
+    return new URL(this.settings.signInUrl, `${this.settings.frontendUrl}/`).toString();
+  }
+
   /** The reset page without a token, where someone can ask for a new link. */
   pageUrl(locale?: string): string {
     const page = `${this.settings.frontendUrl}${this.settings.resetPath}`;

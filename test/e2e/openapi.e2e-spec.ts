@@ -28,7 +28,7 @@ const OPERATION_IDS: Record<string, string> = {
  * BUSY.
  */
 const STATUSES: Record<string, string[]> = {
-  register: ['201', '400', '409', '413', '415', '429', '503'],
+  register: ['201', '202', '400', '409', '413', '415', '429', '503'],
   login: ['200', '400', '401', '413', '415', '429'],
   changePassword: ['204', '400', '401', '413', '415', '429', '503'],
   getMe: ['200', '401'],

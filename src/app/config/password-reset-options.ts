@@ -12,6 +12,7 @@ export const OPTION_VARIABLES = {
   RESET_TOKEN_TTL_MINUTES: 'tokenTtlMinutes',
   INVITE_TTL_HOURS: 'inviteTtlHours',
   SIGN_IN_URL: 'signInUrl',
+  REGISTRATION_MODE: 'registration',
   APP_NAME: 'appName',
   MAIL_RESET_SUBJECT: 'subjects.passwordReset',
   MAIL_CHANGED_SUBJECT: 'subjects.passwordChanged',
