@@ -38,6 +38,8 @@ export const PASSWORD_RESET_OPTION_TABLE = [
   { path: 'resetPath', default: '/reset-password' },
   { path: 'resetPage', default: false },
   { path: 'signInUrl' },
+  { path: 'notifyUnknownRecipients', default: false },
+  { path: 'signUpUrl' },
   { path: 'registration', default: 'open' },
   { path: 'cors' },
   { path: 'apiTag', default: 'Password reset', maxLength: 100 },

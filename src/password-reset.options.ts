@@ -72,6 +72,15 @@ export interface PasswordResetModuleOptions {
   /** Where the reset page sends people to sign in once the password is set: an http(s) URL or a path (default `frontendUrl`). */
   signInUrl?: string;
   /**
+   * Answer a forgot-password request for an address with no account with a short email to that
+   * address: someone asked to reset a password here, no account uses it, ignore it or sign up. Sent
+   * from the queue like a reset email, under the same per-address limits; the request's answer and
+   * its timing do not change.
+   */
+  notifyUnknownRecipients?: boolean;
+  /** The sign-up page that email offers: an http(s) URL, or a path on `frontendUrl` (unset: it offers none). */
+  signUpUrl?: string;
+  /**
    * How `POST auth/register` answers (built-in users). `open`: 201 with the account, 409 for a taken
    * address. `enumeration-safe`: the same 202 for a new and a taken address, after the same work;
    * the owner of a taken address is emailed that someone tried to sign up with it, under the reset
@@ -176,6 +185,9 @@ export interface PasswordResetSettings {
   from?: string;
   resetPage: boolean;
   signInUrl: string;
+  notifyUnknownRecipients: boolean;
+  /** Absolute: a path given is resolved on `frontendUrl`. */
+  signUpUrl?: string;
   registration: RegistrationMode;
   /** The allowed origins, normalised as browsers send them, or `false`. */
   cors: { origins: string[] } | false;
@@ -336,6 +348,21 @@ export function checkPasswordResetOptions(
       `${nameOf('signInUrl')} must be an absolute http(s) URL or a path starting with /`,
     );
   }
+  const notifyUnknownRecipients = given.notifyUnknownRecipients;
+  if (notifyUnknownRecipients !== undefined && typeof notifyUnknownRecipients !== 'boolean') {
+    refuse('notifyUnknownRecipients', `${nameOf('notifyUnknownRecipients')} must be true or false`);
+  }
+  // Put in an email: a web address or a path, never a `javascript:` URL.
+  const signUpUrl = given.signUpUrl;
+  if (
+    signUpUrl !== undefined &&
+    (typeof signUpUrl !== 'string' || !/^(https?:\/\/[^/\s?#]+|\/(?![/\\]))\S*$/i.test(signUpUrl))
+  ) {
+    refuse(
+      'signUpUrl',
+      `${nameOf('signUpUrl')} must be an absolute http(s) URL or a path starting with /`,
+    );
+  }
   const registration = given.registration ?? optionRow('registration').default;
   if (!(REGISTRATION_MODES as readonly unknown[]).includes(registration)) {
     refuse(
@@ -489,6 +516,17 @@ export function checkPasswordResetOptions(
     from: given.from,
     resetPage: given.resetPage ?? optionRow('resetPage').default,
     signInUrl,
+    notifyUnknownRecipients:
+      typeof notifyUnknownRecipients === 'boolean'
+        ? notifyUnknownRecipients
+        : optionRow('notifyUnknownRecipients').default,
+    // An email needs the whole address: a path is on the front end.
+    signUpUrl:
+      typeof signUpUrl !== 'string'
+        ? undefined
+        : signUpUrl.startsWith('/')
+          ? `${frontendUrl}${signUpUrl}`
+          : signUpUrl,
     registration: (REGISTRATION_MODES as readonly unknown[]).includes(registration)
       ? registration
       : optionRow('registration').default,

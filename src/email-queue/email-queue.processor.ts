@@ -156,10 +156,15 @@ export class EmailQueueProcessor {
     const noAccount = live.filter(
       (request) => !accounts.has(request.email) && !failures.has(request.email),
     );
-    if (noAccount.length > 0) {
-      await this.outbox.markNoAccount(noAccount, now);
+    // With notifyUnknownRecipients such an address is told so (below); otherwise nothing is sent.
+    const told = this.settings.notifyUnknownRecipients
+      ? noAccount.filter((request) => request.kind === EmailKind.PasswordReset)
+      : [];
+    const untold = noAccount.filter((request) => !told.includes(request));
+    if (untold.length > 0) {
+      await this.outbox.markNoAccount(untold, now);
       this.logger.debug(
-        `${noAccount.length} reset requests for addresses with no account; nothing sent`,
+        `${untold.length} reset requests for addresses with no account; nothing sent`,
       );
     }
 
@@ -167,7 +172,8 @@ export class EmailQueueProcessor {
       (request) =>
         request.kind === EmailKind.PasswordChanged ||
         request.kind === EmailKind.SignUpAttempt ||
-        accounts.has(request.email),
+        accounts.has(request.email) ||
+        told.includes(request),
     );
     await Promise.all(toSend.map((request) => this.sendOne(request, accounts.get(request.email))));
     return batch.length;
@@ -243,7 +249,11 @@ export class EmailQueueProcessor {
       switch (held.kind) {
         case EmailKind.PasswordReset:
         case EmailKind.Invite: {
-          if (!user) return null;
+          if (!user) {
+            return held.kind === EmailKind.PasswordReset && this.settings.notifyUnknownRecipients
+              ? this.unknownRecipient(held)
+              : null;
+          }
           const invite = held.kind === EmailKind.Invite;
           const { token, expiresAt } = await this.resetTokens.issue(
             user.id,
@@ -313,6 +323,20 @@ export class EmailQueueProcessor {
       await this.settleFailure(held, describeError(error), new Date());
       return null;
     }
+  }
+
+  /** To an address no account uses: no token, no link; in the request's language, else the default. */
+  private unknownRecipient(request: ClaimedEmail): PreparedEmail {
+    return {
+      request,
+      describe: `an unknown-recipient notice for request ${request.id}`,
+      send: () =>
+        this.mail.sendUnknownRecipient({
+          to: request.email,
+          requestLocale: request.locale,
+          signUpUrl: this.settings.signUpUrl,
+        }),
+    };
   }
 
   private async deliver(ready: PreparedEmail): Promise<void> {

@@ -9,6 +9,7 @@ export const MAIL_KINDS: readonly PasswordResetMailKind[] = [
   'password-changed',
   'invite',
   'sign-up-attempt',
+  'unknown-recipient',
 ];
 
 /** The file of a locale's subjects and short texts: one JSON object of flat keys to Handlebars text. */
@@ -27,6 +28,7 @@ export const SUBJECT_KEYS: Readonly<Record<PasswordResetMailKind, string>> = {
   'password-changed': 'subject.passwordChanged',
   invite: 'subject.invite',
   'sign-up-attempt': 'subject.signUpAttempt',
+  'unknown-recipient': 'subject.unknownRecipient',
 };
 
 /**

@@ -144,6 +144,38 @@ describe(MailService.name, () => {
     });
   });
 
+  describe('sendUnknownRecipient', () => {
+    it('should tell the address no account uses it, with no link but the sign-up page when there is one', async () => {
+      const { service, mailer } = serviceWith();
+      const signUpUrl = 'https://acme.example/sign-up?from=email&x=1';
+
+      await service.sendUnknownRecipient({ to: 'nobody@acme.example' });
+      await service.sendUnknownRecipient({ to: 'nobody@acme.example', signUpUrl });
+
+      const [plain, withSignUp] = mailer.sent;
+      expect(plain.to).toBe('nobody@acme.example');
+      expect(plain.subject).toBe('Acme: no account uses this email address');
+      for (const part of [asText(plain.html), asText(plain.text)]) {
+        expect(part).toContain('No Acme account uses this address');
+        expect(part).not.toMatch(/https?:\/\//);
+      }
+      expect(asText(withSignUp.html)).toContain(`href="${inHtml(signUpUrl)}"`);
+      expect(asText(withSignUp.text)).toContain(`\n${signUpUrl}\n`);
+    });
+
+    it("should write in the request's language, else the default locale", async () => {
+      const { service, mailer } = serviceWith();
+
+      await service.sendUnknownRecipient({ to: 'nobody@acme.example', requestLocale: 'es' });
+      await service.sendUnknownRecipient({ to: 'nobody@acme.example', requestLocale: 'ja' });
+
+      const [spanish, fallback] = mailer.sent;
+      expect(spanish.subject).toBe('Acme: ninguna cuenta usa esta dirección de correo');
+      expect(spanish.headers).toMatchObject({ 'Content-Language': 'es' });
+      expect(fallback.headers).toMatchObject({ 'Content-Language': 'en' });
+    });
+  });
+
   it('should mark both emails as automatic, so no vacation reply or other auto-answer comes back', async () => {
     const { service, mailer } = serviceWith();
 
@@ -569,6 +601,8 @@ describe(MailService.name, () => {
         'password-changed.text.hbs': 'Changed {{changedAt}}',
         'invite.hbs': '<a href="{{link}}">Join {{appName}}</a>',
         'invite.text.hbs': 'Join at {{link}}',
+        'unknown-recipient.hbs': '<p>No account</p>',
+        'unknown-recipient.text.hbs': 'No account',
         'sign-up-attempt.hbs': '<a href="{{signInUrl}}">Sign in</a>',
         'sign-up-attempt.text.hbs': 'Sign in at {{signInUrl}}',
         'messages.json': JSON.stringify({
@@ -576,6 +610,7 @@ describe(MailService.name, () => {
           'subject.passwordChanged': 'Changed',
           'subject.signUpAttempt': 'Sign-up attempt',
           'subject.invite': 'Join',
+          'subject.unknownRecipient': 'No account',
         }),
       };
       for (const [name, content] of Object.entries(files)) {

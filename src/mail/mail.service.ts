@@ -41,6 +41,21 @@ export interface SignUpAttemptContent extends MailRecipient {
   forgotPasswordUrl: string;
 }
 
+/** What the email to an address with no account needs to say. */
+export interface UnknownRecipientContent extends MailRecipient {
+  /** Where to create an account, if the host offers it. */
+  signUpUrl?: string;
+}
+
+/** What the email to the owner of an address someone tried to sign up with needs to say. */
+export interface SignUpAttemptContent extends MailRecipient {
+  attemptedAt: Date;
+  /** Where the owner signs in, absolute. */
+  signInUrl: string;
+  /** Where the owner can ask for a reset link. */
+  forgotPasswordUrl: string;
+}
+
 /** One locale's templates, compiled. */
 interface CompiledLocale {
   layout: Handlebars.TemplateDelegate;
@@ -164,6 +179,12 @@ export class MailService {
       signInUrl: mail.signInUrl,
       forgotPasswordUrl: mail.forgotPasswordUrl,
     });
+  }
+
+  /** To an address no account uses, after someone asked to reset its password: no link, nothing to do. */
+  sendUnknownRecipient(mail: UnknownRecipientContent): Promise<void> {
+    // Templates are strict: a missing sign-up page is an explicit empty value, not an absent one.
+    return this.send('unknown-recipient', mail, { signUpUrl: mail.signUpUrl ?? '' });
   }
 
   sendPasswordChanged(mail: PasswordChangedContent): Promise<void> {

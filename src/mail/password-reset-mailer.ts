@@ -1,6 +1,6 @@
 /** Which of the module's emails a message is; later kinds join this union. */
 export type PasswordResetMailKind =
-  'password-reset' | 'password-changed' | 'invite' | 'sign-up-attempt';
+  'password-reset' | 'password-changed' | 'invite' | 'sign-up-attempt' | 'unknown-recipient';
 
 /**
  * One of the module's emails, finished: rendered from the module's templates, subject and both parts

@@ -223,6 +223,34 @@ describe(parseEnvironment.name, () => {
     );
   });
 
+  it('should read NOTIFY_UNKNOWN_RECIPIENTS as true or false, and SIGN_UP_URL as an absolute URL or a path on FRONTEND_URL, https in production', () => {
+    expect(settingsFrom({})).toMatchObject({
+      notifyUnknownRecipients: false,
+      signUpUrl: undefined,
+    });
+    expect(settingsFrom({ NOTIFY_UNKNOWN_RECIPIENTS: 'true' }).notifyUnknownRecipients).toBe(true);
+    expect(settingsFrom({ NOTIFY_UNKNOWN_RECIPIENTS: 'FALSE' }).notifyUnknownRecipients).toBe(
+      false,
+    );
+    expect(environmentErrorOf({ NOTIFY_UNKNOWN_RECIPIENTS: 'yes' }).problems).toEqual([
+      'NOTIFY_UNKNOWN_RECIPIENTS must be true or false',
+    ]);
+    expect(settingsFrom({ ...PRODUCTION, SIGN_UP_URL: '/sign-up' }).signUpUrl).toBe(
+      'https://app.example.com/sign-up',
+    );
+    expect(settingsFrom({ SIGN_UP_URL: 'http://localhost:3000/join' }).signUpUrl).toBe(
+      'http://localhost:3000/join',
+    );
+    expect(
+      environmentErrorOf({ ...PRODUCTION, SIGN_UP_URL: 'http://app.example.com/join' }).problems,
+    ).toEqual(['SIGN_UP_URL must be an https:// URL or a path starting with / in production']);
+    for (const url of ['javascript:alert(1)', '//evil.example/join', 'join']) {
+      expect(environmentErrorOf({ SIGN_UP_URL: url }).problems).toEqual([
+        'SIGN_UP_URL must be an absolute http(s) URL or a path starting with /',
+      ]);
+    }
+  });
+
   it('should refuse a HEALTH_TOKEN shorter than 32 characters in production', () => {
     expect(environmentErrorOf({ ...PRODUCTION, HEALTH_TOKEN: 'h'.repeat(31) }).problems).toEqual([
       'HEALTH_TOKEN must be at least 32 characters long in production',

@@ -129,6 +129,17 @@ const HttpsSignInUrlInProduction = crossCheck(
   'SIGN_IN_URL must be an https:// URL or a path starting with / in production',
 );
 
+// The unknown-recipient email links here: production keeps people on https.
+const HttpsSignUpUrlInProduction = crossCheck(
+  'httpsSignUpUrlInProduction',
+  (value, env) =>
+    !isProduction(env) ||
+    (typeof value === 'string' &&
+      (SITE_PATH.test(value) ||
+        isURL(value, { require_tld: false, require_protocol: true, protocols: ['https'] }))),
+  'SIGN_UP_URL must be an https:// URL or a path starting with / in production',
+);
+
 const healthTokenMinLength = (env: EnvironmentVariables): number => (isProduction(env) ? 32 : 16);
 
 const HealthTokenLength = crossCheck(
@@ -324,6 +335,11 @@ export class EnvironmentVariables {
   @ValidateIf((env: EnvironmentVariables, value) => isProduction(env) && value !== undefined)
   @Validate(HttpsSignInUrlInProduction)
   SIGN_IN_URL?: string;
+
+  /** In production only https (the module checks the rest, as for signUpUrl). */
+  @ValidateIf((env: EnvironmentVariables, value) => isProduction(env) && value !== undefined)
+  @Validate(HttpsSignUpUrlInProduction)
+  SIGN_UP_URL?: string;
 
   /** Origins whose pages may call the API from a browser, or `none` (default: the origin of FRONTEND_URL). */
   @IsOptional()

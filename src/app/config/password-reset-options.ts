@@ -1,5 +1,9 @@
 import type { PasswordResetModuleOptions } from '../../password-reset.options';
-import { optionRow, type OptionPath } from '../../password-reset.option-table';
+import {
+  optionRow,
+  type OptionPath,
+  type PasswordResetOptionRow,
+} from '../../password-reset.option-table';
 import type { EnvironmentVariables } from './environment';
 
 /**
@@ -12,6 +16,8 @@ export const OPTION_VARIABLES = {
   RESET_TOKEN_TTL_MINUTES: 'tokenTtlMinutes',
   INVITE_TTL_HOURS: 'inviteTtlHours',
   SIGN_IN_URL: 'signInUrl',
+  NOTIFY_UNKNOWN_RECIPIENTS: 'notifyUnknownRecipients',
+  SIGN_UP_URL: 'signUpUrl',
   REGISTRATION_MODE: 'registration',
   APP_NAME: 'appName',
   MAIL_RESET_SUBJECT: 'subjects.passwordReset',
@@ -91,6 +97,12 @@ function wholeNumberOrAsGiven(value: string): number | string {
   return /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
 }
 
+/** `true` or `false` as a boolean; anything else as it was given, for the module's check to refuse. */
+function booleanOrAsGiven(value: string): boolean | string {
+  const word = value.trim().toLowerCase();
+  return word === 'true' ? true : word === 'false' ? false : value;
+}
+
 /** Sets the dotted `path` of `target`, making the objects on the way. */
 function setAt(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');
@@ -119,7 +131,16 @@ export function passwordResetOptionsFrom(
   for (const [variable, path] of Object.entries(OPTION_VARIABLES)) {
     const value = variables[variable];
     if (value === undefined) continue;
-    setAt(options, path, 'min' in optionRow(path) ? wholeNumberOrAsGiven(value) : value);
+    const row: PasswordResetOptionRow = optionRow(path);
+    setAt(
+      options,
+      path,
+      'min' in row
+        ? wholeNumberOrAsGiven(value)
+        : typeof row.default === 'boolean'
+          ? booleanOrAsGiven(value)
+          : value,
+    );
   }
   return options as unknown as PasswordResetModuleOptions;
 }
