@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHIPPED_LOCALES, ShippedLocale } from '../../src/i18n/shipped-locales';
+import { PasswordResetService } from '../../src/reset/password-reset.service';
 import { OTHER_STRONG_PASSWORD, registerUser } from '../support/factories';
 import { extractResetToken, ReceivedMail } from '../support/smtp-test-server';
 import { FRONTEND_URL, useTestApp } from '../support/test-app';
@@ -58,33 +59,38 @@ function preheaderOf(html: string): string | undefined {
 /**
  * Each email's preheader in each locale. The dates are in UTC: the test accounts store no time zone.
  */
-const PREHEADERS: Record<ShippedLocale, Record<'reset' | 'changed', RegExp>> = {
+const PREHEADERS: Record<ShippedLocale, Record<'reset' | 'changed' | 'invite', RegExp>> = {
   en: {
     reset: /^Your link to choose a new Test Product password\. It works once, until .+ UTC\.$/,
     changed:
       /^Your Test Product password was changed on .+ UTC\. If this was not you, reset it now\.$/,
+    invite:
+      /^You have an account with Test Product\. Choose your password with this link, .+ UTC\.$/,
   },
   de: {
     reset: /^Ihr Link zum Festlegen eines neuen Passworts für Test Product\. .+ gilt bis .+ UTC\.$/,
     changed: /^Ihr Passwort für Test Product wurde am .+ UTC geändert\. Waren Sie das nicht\? .+$/,
+    invite: /^Ihr Link zum Festlegen Ihres Passworts für Test Product\. .+ gilt bis .+ UTC\.$/,
   },
   fr: {
     reset: /^Votre lien pour choisir un nouveau mot de passe Test Product\. .+ jusqu’au .+ UTC\.$/,
     changed: /^Votre mot de passe Test Product a été modifié le .+ UTC\. Si vous .+$/,
+    invite: /^Votre lien pour définir votre mot de passe Test Product\. .+ jusqu’au .+ UTC\.$/,
   },
   es: {
     reset: /^Su enlace para elegir una nueva contraseña de Test Product\. .+ hasta el .+ UTC\.$/,
     changed: /^Su contraseña de Test Product se cambió el .+ UTC\. Si no fue usted, .+$/,
+    invite: /^Su enlace para establecer su contraseña de Test Product\. .+ hasta el .+ UTC\.$/,
   },
 };
 
 // Each shipped language, as the service sends it: MAIL_DEFAULT_LOCALE makes it the language of
 // accounts that store none, as the test accounts do.
 describe.each(SHIPPED_LOCALES)(
-  'Reset and password-changed emails in %s as a mail provider receives them',
+  'Reset, password-changed and invitation emails in %s as a mail provider receives them',
   (locale) => {
     const ctx = useTestApp('sqlite', { MAIL_DEFAULT_LOCALE: locale });
-    const mails: Record<'reset' | 'changed', ReceivedMail> = {} as never;
+    const mails: Record<'reset' | 'changed' | 'invite', ReceivedMail> = {} as never;
 
     beforeAll(async () => {
       const user = await registerUser(ctx.app);
@@ -96,9 +102,11 @@ describe.each(SHIPPED_LOCALES)(
         .send({ token: extractResetToken(mails.reset), newPassword: OTHER_STRONG_PASSWORD })
         .expect(200);
       mails.changed = (await ctx.smtp.waitForMail(user.email, 2))[1];
+      await ctx.app.app.get(PasswordResetService).sendResetLink(user.id, { kind: 'invite' });
+      mails.invite = (await ctx.smtp.waitForMail(user.email, 3))[2];
     });
 
-    const both = ['reset', 'changed'] as const;
+    const both = ['reset', 'changed', 'invite'] as const;
 
     it.each(both)(
       'should mark the %s email as automatic, with a Message-ID in the domain of its sender',
@@ -114,7 +122,8 @@ describe.each(SHIPPED_LOCALES)(
     );
 
     it('should give each email its own Message-ID', () => {
-      expect(mails.reset.parsed.messageId).not.toBe(mails.changed.parsed.messageId);
+      const ids = both.map((name) => mails[name].parsed.messageId);
+      expect(new Set(ids).size).toBe(both.length);
     });
 
     it.each(both)(

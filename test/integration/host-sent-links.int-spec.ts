@@ -1,7 +1,12 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomBytes } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { EmailKind, EmailStatus, QueuedEmail } from '../../src/email-queue/queued-email.entity';
 import { PasswordResetError, PasswordResetErrorCode } from '../../src/errors/password-reset-error';
+import {
+  PASSWORD_RESET_EVENTS,
+  PasswordResetRequestedEvent,
+} from '../../src/events/password-reset-events';
 import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
 import { OTHER_STRONG_PASSWORD } from '../support/factories';
 import { extractResetToken } from '../support/smtp-test-server';
@@ -74,6 +79,14 @@ function useCappedHost(kind: DatabaseKind) {
 /** A support desk or an admin panel sends a link to an account it names by id. */
 describe.each(databaseKinds())('Links sent by the host (%s)', (kind) => {
   const ctx = useCappedHost(kind);
+  const requested: PasswordResetRequestedEvent[] = [];
+  beforeAll(() => {
+    ctx.host.app
+      .get(EventEmitter2)
+      .on(PASSWORD_RESET_EVENTS.requested, (event: PasswordResetRequestedEvent) =>
+        requested.push(event),
+      );
+  });
 
   const newAddress = () => `erin-${randomBytes(4).toString('hex')}@example.com`;
   const linkOf = (userId: string) =>
@@ -83,11 +96,12 @@ describe.each(databaseKinds())('Links sent by the host (%s)', (kind) => {
     const email = newAddress();
     const user = ctx.users.add(email);
     const before = Date.now();
-    await ctx.service.sendResetLink(user.id, { kind: 'reset' });
+    const sent = await ctx.service.sendResetLink(user.id, { kind: 'reset' });
     await ctx.processor.wake();
 
     const [mail] = ctx.smtp.mailTo(email);
     expect(mail.parsed.subject).toBe('Host Identity: reset your password');
+    expect(requested.map((event) => event.requestId)).toContain(sent.requestId);
     const { expiresAt } = await linkOf(user.id);
     expect(expiresAt.getTime() - before).toBeGreaterThanOrEqual(60 * 60_000 - 1000);
     expect(expiresAt.getTime() - before).toBeLessThan(61 * 60_000);
