@@ -47,15 +47,6 @@ export interface UnknownRecipientContent extends MailRecipient {
   signUpUrl?: string;
 }
 
-/** What the email to the owner of an address someone tried to sign up with needs to say. */
-export interface SignUpAttemptContent extends MailRecipient {
-  attemptedAt: Date;
-  /** Where the owner signs in, absolute. */
-  signInUrl: string;
-  /** Where the owner can ask for a reset link. */
-  forgotPasswordUrl: string;
-}
-
 /** One locale's templates, compiled. */
 interface CompiledLocale {
   layout: Handlebars.TemplateDelegate;
