@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHIPPED_LOCALES, ShippedLocale } from '../../src/i18n/shipped-locales';
 import { PasswordResetService } from '../../src/reset/password-reset.service';
-import { OTHER_STRONG_PASSWORD, registerUser } from '../support/factories';
+import { newEmail, OTHER_STRONG_PASSWORD, registerUser } from '../support/factories';
 import { extractResetToken, ReceivedMail } from '../support/smtp-test-server';
 import { FRONTEND_URL, useTestApp } from '../support/test-app';
 
@@ -56,31 +56,39 @@ function preheaderOf(html: string): string | undefined {
   return /<body[^>]*>\s*<div style="display:none;[^"]*">([^<]*)<\/div>/.exec(html)?.[1];
 }
 
+/** The emails checked here. */
+type EmailName = 'reset' | 'changed' | 'invite' | 'unknown';
+
 /**
  * Each email's preheader in each locale. The dates are in UTC: the test accounts store no time zone.
  */
-const PREHEADERS: Record<ShippedLocale, Record<'reset' | 'changed' | 'invite', RegExp>> = {
+const PREHEADERS: Record<ShippedLocale, Record<EmailName, RegExp>> = {
   en: {
     reset: /^Your link to choose a new Test Product password\. It works once, until .+ UTC\.$/,
     changed:
       /^Your Test Product password was changed on .+ UTC\. If this was not you, reset it now\.$/,
     invite:
       /^You have an account with Test Product\. Choose your password with this link, .+ UTC\.$/,
+    unknown:
+      /^Someone asked to reset a Test Product password for this address, but no account uses it\. .+$/,
   },
   de: {
     reset: /^Ihr Link zum Festlegen eines neuen Passworts für Test Product\. .+ gilt bis .+ UTC\.$/,
     changed: /^Ihr Passwort für Test Product wurde am .+ UTC geändert\. Waren Sie das nicht\? .+$/,
     invite: /^Ihr Link zum Festlegen Ihres Passworts für Test Product\. .+ gilt bis .+ UTC\.$/,
+    unknown: /^Jemand wollte für diese Adresse ein Passwort bei Test Product zurücksetzen, .+$/,
   },
   fr: {
     reset: /^Votre lien pour choisir un nouveau mot de passe Test Product\. .+ jusqu’au .+ UTC\.$/,
     changed: /^Votre mot de passe Test Product a été modifié le .+ UTC\. Si vous .+$/,
     invite: /^Votre lien pour définir votre mot de passe Test Product\. .+ jusqu’au .+ UTC\.$/,
+    unknown: /^Quelqu’un a demandé à réinitialiser un mot de passe Test Product pour cette .+$/,
   },
   es: {
     reset: /^Su enlace para elegir una nueva contraseña de Test Product\. .+ hasta el .+ UTC\.$/,
     changed: /^Su contraseña de Test Product se cambió el .+ UTC\. Si no fue usted, .+$/,
     invite: /^Su enlace para establecer su contraseña de Test Product\. .+ hasta el .+ UTC\.$/,
+    unknown: /^Alguien ha pedido restablecer una contraseña de Test Product para esta .+$/,
   },
 };
 
@@ -89,8 +97,13 @@ const PREHEADERS: Record<ShippedLocale, Record<'reset' | 'changed' | 'invite', R
 describe.each(SHIPPED_LOCALES)(
   'Reset, password-changed and invitation emails in %s as a mail provider receives them',
   (locale) => {
-    const ctx = useTestApp('sqlite', { MAIL_DEFAULT_LOCALE: locale });
-    const mails: Record<'reset' | 'changed' | 'invite', ReceivedMail> = {} as never;
+    const ctx = useTestApp('sqlite', {
+      MAIL_DEFAULT_LOCALE: locale,
+      // The email to an address with no account, with its sign-up link, gets the same checks.
+      NOTIFY_UNKNOWN_RECIPIENTS: 'true',
+      SIGN_UP_URL: '/sign-up',
+    });
+    const mails: Record<EmailName, ReceivedMail> = {} as never;
 
     beforeAll(async () => {
       const user = await registerUser(ctx.app);
@@ -104,9 +117,12 @@ describe.each(SHIPPED_LOCALES)(
       mails.changed = (await ctx.smtp.waitForMail(user.email, 2))[1];
       await ctx.app.app.get(PasswordResetService).sendResetLink(user.id, { kind: 'invite' });
       mails.invite = (await ctx.smtp.waitForMail(user.email, 3))[2];
+      const nobody = newEmail('nobody');
+      await ctx.app.http().post('/auth/forgot-password').send({ email: nobody }).expect(202);
+      [mails.unknown] = await ctx.smtp.waitForMail(nobody);
     });
 
-    const both = ['reset', 'changed', 'invite'] as const;
+    const both = ['reset', 'changed', 'invite', 'unknown'] as const;
 
     it.each(both)(
       'should mark the %s email as automatic, with a Message-ID in the domain of its sender',
