@@ -28,5 +28,6 @@ export {
 export { PasswordResetError, PasswordResetErrorCode } from './errors/password-reset-error';
 export { PasswordResetService } from './reset/password-reset.service';
 export type { HostLinkKind, HostSentLink, RequestLanguage } from './reset/password-reset.service';
+export { ResetCodesService } from './reset/reset-codes.service';
 export { PasswordResetHealth } from './password-reset.health';
 export type { EmailQueueCounts } from './email-queue/email-queue.service';

@@ -44,6 +44,7 @@ import { noStore } from './http/no-store.middleware';
 import { AddressKeys } from './limits/per-address/address-keys';
 import { EmailCooldownService } from './limits/per-address/email-cooldown.service';
 import { LoginLockoutService } from './limits/per-address/login-lockout.service';
+import { ResetCodeLockoutService } from './limits/per-address/reset-code-lockout.service';
 import { PerIpLimitGuard } from './limits/per-ip/per-ip-limit.guard';
 import { ResilientThrottlerStorage } from './limits/per-ip/resilient-throttler-storage';
 import { MailService } from './mail/mail.service';
@@ -68,6 +69,7 @@ import { PasswordPolicy } from './passwords/password-policy.service';
 import { PasswordStrengthPool } from './passwords/strength/password-strength.pool';
 import { PasswordResetController } from './reset/password-reset.controller';
 import { PasswordResetService } from './reset/password-reset.service';
+import { ResetCodesService } from './reset/reset-codes.service';
 import { ResetLinks } from './reset/reset-links';
 import { resetPageRoutes } from './reset-page/reset-page.routes';
 import { passwordResetEntities } from './schema';
@@ -165,10 +167,12 @@ const CORE_PROVIDERS: Provider[] = [
   PasswordPolicy,
   PasswordChanger,
   PasswordResetService,
+  ResetCodesService,
   PasswordResetHealth,
   AddressKeys,
   EmailCooldownService,
   LoginLockoutService,
+  ResetCodeLockoutService,
   PerIpLimitGuard,
   PasswordResetErrorFilter,
 ];
@@ -220,7 +224,7 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<PasswordResetM
           ? BUILT_IN_ACCOUNT_PROVIDERS
           : [{ provide: PasswordResetUsers, useClass: users }]),
       ],
-      exports: [PasswordResetService, PasswordResetHealth],
+      exports: [PasswordResetService, ResetCodesService, PasswordResetHealth],
     };
   })
   .build();

@@ -44,6 +44,8 @@ export const PASSWORD_RESET_OPTION_TABLE = [
   { path: 'cors' },
   { path: 'apiTag', default: 'Password reset', maxLength: 100 },
   { path: 'tokenTtlMinutes', default: 60, min: 1, max: (7 * DAY) / MINUTE },
+  { path: 'resetCode.enabled', default: false },
+  { path: 'resetCode.ttlMinutes', default: 10, min: 1, max: HOUR / MINUTE },
   { path: 'inviteTtlHours', default: 72, min: 1, max: (30 * DAY) / HOUR },
   { path: 'appName', default: 'Your account', maxLength: 100 },
   // Unset: the default locale's subject lines, from its messages.json.

@@ -50,6 +50,12 @@ export interface PasswordResetModuleOptions {
   resetPath?: string;
   /** How long a reset link works, in minutes. */
   tokenTtlMinutes?: number;
+  /**
+   * A one-time 8-digit code in the reset email beside the link, for apps that cannot open links: it
+   * is typed in with the address (`POST auth/reset-password/code`), works for `ttlMinutes` (the link
+   * keeps its own lifetime) and is burnt by five wrong tries. Off by default.
+   */
+  resetCode?: { enabled?: boolean; ttlMinutes?: number };
   /** How long the link of an invitation (`sendResetLink(id, { kind: 'invite' })`) works, in hours. */
   inviteTtlHours?: number;
   /** Product name in the subject lines and the header of the emails. */
@@ -178,6 +184,7 @@ export interface PasswordResetSettings {
   frontendUrl: string;
   resetPath: string;
   tokenTtlMinutes: number;
+  resetCode: { enabled: boolean; ttlMinutes: number };
   inviteTtlHours: number;
   appName: string;
   /** Only those given: the rest come from the locales' `messages.json`. */
@@ -489,6 +496,10 @@ export function checkPasswordResetOptions(
       `${nameOf('limits.resetEmailDailyLimitPerAddress')} must be at least ${nameOf('limits.resetEmailDailyLimit')}, or 0 (off)`,
     );
   }
+  const resetCodeEnabled = given.resetCode?.enabled;
+  if (resetCodeEnabled !== undefined && typeof resetCodeEnabled !== 'boolean') {
+    refuse('resetCode.enabled', `${nameOf('resetCode.enabled')} must be true or false`);
+  }
   const delivery = given.delivery ?? {};
   const expiresIn: unknown = given.jwt?.expiresIn ?? optionRow('jwt.expiresIn').default;
   const expiresInSeconds =
@@ -507,6 +518,13 @@ export function checkPasswordResetOptions(
     frontendUrl,
     resetPath,
     tokenTtlMinutes: whole('tokenTtlMinutes', given.tokenTtlMinutes),
+    resetCode: {
+      enabled:
+        typeof resetCodeEnabled === 'boolean'
+          ? resetCodeEnabled
+          : optionRow('resetCode.enabled').default,
+      ttlMinutes: whole('resetCode.ttlMinutes', given.resetCode?.ttlMinutes),
+    },
     inviteTtlHours: whole('inviteTtlHours', given.inviteTtlHours),
     appName,
     subjects: {

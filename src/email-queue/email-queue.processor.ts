@@ -255,10 +255,12 @@ export class EmailQueueProcessor {
               : null;
           }
           const invite = held.kind === EmailKind.Invite;
-          const { token, expiresAt } = await this.resetTokens.issue(
+          // A code beside the link (resetCode.enabled) is for resets only.
+          const { token, expiresAt, code, codeExpiresAt } = await this.resetTokens.issue(
             user.id,
             new Date(),
             this.linkLifetimeMs(held.kind),
+            !invite,
           );
           // A password change or reset cancels the request and then ends the account's links. If
           // it cancelled this one while the token was being issued, the token may have outlived
@@ -285,7 +287,9 @@ export class EmailQueueProcessor {
             request: held,
             describe: `${invite ? 'an invitation' : 'a reset link'} for request ${held.id} (account ${user.id})`,
             send: () =>
-              invite ? this.mail.sendInvite(content) : this.mail.sendPasswordReset(content),
+              invite
+                ? this.mail.sendInvite(content)
+                : this.mail.sendPasswordReset({ ...content, code, codeExpiresAt }),
           };
         }
         case EmailKind.PasswordChanged:

@@ -25,6 +25,10 @@ const STATUS: Record<PasswordResetErrorCode, { status: HttpStatus; error: string
     status: HttpStatus.BAD_REQUEST,
     error: 'Bad Request',
   },
+  [PasswordResetErrorCode.InvalidResetCode]: {
+    status: HttpStatus.BAD_REQUEST,
+    error: 'Bad Request',
+  },
   [PasswordResetErrorCode.InvalidEmail]: { status: HttpStatus.BAD_REQUEST, error: 'Bad Request' },
   [PasswordResetErrorCode.Busy]: {
     status: HttpStatus.SERVICE_UNAVAILABLE,

@@ -9,6 +9,8 @@ export enum PasswordResetErrorCode {
   Unauthenticated = 'UNAUTHENTICATED',
   WeakPassword = 'WEAK_PASSWORD',
   InvalidResetToken = 'INVALID_RESET_TOKEN',
+  /** A reset code that is wrong, expired, used, burnt or refused from this network, or an unknown address. */
+  InvalidResetCode = 'INVALID_RESET_CODE',
   /** An address that cannot be normalised (from code; the routes answer these with a validation 400). */
   InvalidEmail = 'INVALID_EMAIL',
   /** The service cannot do this right now (overloaded); the same request may succeed later. */

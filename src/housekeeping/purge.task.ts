@@ -11,6 +11,7 @@ import type { PasswordResetSettings } from '../password-reset.options';
 import { EmailQueueService } from '../email-queue/email-queue.service';
 import { EmailCooldownService } from '../limits/per-address/email-cooldown.service';
 import { LoginLockoutService } from '../limits/per-address/login-lockout.service';
+import { ResetCodeLockoutService } from '../limits/per-address/reset-code-lockout.service';
 import { ResetTokensService } from '../tokens/reset-tokens.service';
 
 /** What one purge removed. */
@@ -19,6 +20,7 @@ export interface PurgeResult {
   tokens: number;
   cooldowns: number;
   loginFailures: number;
+  resetCodeFailures: number;
 }
 
 /** How often the purge runs. */
@@ -39,6 +41,7 @@ export class PurgeTask implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly resetTokens: ResetTokensService,
     private readonly cooldowns: EmailCooldownService,
     private readonly lockout: LoginLockoutService,
+    private readonly codeLockout: ResetCodeLockoutService,
     @Inject(PASSWORD_RESET_SETTINGS) private readonly settings: PasswordResetSettings,
   ) {}
 
@@ -62,7 +65,8 @@ export class PurgeTask implements OnApplicationBootstrap, OnApplicationShutdown 
       const result = await this.purge();
       this.logger.log(
         `Purged ${result.requests} settled requests, ${result.tokens} expired tokens, ` +
-          `${result.cooldowns} cooldowns and ${result.loginFailures} login-failure counts`,
+          `${result.cooldowns} cooldowns, ${result.loginFailures} login-failure counts and ` +
+          `${result.resetCodeFailures} reset-code failure counts`,
       );
     } catch (error) {
       this.logger.error(`Purge failed: ${describeError(error)}`);
@@ -78,6 +82,7 @@ export class PurgeTask implements OnApplicationBootstrap, OnApplicationShutdown 
       tokens: await this.resetTokens.purgeExpired(now),
       cooldowns: await this.cooldowns.purgeExpired(now),
       loginFailures: await this.lockout.purgeExpired(now),
+      resetCodeFailures: await this.codeLockout.purgeExpired(now),
     };
   }
 }

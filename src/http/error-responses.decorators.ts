@@ -68,6 +68,17 @@ export const ERROR_EXAMPLES = {
       PasswordResetErrorCode.InvalidResetToken,
     ),
   },
+  invalidResetCode: {
+    name: 'invalidResetCode',
+    summary:
+      'Wrong, expired, used or burnt code, unknown address, or a network past its wrong tries: one answer for all of them',
+    value: errorBody(
+      HttpStatus.BAD_REQUEST,
+      'Bad Request',
+      'This code is wrong or no longer works. Check it, or ask for a new email.',
+      PasswordResetErrorCode.InvalidResetCode,
+    ),
+  },
   emailTaken: {
     name: 'emailTaken',
     summary: 'The address already has an account',

@@ -4,6 +4,7 @@ import { Transform } from 'class-transformer';
 import {
   IsNotEmpty,
   IsString,
+  Matches,
   registerDecorator,
   ValidateBy,
   ValidationArguments,
@@ -17,6 +18,7 @@ import {
   MAX_TIME_ZONE_LENGTH,
 } from '../i18n/locale-tags';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords/password-policy.service';
+import { RESET_CODE_PATTERN } from '../tokens/reset-code';
 
 /** The longest reset token a body may carry (a real one is 43 characters). */
 export const RESET_TOKEN_MAX_LENGTH = 256;
@@ -166,6 +168,25 @@ export const ResetTokenField = (): PropertyDecorator =>
     IsNotEmpty(),
     MaxCharacters(RESET_TOKEN_MAX_LENGTH),
   );
+
+/** The code of a reset email, as the email shows it (`1234 5678`) or without its space. */
+export const ResetCodeField = (): PropertyDecorator =>
+  applyDecorators(
+    ApiProperty({
+      example: '1234 5678',
+      minLength: 8,
+      maxLength: 9,
+      pattern: RESET_CODE_PATTERN.source,
+      description:
+        'The 8-digit code of the reset email, with or without the space in the middle (`1234 5678`, `12345678`)',
+    }),
+    IsString({ message: RESET_CODE_MESSAGE }),
+    MinCharacters(8),
+    MaxCharacters(9),
+    Matches(RESET_CODE_PATTERN, { message: RESET_CODE_MESSAGE }),
+  );
+
+const RESET_CODE_MESSAGE = 'code must be 8 digits, such as 1234 5678';
 
 /** How a field spelled in one of many ways is checked and stored in its one canonical form. */
 interface CanonicalFieldSpec {

@@ -6,6 +6,7 @@ import { PASSWORD_RESET_SETTINGS } from '../password-reset.constants';
 import type { PasswordResetSettings } from '../password-reset.options';
 import { canonicalLocale, canonicalTimeZone, matchLocale } from '../i18n/locale-tags';
 import { MAIL_KINDS, readMessages, SUBJECT_KEYS } from './mail-locales';
+import { formatResetCode } from '../tokens/reset-code';
 import { PasswordResetMailer, PasswordResetMailKind } from './password-reset-mailer';
 
 /** Whom an email is for, and in which language and time zone it speaks to them. */
@@ -23,6 +24,9 @@ export interface MailRecipient {
 export interface ResetLinkContent extends MailRecipient {
   link: string;
   expiresAt: Date;
+  /** With `resetCode.enabled`: the one-time code sent beside the link (8 digits), and its end. */
+  code?: string;
+  codeExpiresAt?: Date;
 }
 
 /** What the "your password was changed" email needs to say. */
@@ -152,6 +156,11 @@ export class MailService {
       link: mail.link,
       expiresAt: mail.expiresAt,
       validForMinutes: Math.round((mail.expiresAt.getTime() - Date.now()) / 60_000),
+      // Templates are strict: no code is an explicit empty one, which `{{#if code}}` leaves out.
+      code: mail.code ? formatResetCode(mail.code) : '',
+      codeValidForMinutes: mail.codeExpiresAt
+        ? Math.round((mail.codeExpiresAt.getTime() - Date.now()) / 60_000)
+        : 0,
     });
   }
 

@@ -16,7 +16,9 @@ import { Valid, ValidBody } from '../http/valid-body.decorator';
 import { MessageResponseDto, VerifyResetTokenResponseDto } from '../http/responses.dto';
 import { RateLimit } from '../limits/per-ip/rate-limit.decorator';
 import { ForgotPasswordDto, ResetPasswordDto, VerifyResetTokenDto } from './dto/password-reset.dto';
+import { ResetPasswordWithCodeDto, VerifyResetCodeDto } from './dto/reset-code.dto';
 import { PasswordResetService, RequestLanguage } from './password-reset.service';
+import { ResetCodesService } from './reset-codes.service';
 
 /** Same words for every address, so the answer says nothing about which accounts exist. */
 export const FORGOT_PASSWORD_MESSAGE =
@@ -32,6 +34,7 @@ export const RESET_DONE_MESSAGE = 'Your password has been changed. Sign in with 
 export class PasswordResetController {
   constructor(
     private readonly passwordReset: PasswordResetService,
+    private readonly resetCodes: ResetCodesService,
     private readonly mail: MailService,
   ) {}
 
@@ -139,6 +142,90 @@ export class PasswordResetController {
     @RequestLanguages() languages: readonly string[],
   ): Promise<MessageResponseDto> {
     await this.passwordReset.reset(body.token, body.newPassword, this.language(languages));
+    return { message: RESET_DONE_MESSAGE };
+  }
+
+  @Post('reset-password/code/verify')
+  @HttpCode(HttpStatus.OK)
+  @RateLimit('resetPassword')
+  @ApiOperation({
+    operationId: 'verifyResetCode',
+    summary: 'Check a reset code without using it',
+    description:
+      'For an app, to show the new-password form once the code from the reset email is typed in ' +
+      '(with or without its space); the email has a code only when the service sends codes ' +
+      '(RESET_CODE_ENABLED). Does not use the code up; a wrong code counts as one of its five ' +
+      'tries, after which it is burnt (the link still works). A wrong, expired, used, burnt or ' +
+      'replaced code and an unknown address all get the same 400 (`INVALID_RESET_CODE`) after the ' +
+      'same work, as does every code for an address from a client network (IPv4 /24, IPv6 /56) ' +
+      'past 10 wrong codes for it in 15 minutes, until those 15 minutes end. Counts against the ' +
+      'same per-IP limit as resetPassword.',
+  })
+  @ApiOkResponse({
+    type: VerifyResetTokenResponseDto,
+    description: 'The code works until expiresAt',
+  })
+  @ApiBadRequest(
+    'The body is invalid, or the code does not work (one answer whatever the reason)',
+    invalidBody('code must be 8 digits, such as 1234 5678'),
+    ERROR_EXAMPLES.invalidResetCode,
+  )
+  @ApiJsonBodyRefusals()
+  @ApiRateLimited(
+    'Too many reset attempts from this IP (the reset limit, shared with resetPassword)',
+  )
+  async verifyResetCode(
+    @ValidBody(VerifyResetCodeDto) body: Valid<VerifyResetCodeDto>,
+    @Ip() clientIp: string,
+  ): Promise<VerifyResetTokenResponseDto> {
+    const expiresAt = await this.resetCodes.verify(body.email, body.code, clientIp);
+    return { expiresAt: expiresAt.toISOString() };
+  }
+
+  @Post('reset-password/code')
+  @HttpCode(HttpStatus.OK)
+  @RateLimit('resetPassword')
+  @ApiOperation({
+    operationId: 'resetPasswordWithCode',
+    summary: 'Set a new password with the code of a reset email',
+    description:
+      'Like resetPassword, with the address and the 8-digit code of the reset email instead of ' +
+      "the link's token. Checks the code (as verifyResetCode, with the same single 400), then the " +
+      'new password (a refused password leaves the code usable), then uses the code and its link ' +
+      'up and sets the password in one transaction: of concurrent requests with one code, exactly ' +
+      'one succeeds. Every session and every reset link of the account ends, and the owner is ' +
+      'emailed that the password changed. Nobody is signed in.',
+  })
+  @ApiOkResponse({
+    type: MessageResponseDto,
+    description: 'Changed; nobody is signed in',
+    example: { message: RESET_DONE_MESSAGE },
+  })
+  @ApiBadRequest(
+    'The body is invalid, the code does not work (one answer whatever the reason), or the new ' +
+      'password is too easy to guess (the message says why, in the language of Accept-Language; ' +
+      'the code still works)',
+    invalidBody('code must be 8 digits, such as 1234 5678'),
+    ERROR_EXAMPLES.invalidResetCode,
+    ERROR_EXAMPLES.weakPassword,
+  )
+  @ApiJsonBodyRefusals()
+  @ApiRateLimited(
+    'Too many reset attempts from this IP (the reset limit, shared with resetPassword)',
+  )
+  @ApiBusy()
+  async resetPasswordWithCode(
+    @ValidBody(ResetPasswordWithCodeDto) body: Valid<ResetPasswordWithCodeDto>,
+    @Ip() clientIp: string,
+    @RequestLanguages() languages: readonly string[],
+  ): Promise<MessageResponseDto> {
+    await this.resetCodes.reset(
+      body.email,
+      body.code,
+      body.newPassword,
+      clientIp,
+      this.language(languages),
+    );
     return { message: RESET_DONE_MESSAGE };
   }
 

@@ -165,6 +165,12 @@ describe('OpenAPI document: what the service checks and sends (issue 14 item 9)'
       token: { minLength: 1, maxLength: 256 },
       newPassword: { minLength: 8, maxLength: 128 },
     },
+    verifyResetCode: { email: { maxLength: 254 }, code: { minLength: 8, maxLength: 9 } },
+    resetPasswordWithCode: {
+      email: { maxLength: 254 },
+      code: { minLength: 8, maxLength: 9 },
+      newPassword: { minLength: 8, maxLength: 128 },
+    },
   };
 
   it("should carry every body property's length limits", () => {
@@ -273,6 +279,11 @@ describe('OpenAPI document: what the service checks and sends (issue 14 item 9)'
       deleteMe: { 401: ['INVALID_CREDENTIALS', 'UNAUTHENTICATED'] },
       verifyResetToken: { 400: ['INVALID_RESET_TOKEN'] },
       resetPassword: { 400: ['INVALID_RESET_TOKEN', 'WEAK_PASSWORD'], 503: ['BUSY'] },
+      verifyResetCode: { 400: ['INVALID_RESET_CODE'] },
+      resetPasswordWithCode: {
+        400: ['INVALID_RESET_CODE', 'WEAK_PASSWORD'],
+        503: ['BUSY'],
+      },
       getHealthDetails: { 401: ['UNAUTHENTICATED'] },
     });
   });
@@ -411,7 +422,13 @@ describe('Swagger UI for a newcomer (issue 14 item 11)', () => {
     const order = displayOrder(swaggerDoc);
     expect(order.slice(0, 2)).toEqual(['register', 'login']);
     const afterLogin = order.slice(2);
-    for (const reset of ['forgotPassword', 'verifyResetToken', 'resetPassword'])
+    for (const reset of [
+      'forgotPassword',
+      'verifyResetToken',
+      'resetPassword',
+      'verifyResetCode',
+      'resetPasswordWithCode',
+    ])
       expect(afterLogin).toContain(reset);
     expect(order.slice(-2)).toEqual(['getHealth', 'getHealthDetails']);
     const json = (await ctx.app.http().get('/docs-json').expect(200)).body as OpenApiDocument;

@@ -18,6 +18,8 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /auth/forgot-password': 'forgotPassword',
   'POST /auth/reset-password/verify': 'verifyResetToken',
   'POST /auth/reset-password': 'resetPassword',
+  'POST /auth/reset-password/code/verify': 'verifyResetCode',
+  'POST /auth/reset-password/code': 'resetPasswordWithCode',
   'GET /health': 'getHealth',
   'GET /health/details': 'getHealthDetails',
 };
@@ -37,6 +39,8 @@ const STATUSES: Record<string, string[]> = {
   forgotPassword: ['202', '400', '413', '415', '429'],
   verifyResetToken: ['200', '400', '413', '415', '429'],
   resetPassword: ['200', '400', '413', '415', '429', '503'],
+  verifyResetCode: ['200', '400', '413', '415', '429'],
+  resetPasswordWithCode: ['200', '400', '413', '415', '429', '503'],
   getHealth: ['200', '503'],
   getHealthDetails: ['200', '401', '404', '503'],
 };
@@ -171,8 +175,10 @@ describe('OpenAPI document (/docs-json)', () => {
       'PasswordResetMessage',
       'PasswordResetRegisterBody',
       'PasswordResetResetPasswordBody',
+      'PasswordResetResetPasswordWithCodeBody',
       'PasswordResetTokenExpiry',
       'PasswordResetUpdateAccountBody',
+      'PasswordResetVerifyResetCodeBody',
       'PasswordResetVerifyResetTokenBody',
     ]);
   });
@@ -368,6 +374,13 @@ describe('OpenAPI document (/docs-json)', () => {
         await http().post('/auth/reset-password/verify').send({ token: 'no-such-token' }),
         'verifyResetToken',
         'invalidResetToken',
+      );
+      expectDocumented(
+        await http()
+          .post('/auth/reset-password/code/verify')
+          .send({ email: 'nobody@example.com', code: '1234 5678' }),
+        'verifyResetCode',
+        'invalidResetCode',
       );
       expectDocumented(
         await http().get('/health/details').auth('some-token-or-other', { type: 'bearer' }),

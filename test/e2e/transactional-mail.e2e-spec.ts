@@ -97,8 +97,10 @@ const PREHEADERS: Record<ShippedLocale, Record<EmailName, RegExp>> = {
 describe.each(SHIPPED_LOCALES)(
   'Reset, password-changed and invitation emails in %s as a mail provider receives them',
   (locale) => {
+    // With reset codes on, so the reset email is scored with its code too.
     const ctx = useTestApp('sqlite', {
       MAIL_DEFAULT_LOCALE: locale,
+      RESET_CODE_ENABLED: 'true',
       // The email to an address with no account, with its sign-up link, gets the same checks.
       NOTIFY_UNKNOWN_RECIPIENTS: 'true',
       SIGN_UP_URL: '/sign-up',

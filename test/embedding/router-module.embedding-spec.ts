@@ -70,6 +70,8 @@ const MODULE_OPERATIONS = [
   'POST /v1/auth/forgot-password',
   'POST /v1/auth/reset-password/verify',
   'POST /v1/auth/reset-password',
+  'POST /v1/auth/reset-password/code/verify',
+  'POST /v1/auth/reset-password/code',
   'POST /v1/auth/register',
   'POST /v1/auth/login',
   'POST /v1/auth/change-password',

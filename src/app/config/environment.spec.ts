@@ -251,6 +251,19 @@ describe(parseEnvironment.name, () => {
     }
   });
 
+  it('should read RESET_CODE_ENABLED and RESET_CODE_TTL_MINUTES, and refuse a code lifetime above an hour', () => {
+    expect(settingsFrom({}).resetCode).toEqual({ enabled: false, ttlMinutes: 10 });
+    expect(
+      settingsFrom({ RESET_CODE_ENABLED: 'true', RESET_CODE_TTL_MINUTES: '60' }).resetCode,
+    ).toEqual({ enabled: true, ttlMinutes: 60 });
+    expect(environmentErrorOf({ RESET_CODE_TTL_MINUTES: '61' }).problems).toEqual([
+      'RESET_CODE_TTL_MINUTES must be a whole number from 1 to 60 (got 61)',
+    ]);
+    expect(environmentErrorOf({ RESET_CODE_ENABLED: 'on' }).problems).toEqual([
+      'RESET_CODE_ENABLED must be true or false',
+    ]);
+  });
+
   it('should refuse a HEALTH_TOKEN shorter than 32 characters in production', () => {
     expect(environmentErrorOf({ ...PRODUCTION, HEALTH_TOKEN: 'h'.repeat(31) }).problems).toEqual([
       'HEALTH_TOKEN must be at least 32 characters long in production',

@@ -14,6 +14,8 @@ import type { EnvironmentVariables } from './environment';
 export const OPTION_VARIABLES = {
   RESET_PASSWORD_PATH: 'resetPath',
   RESET_TOKEN_TTL_MINUTES: 'tokenTtlMinutes',
+  RESET_CODE_ENABLED: 'resetCode.enabled',
+  RESET_CODE_TTL_MINUTES: 'resetCode.ttlMinutes',
   INVITE_TTL_HOURS: 'inviteTtlHours',
   SIGN_IN_URL: 'signInUrl',
   NOTIFY_UNKNOWN_RECIPIENTS: 'notifyUnknownRecipients',

@@ -14,6 +14,7 @@ import { EmailQueueLiveEmailIndex1765000000002 } from '../../../src/database/mig
 import { UnitOfWork } from '../../../src/database/unit-of-work';
 import { EmailQueueService } from '../../../src/email-queue/email-queue.service';
 import { EmailKind, EmailStatus, QueuedEmail } from '../../../src/email-queue/queued-email.entity';
+import { AddressKeys } from '../../../src/limits/per-address/address-keys';
 import type { PasswordResetSettings } from '../../../src/password-reset.options';
 import {
   accountEntities,
@@ -119,9 +120,11 @@ async function main(): Promise<void> {
   const db = new UnitOfWork(dataSource);
   const settings = {
     tokenTtlMinutes: 30,
+    resetCode: { enabled: true, ttlMinutes: 10 },
+    addressKeySecret: { reveal: () => 'a probe secret of at least 32 characters' },
     delivery: { claimTimeoutSeconds: 60 },
   } as unknown as PasswordResetSettings;
-  const tokens = new ResetTokensService(db, settings);
+  const tokens = new ResetTokensService(db, settings, new AddressKeys(settings));
   const queue = new EmailQueueService(db, settings);
   const issued = await tokens.issue(userId, new Date(AT_DST_GAP.getTime() - 30 * 60_000));
   await queue.record(EmailKind.PasswordReset, 'b@example.com', EmailStatus.Pending, AT_DST_GAP);
