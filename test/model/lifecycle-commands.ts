@@ -23,7 +23,10 @@ import {
 import {
   expectStatus,
   expectThat,
+  INVITE_SUBJECT,
+  INVITE_TTL_MS,
   LifecycleSystem,
+  LINK_SUBJECTS,
   ModelViolation,
   NOTICE_SUBJECT,
   RESET_SUBJECT,
@@ -77,12 +80,15 @@ function checkMailboxes(m: Model, r: Real): void {
     const subjects = r.mail(label).map((mail) => mail.parsed.subject);
     const resets = subjects.filter((s) => s === RESET_SUBJECT).length;
     const notices = subjects.filter((s) => s === NOTICE_SUBJECT).length;
+    const invites = subjects.filter((s) => s === INVITE_SUBJECT).length;
     expectThat(
       resets === expected.resetMails &&
         notices === expected.noticeMails &&
-        subjects.length === resets + notices,
-      `mailbox of ${label}: expected ${expected.resetMails} reset email(s) and ` +
-        `${expected.noticeMails} "password changed" notice(s), got ${JSON.stringify(subjects)}`,
+        invites === expected.inviteMails &&
+        subjects.length === resets + notices + invites,
+      `mailbox of ${label}: expected ${expected.resetMails} reset email(s), ` +
+        `${expected.noticeMails} "password changed" notice(s) and ${expected.inviteMails} ` +
+        `invitation(s), got ${JSON.stringify(subjects)}`,
     );
   }
 }
@@ -99,8 +105,11 @@ async function checkLinks(m: Model, r: Real, label: Label): Promise<void> {
     if (link.live) {
       expectStatus(response, 200, `${what} (the live link)`);
       const expiresAt = new Date(response.body.expiresAt as string).getTime();
+      const ttl = link.ttl === 'invite' ? INVITE_TTL_MS : RESET_TOKEN_TTL_MS;
+      // An invitation's link outlives a reset link by far: it must not have a reset link's lifetime.
+      const floor = link.ttl === 'invite' ? Date.now() + RESET_TOKEN_TTL_MS : Date.now();
       expectThat(
-        expiresAt > Date.now() && expiresAt <= Date.now() + RESET_TOKEN_TTL_MS,
+        expiresAt > floor && expiresAt <= Date.now() + ttl,
         `${what}: expiresAt ${response.body.expiresAt} is not within the token lifetime from now`,
       );
     } else {
@@ -205,7 +214,9 @@ class ReadMail extends LifecycleCommand {
     const address = m.addresses[this.who];
     const mail = r.mail(this.who);
     const newest = mail[mail.length - 1];
-    const expected = { reset: RESET_SUBJECT, notice: NOTICE_SUBJECT }[address.lastMail ?? 'reset'];
+    const expected = { reset: RESET_SUBJECT, notice: NOTICE_SUBJECT, invite: INVITE_SUBJECT }[
+      address.lastMail ?? 'reset'
+    ];
     expectThat(
       address.lastMail === undefined ? newest === undefined : newest?.parsed.subject === expected,
       `${this.step}: expected the newest email to be ${address.lastMail ? `"${expected}"` : 'none'}, ` +
@@ -224,8 +235,9 @@ class ReadMail extends LifecycleCommand {
     }
     expectThat(new Set(tokens).size === tokens.length, `${this.step}: a token was mailed twice`);
     if (tokens.length > 0) {
-      const text = mail.filter((message) => message.parsed.subject === RESET_SUBJECT).at(-1)
-        ?.parsed.text;
+      const text = mail
+        .filter((message) => LINK_SUBJECTS.includes(message.parsed.subject ?? ''))
+        .at(-1)?.parsed.text;
       expectThat(
         !!text?.includes(`${prefix}${tokens[tokens.length - 1]}`),
         `${this.step}: the newest reset email does not link to ${prefix}…`,
@@ -368,13 +380,13 @@ export class Login extends LifecycleCommand {
       .http()
       .post('/auth/login')
       .send({ email: r.address[this.who], password: this.passwordFor(address) });
-    if (!address.registered || this.password !== 'current') {
-      expectStatus(
-        response,
-        401,
-        `${this.step} (${address.registered ? 'not the current password' : 'no account'})`,
-        'INVALID_CREDENTIALS',
-      );
+    if (!address.registered || this.password !== 'current' || address.password === undefined) {
+      const why = !address.registered
+        ? 'no account'
+        : address.password === undefined
+          ? 'invited: no password set yet'
+          : 'not the current password';
+      expectStatus(response, 401, `${this.step} (${why})`, 'INVALID_CREDENTIALS');
       return;
     }
     expectStatus(response, 200, this.step);
@@ -478,6 +490,34 @@ class DeleteAccount extends SessionCommand {
   }
 }
 
+/**
+ * `npm run cli -- invite <address>`: an address without an account gets one without a password
+ * (login refused until the invitation's link sets one); an account gets the invitation alone.
+ */
+class Invite extends LifecycleCommand {
+  constructor(protected readonly who: AccountLabel) {
+    super();
+  }
+  check(): boolean {
+    return true;
+  }
+  toString(): string {
+    return `invite(${this.who})`;
+  }
+  protected async act(m: Model, r: Real): Promise<void> {
+    const address = m.addresses[this.who];
+    const id = await r.invite(this.who);
+    if (!address.registered) {
+      r.userIds[this.who] = id;
+      // The last account's password must not open the new one, which has none.
+      address.previousPassword = address.password;
+      address.password = undefined;
+      address.registered = true;
+    }
+    mailNewLink(address, this.step, 'invite');
+  }
+}
+
 /** The account's live link passes its expiry (moved in the database: real time cannot be faked). */
 class Expire extends LifecycleCommand {
   constructor(protected readonly who: AccountLabel) {
@@ -561,6 +601,7 @@ export function lifecycleCommand(): Arbitrary<LifecycleCommand> {
         .map(([who, password]) => new DeleteAccount(who, password)),
     ],
     [1, account.map((who) => new Expire(who))],
+    [1, account.map((who) => new Invite(who))],
   ];
   return fc.oneof(...commands.map(([weight, arbitrary]) => ({ weight, arbitrary })));
 }

@@ -15,6 +15,8 @@ export const LABELS: readonly Label[] = [...ACCOUNTS, GHOST];
  */
 export interface LinkState {
   live: boolean;
+  /** How long it lives from when it was mailed: an invitation's link lives longer. */
+  ttl: 'reset' | 'invite';
   /** The command that ended it, so a failure says which rule was broken. */
   endedBy?: string;
 }
@@ -37,7 +39,9 @@ export interface AddressModel {
   /** Emails the SMTP server must have received for the address, by kind. */
   resetMails: number;
   noticeMails: number;
-  lastMail?: 'reset' | 'notice';
+  /** Invitations ("set your password"), each with a link. */
+  inviteMails: number;
+  lastMail?: 'reset' | 'notice' | 'invite';
 }
 
 /** The reference model: small enough to be obviously right. */
@@ -54,6 +58,7 @@ export function newModel(): LifecycleModel {
     sessions: [],
     resetMails: 0,
     noticeMails: 0,
+    inviteMails: 0,
   });
   return {
     addresses: { a: address(), b: address(), c: address(), z: address() },
@@ -102,12 +107,17 @@ export function endSessions(address: AddressModel, endedBy: string): void {
   }
 }
 
-/** A reset email went out: the new link is the only one that works. */
-export function mailNewLink(address: AddressModel, by: string): void {
+/** A reset email (or an invitation) went out: the new link is the only one that works. */
+export function mailNewLink(
+  address: AddressModel,
+  by: string,
+  kind: 'reset' | 'invite' = 'reset',
+): void {
   endLinks(address, `${by} (a newer link)`);
-  address.links.push({ live: true });
-  address.resetMails += 1;
-  address.lastMail = 'reset';
+  address.links.push({ live: true, ttl: kind });
+  if (kind === 'invite') address.inviteMails += 1;
+  else address.resetMails += 1;
+  address.lastMail = kind;
 }
 
 /** A reset or change succeeded: links and sessions end, and the owner is told once. */

@@ -1,4 +1,7 @@
+import { ModuleRef } from '@nestjs/core';
 import type { Response } from 'supertest';
+import { UserAccountsService } from '../../src/accounts/user-accounts.service';
+import { LinkSender } from '../../src/app/cli/link-sender.service';
 import { EmailQueueProcessor } from '../../src/email-queue/email-queue.processor';
 import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
 import { newEmail } from '../support/factories';
@@ -8,8 +11,14 @@ import { Label } from './lifecycle-model';
 
 export const RESET_SUBJECT = 'Test Product: reset your password';
 export const NOTICE_SUBJECT = 'Test Product: your password was changed';
+export const INVITE_SUBJECT = 'Test Product: set your password';
 /** RESET_TOKEN_TTL_MINUTES, left at its default. */
 export const RESET_TOKEN_TTL_MS = 60 * 60_000;
+/** INVITE_TTL_HOURS, left at its default. */
+export const INVITE_TTL_MS = 72 * 3_600_000;
+
+/** The emails that carry a link: reset emails and invitations. */
+export const LINK_SUBJECTS: readonly string[] = [RESET_SUBJECT, INVITE_SUBJECT];
 
 /** Long enough for a send retried after a hiccup (MAIL_RETRY_BASE_SECONDS is 1 in tests). */
 const SETTLE_TIMEOUT_MS = 5_000;
@@ -43,9 +52,11 @@ export class LifecycleSystem {
     return this.ctx.smtp.mailTo(this.address[label]);
   }
 
-  /** The raw token of the `index`-th reset email to the address, oldest first. */
+  /** The raw token of the `index`-th email with a link (reset or invitation), oldest first. */
   link(label: Label, index: number): string {
-    const resets = this.mail(label).filter((mail) => mail.parsed.subject === RESET_SUBJECT);
+    const resets = this.mail(label).filter((mail) =>
+      LINK_SUBJECTS.includes(mail.parsed.subject ?? ''),
+    );
     const mail = resets[index];
     if (!mail) throw new Error(`No reset email #${index + 1} to ${label} (${resets.length} came)`);
     return extractResetToken(mail);
@@ -99,6 +110,28 @@ export class LifecycleSystem {
       `UPDATE password_reset_tokens SET expires_at = ${at} WHERE user_id = ${user}`,
       [past, userId],
     );
+  }
+
+  /**
+   * `npm run cli -- invite <address>`, in this process: the CLI's own code against the app's
+   * database and SMTP server. Returns the account's id (a new one for an address without one).
+   */
+  async invite(label: Label): Promise<string> {
+    const lines: string[] = [];
+    await new LinkSender(this.ctx.app.app.get(ModuleRef)).send(
+      this.address[label],
+      'invite',
+      (line) => lines.push(line),
+    );
+    expectThat(
+      lines.at(-1) === `Queued an invitation for ${this.address[label]}… sent`,
+      `invite(${label}): the CLI said ${JSON.stringify(lines)}`,
+    );
+    const account = await this.ctx.app.app
+      .get(UserAccountsService, { strict: false })
+      .findByEmail(this.address[label]);
+    if (!account) throw new Error(`invite(${label}): no account after the invitation`);
+    return account.id;
   }
 
   /** Reset tokens stored for the account, live or expired. */
