@@ -1,4 +1,5 @@
 import type { Response, Test } from 'supertest';
+import { PurgeTask } from '../../src/housekeeping/purge.task';
 import { ResetCodeFailure } from '../../src/limits/per-address/reset-code-failure.entity';
 import { PasswordResetToken } from '../../src/tokens/password-reset-token.entity';
 import {
@@ -222,6 +223,18 @@ describe.each(databaseKinds())('Reset by a one-time code (%s)', (kind) => {
     for (let i = 0; i < 10; i++) await verifyCode(unknown, '12345678', ATTACKER).expect(400);
     const failures = ctx.app.dataSource.getRepository(ResetCodeFailure);
     expect(await failures.count()).toBeGreaterThan(0);
+  });
+
+  it('should purge wrong-code counts once their window has ended, and keep the others', async () => {
+    const unknown = newEmail('nobody');
+    await verifyCode(unknown, '12345678', ATTACKER).expect(400);
+    const failures = ctx.app.dataSource.getRepository(ResetCodeFailure);
+    const before = await failures.count();
+
+    const purged = await ctx.app.app.get(PurgeTask).purge(new Date(Date.now() + 15 * 60_000 + 1));
+
+    expect(purged.resetCodeFailures).toBe(before);
+    expect(await failures.count()).toBe(0);
   });
 
   it('should refuse a code that is not 8 digits before looking anything up', async () => {
