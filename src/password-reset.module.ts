@@ -66,6 +66,7 @@ import {
 import { PasswordChanger } from './passwords/password-changer.service';
 import { PasswordHasher } from './passwords/password-hasher.service';
 import { PasswordPolicy } from './passwords/password-policy.service';
+import { BreachedPasswordChecker } from './passwords/breached/breached-password-checker';
 import { PasswordStrengthPool } from './passwords/strength/password-strength.pool';
 import { PasswordResetController } from './reset/password-reset.controller';
 import { PasswordResetService } from './reset/password-reset.service';
@@ -164,6 +165,7 @@ const CORE_PROVIDERS: Provider[] = [
   MailService,
   PasswordHasher,
   PasswordStrengthPool,
+  BreachedPasswordChecker,
   PasswordPolicy,
   PasswordChanger,
   PasswordResetService,

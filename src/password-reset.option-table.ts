@@ -59,6 +59,10 @@ export const PASSWORD_RESET_OPTION_TABLE = [
   { path: 'argon2.timeCost', default: 2, min: 2, max: 100 },
   { path: 'argon2.parallelism', default: 1, min: 1, max: 16 },
   { path: 'passwordPolicy.minScore', default: 3, min: 0, max: 4 },
+  // Unset: no breached-password check.
+  { path: 'passwordPolicy.pwnedPasswordsUrl' },
+  { path: 'passwordPolicy.pwnedPasswordsMinCount', default: 1, min: 1, max: 1_000_000_000 },
+  { path: 'passwordPolicy.pwnedPasswordsFailClosed', default: false },
   ...perIp('forgotPassword', 5, 15 * MINUTE),
   ...perIp('resetPassword', 20, 15 * MINUTE),
   ...perIp('login', 10, 15 * MINUTE),

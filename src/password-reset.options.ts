@@ -115,8 +115,24 @@ export interface PasswordResetModuleOptions {
   defaultLocale?: string;
   /** argon2id cost for the built-in users' passwords (memory in KiB; by default OWASP's minimum). */
   argon2?: { memoryCost?: number; timeCost?: number; parallelism?: number };
-  /** Password policy: the zxcvbn score (0–4) a new password must reach. */
-  passwordPolicy?: { minScore?: number };
+  /** Password policy: how strong a new password must be, and whether breached ones are refused. */
+  passwordPolicy?: {
+    /** The zxcvbn score (0–4) a new password must reach. */
+    minScore?: number;
+    /**
+     * A Pwned Passwords range endpoint, to which the first 5 hex characters of a new password's
+     * SHA-1 are appended (`https://api.pwnedpasswords.com/range/`): a password found there is
+     * refused. Only those 5 characters leave the process. Unset: no such check.
+     */
+    pwnedPasswordsUrl?: string;
+    /** How many times a password must appear in breaches to be refused. */
+    pwnedPasswordsMinCount?: number;
+    /**
+     * When the endpoint cannot answer in time: refuse new passwords with `503 UNAVAILABLE` (true)
+     * rather than accept them unchecked, with a warning (false).
+     */
+    pwnedPasswordsFailClosed?: boolean;
+  };
   /** Per-IP and per-address limits. */
   limits?: {
     /** Per-IP limits of the module's routes; a route group left out keeps its default. */
@@ -204,7 +220,12 @@ export interface PasswordResetSettings {
   /** Every locale with email templates, the host's over the shipped ones: tag → folder. */
   localeFolders: ReadonlyMap<string, string>;
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
-  passwordPolicy: { minScore: number };
+  passwordPolicy: {
+    minScore: number;
+    pwnedPasswordsUrl?: string;
+    pwnedPasswordsMinCount: number;
+    pwnedPasswordsFailClosed: boolean;
+  };
   limits: {
     perIp: PerIpLimits;
     redisUrl?: string;
@@ -500,6 +521,25 @@ export function checkPasswordResetOptions(
   if (resetCodeEnabled !== undefined && typeof resetCodeEnabled !== 'boolean') {
     refuse('resetCode.enabled', `${nameOf('resetCode.enabled')} must be true or false`);
   }
+  const pwnedPasswordsUrl = given.passwordPolicy?.pwnedPasswordsUrl;
+  if (
+    pwnedPasswordsUrl !== undefined &&
+    (typeof pwnedPasswordsUrl !== 'string' ||
+      !/^https?:\/\/[^/\s?#]+[^\s#]*$/i.test(pwnedPasswordsUrl) ||
+      !URL.canParse(pwnedPasswordsUrl))
+  ) {
+    refuse(
+      'passwordPolicy.pwnedPasswordsUrl',
+      `${nameOf('passwordPolicy.pwnedPasswordsUrl')} must be an absolute http(s) URL the 5-character prefix is appended to, such as https://api.pwnedpasswords.com/range/`,
+    );
+  }
+  const pwnedPasswordsFailClosed = given.passwordPolicy?.pwnedPasswordsFailClosed;
+  if (pwnedPasswordsFailClosed !== undefined && typeof pwnedPasswordsFailClosed !== 'boolean') {
+    refuse(
+      'passwordPolicy.pwnedPasswordsFailClosed',
+      `${nameOf('passwordPolicy.pwnedPasswordsFailClosed')} must be true or false`,
+    );
+  }
   const delivery = given.delivery ?? {};
   const expiresIn: unknown = given.jwt?.expiresIn ?? optionRow('jwt.expiresIn').default;
   const expiresInSeconds =
@@ -560,6 +600,15 @@ export function checkPasswordResetOptions(
     },
     passwordPolicy: {
       minScore: whole('passwordPolicy.minScore', given.passwordPolicy?.minScore),
+      pwnedPasswordsUrl: typeof pwnedPasswordsUrl === 'string' ? pwnedPasswordsUrl : undefined,
+      pwnedPasswordsMinCount: whole(
+        'passwordPolicy.pwnedPasswordsMinCount',
+        given.passwordPolicy?.pwnedPasswordsMinCount,
+      ),
+      pwnedPasswordsFailClosed:
+        typeof pwnedPasswordsFailClosed === 'boolean'
+          ? pwnedPasswordsFailClosed
+          : optionRow('passwordPolicy.pwnedPasswordsFailClosed').default,
     },
     limits: {
       perIp,

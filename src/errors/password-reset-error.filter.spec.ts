@@ -60,6 +60,7 @@ describe(PasswordResetErrorFilter.name, () => {
     [PasswordResetErrorCode.WeakPassword, 400, 'Bad Request'],
     [PasswordResetErrorCode.InvalidResetToken, 400, 'Bad Request'],
     [PasswordResetErrorCode.Busy, 503, 'Service Unavailable'],
+    [PasswordResetErrorCode.Unavailable, 503, 'Service Unavailable'],
   ])('should answer %s with %i %s and the error body', (code, status, error) => {
     const message = `Something about ${code}`;
 
@@ -88,18 +89,23 @@ describe(PasswordResetErrorFilter.name, () => {
     expect(response.headers.has('WWW-Authenticate')).toBe(false);
   });
 
-  // Busy is about the service, not the request: the one code that is not the client's to fix.
-  it.each(
-    Object.values(PasswordResetErrorCode).filter((code) => code !== PasswordResetErrorCode.Busy),
-  )('should map %s to a client error', (code) => {
-    const response = filtered(new PasswordResetError(code, 'No'));
+  // Busy and Unavailable are about the service, not the request: the codes not the client's to fix.
+  const serviceCodes: PasswordResetErrorCode[] = [
+    PasswordResetErrorCode.Busy,
+    PasswordResetErrorCode.Unavailable,
+  ];
+  it.each(Object.values(PasswordResetErrorCode).filter((code) => !serviceCodes.includes(code)))(
+    'should map %s to a client error',
+    (code) => {
+      const response = filtered(new PasswordResetError(code, 'No'));
 
-    expect(response.statusCode).toBeGreaterThanOrEqual(400);
-    expect(response.statusCode).toBeLessThan(500);
-  });
+      expect(response.statusCode).toBeGreaterThanOrEqual(400);
+      expect(response.statusCode).toBeLessThan(500);
+    },
+  );
 
-  it('should tell a client refused as Busy when to try again', () => {
-    const response = filtered(new PasswordResetError(PasswordResetErrorCode.Busy, 'Later'));
+  it.each(serviceCodes)('should tell a client refused as %s when to try again', (code) => {
+    const response = filtered(new PasswordResetError(code, 'Later'));
 
     expect(response.headers.get('Retry-After')).toBe('1');
   });

@@ -34,6 +34,10 @@ const STATUS: Record<PasswordResetErrorCode, { status: HttpStatus; error: string
     status: HttpStatus.SERVICE_UNAVAILABLE,
     error: 'Service Unavailable',
   },
+  [PasswordResetErrorCode.Unavailable]: {
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    error: 'Service Unavailable',
+  },
   [PasswordResetErrorCode.UnknownAccount]: { status: HttpStatus.NOT_FOUND, error: 'Not Found' },
 };
 

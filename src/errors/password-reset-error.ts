@@ -15,6 +15,11 @@ export enum PasswordResetErrorCode {
   InvalidEmail = 'INVALID_EMAIL',
   /** The service cannot do this right now (overloaded); the same request may succeed later. */
   Busy = 'BUSY',
+  /**
+   * A check every new password must pass could not be done (the breached-password endpoint did not
+   * answer, with `pwnedPasswordsFailClosed`); the same request may succeed later.
+   */
+  Unavailable = 'UNAVAILABLE',
   /** The users port does not know the account a host named (from code, such as `sendResetLink`). */
   UnknownAccount = 'UNKNOWN_ACCOUNT',
 }

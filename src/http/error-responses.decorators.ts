@@ -50,7 +50,8 @@ export const ERROR_EXAMPLES = {
   },
   weakPassword: {
     name: 'weakPassword',
-    summary: 'The new password is too easy to guess; the message says why',
+    summary:
+      'The new password is too easy to guess, or appeared in known data breaches; the message says why',
     value: errorBody(
       HttpStatus.BAD_REQUEST,
       'Bad Request',
@@ -251,12 +252,16 @@ export const ApiUnauthorized = (
 ): MethodDecorator =>
   ApiErrorResponse(HttpStatus.UNAUTHORIZED, description, examples, WWW_AUTHENTICATE);
 
-/** `503 BUSY` with `Retry-After: 1`, for routes that check a new password's strength. */
+/**
+ * `503` with `Retry-After: 1`, for routes that check a new password: `BUSY` (strength check
+ * overloaded) or `UNAVAILABLE` (breached-password endpoint down, when the module fails closed).
+ */
 export const ApiBusy = (): MethodDecorator =>
   ApiErrorResponse(
     HttpStatus.SERVICE_UNAVAILABLE,
-    'The new password could not be checked in time because the service is overloaded ' +
-      '(`BUSY`); the same request may succeed after Retry-After',
+    'The new password could not be checked in time: the service is overloaded (`BUSY`), or the ' +
+      'breached-password endpoint did not answer and the service is set to fail closed ' +
+      '(`UNAVAILABLE`); the same request may succeed after Retry-After',
     [
       {
         name: 'busy',
@@ -266,6 +271,16 @@ export const ApiBusy = (): MethodDecorator =>
           'Service Unavailable',
           'The password could not be checked right now. Try again in a moment.',
           PasswordResetErrorCode.Busy,
+        ),
+      },
+      {
+        name: 'breachCheckUnavailable',
+        summary: 'The breached-password endpoint did not answer (PWNED_PASSWORDS_FAIL_CLOSED)',
+        value: errorBody(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          'Service Unavailable',
+          'The password could not be checked against known data breaches right now. Try again in a moment.',
+          PasswordResetErrorCode.Unavailable,
         ),
       },
     ],

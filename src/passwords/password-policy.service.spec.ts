@@ -1,5 +1,10 @@
 import { PasswordResetError, PasswordResetErrorCode } from '../errors/password-reset-error';
-import { resolvePasswordResetOptions } from '../password-reset.options';
+import {
+  type PasswordResetModuleOptions,
+  resolvePasswordResetOptions,
+} from '../password-reset.options';
+import { PwnedRangeServer } from '../../test/support/pwned-range-server';
+import { BreachedPasswordChecker } from './breached/breached-password-checker';
 import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
@@ -13,12 +18,16 @@ const inThreadPool = {
   check: (task: Parameters<typeof checkStrength>[0]) => Promise.resolve(checkStrength(task)),
 } as unknown as PasswordStrengthPool;
 
-function policyWithMinScore(minScore: number): PasswordPolicy {
+function policyWith(passwordPolicy: PasswordResetModuleOptions['passwordPolicy']): PasswordPolicy {
   const settings = resolvePasswordResetOptions(
-    { frontendUrl: 'https://app.example.com', passwordPolicy: { minScore } },
+    { frontendUrl: 'https://app.example.com', passwordPolicy },
     false,
   );
-  return new PasswordPolicy(inThreadPool, settings);
+  return new PasswordPolicy(inThreadPool, settings, new BreachedPasswordChecker(settings));
+}
+
+function policyWithMinScore(minScore: number): PasswordPolicy {
+  return policyWith({ minScore });
 }
 
 async function weakPasswordError(
@@ -193,6 +202,51 @@ describe(PasswordPolicy.name, () => {
       expect(error.message).toBe(
         'Le mot de passe est trop facile à deviner. Ajoutez d’autres mots, moins courants.',
       );
+    });
+  });
+
+  describe('with a breached-password endpoint', () => {
+    const BREACHED = 'correct horse battery staple';
+    const server = new PwnedRangeServer();
+    let breachAware: PasswordPolicy;
+
+    beforeAll(async () => {
+      await server.start();
+      server.breach(BREACHED, 3);
+      breachAware = policyWith({ pwnedPasswordsUrl: server.url });
+    });
+    afterAll(() => server.stop());
+    beforeEach(() => {
+      server.requests.length = 0;
+    });
+
+    it('should refuse a strong password found in breaches, saying so', async () => {
+      const error = await weakPasswordError(breachAware, BREACHED, email);
+
+      expect(error.message).toBe(
+        'This password has appeared in known data breaches, so attackers try it early. ' +
+          'Choose a different one.',
+      );
+    });
+
+    it('should say so in the language asked for', async () => {
+      const error = await weakPasswordError(breachAware, BREACHED, email, 'de-AT');
+
+      expect(error.message).toMatch(/^Dieses Passwort ist in bekannten Datenlecks aufgetaucht/);
+    });
+
+    it('should accept a strong password not found in breaches', async () => {
+      await expect(
+        breachAware.assertAcceptable('violet tractor sings at midnight', email),
+      ).resolves.toBeUndefined();
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it('should ask the endpoint nothing about a password the strength check refuses', async () => {
+      await weakPasswordError(breachAware, 'password123', email);
+      await weakPasswordError(breachAware, 'short', email);
+
+      expect(server.requests).toHaveLength(0);
     });
   });
 });

@@ -267,22 +267,25 @@ describe('OpenAPI document: what the service checks and sends (issue 14 item 9)'
       }
     }
     expect(actual).toEqual({
-      register: { 400: ['WEAK_PASSWORD'], 409: ['EMAIL_TAKEN'], 503: ['BUSY'] },
+      register: { 400: ['WEAK_PASSWORD'], 409: ['EMAIL_TAKEN'], 503: ['BUSY', 'UNAVAILABLE'] },
       login: { 401: ['INVALID_CREDENTIALS'] },
       changePassword: {
         400: ['WEAK_PASSWORD'],
         401: ['INVALID_CREDENTIALS', 'UNAUTHENTICATED'],
-        503: ['BUSY'],
+        503: ['BUSY', 'UNAVAILABLE'],
       },
       getMe: { 401: ['UNAUTHENTICATED'] },
       updateMe: { 401: ['UNAUTHENTICATED'] },
       deleteMe: { 401: ['INVALID_CREDENTIALS', 'UNAUTHENTICATED'] },
       verifyResetToken: { 400: ['INVALID_RESET_TOKEN'] },
-      resetPassword: { 400: ['INVALID_RESET_TOKEN', 'WEAK_PASSWORD'], 503: ['BUSY'] },
+      resetPassword: {
+        400: ['INVALID_RESET_TOKEN', 'WEAK_PASSWORD'],
+        503: ['BUSY', 'UNAVAILABLE'],
+      },
       verifyResetCode: { 400: ['INVALID_RESET_CODE'] },
       resetPasswordWithCode: {
         400: ['INVALID_RESET_CODE', 'WEAK_PASSWORD'],
-        503: ['BUSY'],
+        503: ['BUSY', 'UNAVAILABLE'],
       },
       getHealthDetails: { 401: ['UNAUTHENTICATED'] },
     });

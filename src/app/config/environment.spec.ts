@@ -223,6 +223,46 @@ describe(parseEnvironment.name, () => {
     );
   });
 
+  it('should read the breached-password variables, and take only an https endpoint in production', () => {
+    const PUBLIC_RANGE = 'https://api.pwnedpasswords.com/range/';
+    expect(settingsFrom({}).passwordPolicy).toEqual({
+      minScore: 3,
+      pwnedPasswordsUrl: undefined,
+      pwnedPasswordsMinCount: 1,
+      pwnedPasswordsFailClosed: false,
+    });
+    expect(
+      settingsFrom({
+        PWNED_PASSWORDS_URL: 'http://127.0.0.1:8080/range/',
+        PWNED_PASSWORDS_MIN_COUNT: '10',
+        PWNED_PASSWORDS_FAIL_CLOSED: 'true',
+      }).passwordPolicy,
+    ).toMatchObject({
+      pwnedPasswordsUrl: 'http://127.0.0.1:8080/range/',
+      pwnedPasswordsMinCount: 10,
+      pwnedPasswordsFailClosed: true,
+    });
+    expect(
+      settingsFrom({ ...PRODUCTION, PWNED_PASSWORDS_URL: PUBLIC_RANGE }).passwordPolicy
+        .pwnedPasswordsUrl,
+    ).toBe(PUBLIC_RANGE);
+    expect(
+      environmentErrorOf({ ...PRODUCTION, PWNED_PASSWORDS_URL: 'http://api.example.com/range/' })
+        .problems,
+    ).toEqual([
+      `PWNED_PASSWORDS_URL must be an https:// URL in production, such as ${PUBLIC_RANGE}`,
+    ]);
+    expect(
+      environmentErrorOf({ PWNED_PASSWORDS_URL: 'ftp://example.com/range/' }).problems,
+    ).toEqual([expect.stringMatching(/^PWNED_PASSWORDS_URL must be an absolute http\(s\) URL/)]);
+    expect(environmentErrorOf({ PWNED_PASSWORDS_MIN_COUNT: '0' }).problems).toEqual([
+      expect.stringMatching(/^PWNED_PASSWORDS_MIN_COUNT must be a whole number from 1 to/),
+    ]);
+    expect(environmentErrorOf({ PWNED_PASSWORDS_FAIL_CLOSED: 'maybe' }).problems).toEqual([
+      'PWNED_PASSWORDS_FAIL_CLOSED must be true or false',
+    ]);
+  });
+
   it('should read NOTIFY_UNKNOWN_RECIPIENTS as true or false, and SIGN_UP_URL as an absolute URL or a path on FRONTEND_URL, https in production', () => {
     expect(settingsFrom({})).toMatchObject({
       notifyUnknownRecipients: false,

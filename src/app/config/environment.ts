@@ -140,6 +140,13 @@ const HttpsSignUpUrlInProduction = crossCheck(
   'SIGN_UP_URL must be an https:// URL or a path starting with / in production',
 );
 
+// Each new password's hash prefix goes there: production keeps it off plain HTTP.
+const HttpsPwnedPasswordsUrlInProduction = crossCheck(
+  'httpsPwnedPasswordsUrlInProduction',
+  (value, env) => !isProduction(env) || (typeof value === 'string' && /^https:\/\//i.test(value)),
+  'PWNED_PASSWORDS_URL must be an https:// URL in production, such as https://api.pwnedpasswords.com/range/',
+);
+
 const healthTokenMinLength = (env: EnvironmentVariables): number => (isProduction(env) ? 32 : 16);
 
 const HealthTokenLength = crossCheck(
@@ -340,6 +347,11 @@ export class EnvironmentVariables {
   @ValidateIf((env: EnvironmentVariables, value) => isProduction(env) && value !== undefined)
   @Validate(HttpsSignUpUrlInProduction)
   SIGN_UP_URL?: string;
+
+  /** In production only https (the module checks the rest). */
+  @ValidateIf((env: EnvironmentVariables, value) => isProduction(env) && value !== undefined)
+  @Validate(HttpsPwnedPasswordsUrlInProduction)
+  PWNED_PASSWORDS_URL?: string;
 
   /** Origins whose pages may call the API from a browser, or `none` (default: the origin of FRONTEND_URL). */
   @IsOptional()

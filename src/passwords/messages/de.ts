@@ -4,6 +4,10 @@ import type { PasswordMessages } from './password-messages';
 export const de: PasswordMessages = {
   tooEasyToGuess: 'Das Passwort ist zu leicht zu erraten.',
   lengthOutOfRange: 'Das Passwort muss {min} bis {max} Zeichen lang sein',
+  breached:
+    'Dieses Passwort ist in bekannten Datenlecks aufgetaucht, daher probieren Angreifer es früh aus. Wählen Sie bitte ein anderes.',
+  breachCheckUnavailable:
+    'Das Passwort konnte gerade nicht mit bekannten Datenlecks abgeglichen werden. Versuchen Sie es in einem Moment erneut.',
   warnings: {
     straightRow: 'Gerade Tastenreihen auf der Tastatur sind leicht zu erraten.',
     keyPattern: 'Kurze Tastaturmuster sind leicht zu erraten.',

@@ -8,6 +8,10 @@ import type { PasswordMessages } from './password-messages';
 export const en: PasswordMessages = {
   tooEasyToGuess: 'Password is too easy to guess.',
   lengthOutOfRange: 'Password must be {min} to {max} characters long',
+  breached:
+    'This password has appeared in known data breaches, so attackers try it early. Choose a different one.',
+  breachCheckUnavailable:
+    'The password could not be checked against known data breaches right now. Try again in a moment.',
   warnings: {
     straightRow: 'Straight rows of keys on your keyboard are easy to guess.',
     keyPattern: 'Short keyboard patterns are easy to guess.',

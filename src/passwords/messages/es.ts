@@ -4,6 +4,10 @@ import type { PasswordMessages } from './password-messages';
 export const es: PasswordMessages = {
   tooEasyToGuess: 'La contraseña es demasiado fácil de adivinar.',
   lengthOutOfRange: 'La contraseña debe tener entre {min} y {max} caracteres',
+  breached:
+    'Esta contraseña ha aparecido en filtraciones de datos conocidas, así que los atacantes la prueban pronto. Elija otra distinta.',
+  breachCheckUnavailable:
+    'En este momento no se pudo comprobar la contraseña frente a filtraciones de datos conocidas. Inténtelo de nuevo en un momento.',
   warnings: {
     straightRow: 'Las filas rectas de teclas del teclado son fáciles de adivinar.',
     keyPattern: 'Los patrones cortos de teclado son fáciles de adivinar.',

@@ -7,6 +7,10 @@ import type { PasswordMessages } from './password-messages';
 export const fr: PasswordMessages = {
   tooEasyToGuess: 'Le mot de passe est trop facile à deviner.',
   lengthOutOfRange: 'Le mot de passe doit comporter entre {min} et {max} caractères',
+  breached:
+    'Ce mot de passe figure dans des fuites de données connues, les attaquants l’essaient donc en priorité. Choisissez-en un autre.',
+  breachCheckUnavailable:
+    'Le mot de passe n’a pas pu être vérifié auprès des fuites de données connues pour le moment. Réessayez dans un instant.',
   warnings: {
     straightRow: 'Les rangées de touches consécutives du clavier sont faciles à deviner.',
     keyPattern: 'Les motifs courts sur le clavier sont faciles à deviner.',

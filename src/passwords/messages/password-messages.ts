@@ -16,6 +16,10 @@ export interface PasswordMessages {
   tooEasyToGuess: string;
   /** `{min}` and `{max}`: the length limits, in characters. */
   lengthOutOfRange: string;
+  /** A password found in the breached-password range (Pwned Passwords). */
+  breached: string;
+  /** The breached-password check could not be done, and the module fails closed (503). */
+  breachCheckUnavailable: string;
   warnings: Record<StrengthWarning, string>;
   suggestions: Record<StrengthSuggestion, string>;
 }
