@@ -1,13 +1,16 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { PasswordResetErrorCode } from '../errors/password-reset-error';
 
-/**
- * The codes the routes send. `INVALID_EMAIL` is not one: it comes from calls made from code, while a
- * route refuses such an address in its validation 400.
- */
+/** Codes only calls made from code get: a route refuses such an address in its validation 400, and no route names an account by id. */
+const CODE_ONLY_ERROR_CODES: readonly PasswordResetErrorCode[] = [
+  PasswordResetErrorCode.InvalidEmail,
+  PasswordResetErrorCode.UnknownAccount,
+];
+
+/** The codes the routes send. */
 export const PASSWORD_RESET_ROUTE_ERROR_CODES: readonly PasswordResetErrorCode[] = Object.values(
   PasswordResetErrorCode,
-).filter((code) => code !== PasswordResetErrorCode.InvalidEmail);
+).filter((code) => !CODE_ONLY_ERROR_CODES.includes(code));
 
 /** The body of every 4xx/5xx answer (but the health routes' 503, which is their report). */
 // Every schema of the module is named `PasswordReset…` (and none `…Dto`): in a host's document it
