@@ -19,6 +19,7 @@
  *   BENCH_ENUMERATION_ROUNDS=500 requests per side in row 11
  *   BENCH_ENUMERATION_GAP_MS=30  pause before each request of row 11 (see enumerationScenario)
  *   BENCH_AFTER_ANSWER_PAIRS=100 known/unknown pairs in row 11c (see afterAnswerScenario)
+ *   BENCH_CODE_PAIRS=200         known/unknown pairs in row 11d (see codeEnumerationScenario)
  *   BENCH_KNOWN_ACCOUNTS=50      accounts cycled through in row 2
  *   BENCH_BURST=300              messages in row 8, sent with BENCH_BURST_CONNECTIONS=50
  *   BENCH_PROBE_MS=50            interval of the /health probe (rows 6, 7b)
@@ -112,6 +113,7 @@ const config = {
   enumerationRounds: Math.round(envNumber('BENCH_ENUMERATION_ROUNDS', 500, 1)),
   enumerationGapMs: envNumber('BENCH_ENUMERATION_GAP_MS', 30, 0),
   afterAnswerPairs: Math.round(envNumber('BENCH_AFTER_ANSWER_PAIRS', 100, 1)),
+  codePairs: Math.round(envNumber('BENCH_CODE_PAIRS', 200, 1)),
   knownAccounts: Math.round(envNumber('BENCH_KNOWN_ACCOUNTS', 50, 1)),
   burst: Math.round(envNumber('BENCH_BURST', 300, 1)),
   burstConnections: Math.round(envNumber('BENCH_BURST_CONNECTIONS', 50, 1)),
@@ -176,6 +178,10 @@ const ROWS: Record<string, { measure: string; target: string }> = {
     measure:
       'after the answer: the next request (GET /health) right after forgot-password, known / unknown',
     target: '≤ 1.15',
+  },
+  '11d': {
+    measure: 'enumeration timing: a wrong reset code, known (live code) / unknown address',
+    target: '0.95–1.05',
   },
 };
 
@@ -307,6 +313,8 @@ function serviceEnv(port: number, databaseUrl: string): NodeJS.ProcessEnv {
     RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS: '0',
     LOGIN_MAX_FAILURES: '1000',
     LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
+    // Every reset email carries a code too (row 11d times the code route).
+    RESET_CODE_ENABLED: 'true',
     ARGON2_MEMORY_KIB: String(ARGON2.memoryCost),
     ARGON2_TIME_COST: String(ARGON2.timeCost),
     ARGON2_PARALLELISM: String(ARGON2.parallelism),
@@ -1003,6 +1011,52 @@ async function afterAnswerScenario(): Promise<void> {
   await drainMail();
 }
 
+/**
+ * Row 11d: a wrong code on POST /auth/reset-password/code/verify, for an address with a live code and
+ * for one without an account, interleaved (alternating which goes first), each after a pause. Every
+ * address is tried once: no code is burnt, and no address reaches its limit of wrong codes from the
+ * bench's network (a refused network is answered before any lookup, known or not).
+ */
+async function codeEnumerationScenario(): Promise<void> {
+  const base = current().base;
+  const pairs = config.codePairs;
+  const accounts = await registerAccounts(pairs, 'code');
+  await mapLimit(accounts, config.connections, async ({ email }) => {
+    const { status } = await requestJson(base, 'POST', '/auth/forgot-password', { email });
+    if (status !== 202) throw new Error(`forgot-password: expected 202, got ${status}`);
+  });
+  // Each account's email went, so each holds a live code.
+  await drainMail();
+  const knownMs: number[] = [];
+  const unknownMs: number[] = [];
+  await quietGate();
+  for (let pair = 0; pair < pairs; pair++) {
+    const sides =
+      pair % 2 === 0 ? (['known', 'unknown'] as const) : (['unknown', 'known'] as const);
+    for (const side of sides) {
+      await sleep(config.enumerationGapMs);
+      const email = side === 'known' ? accounts[pair].email : `nobody-code-${pair}@bench.example`;
+      const { status, ms } = await requestJson(base, 'POST', '/auth/reset-password/code/verify', {
+        email,
+        code: '0000 0000',
+      });
+      if (status !== 400) throw new Error(`reset code: expected 400, got ${status}`);
+      (side === 'known' ? knownMs : unknownMs).push(ms);
+    }
+  }
+  const ratio = median(knownMs) / median(unknownMs);
+  addRow('11d', {
+    figure: `known: median ${fmt(median(knownMs))} ms (p90 ${fmt(quantile(knownMs, 0.9))})`,
+    reference: `unknown: median ${fmt(median(unknownMs))} ms (p90 ${fmt(quantile(unknownMs, 0.9))})`,
+    ratio: fmtRatio(ratio),
+    verdict: verdict(ratio >= 0.95 && ratio <= 1.05),
+  });
+  notes.push(
+    `Row 11d: ${pairs} pairs, each request after a ${config.enumerationGapMs} ms pause; each known ` +
+      'address holds a live code from its reset email, and each address is tried once.',
+  );
+}
+
 let unknownCounter = 0;
 function unknownAddress(): PreparedRequest<number> {
   unknownCounter++;
@@ -1667,6 +1721,7 @@ async function main(): Promise<void> {
   });
   await scenario('11 enumeration timing', ['11a', '11b'], enumerationScenario);
   await scenario('11c after the answer', ['11c'], afterAnswerScenario);
+  await scenario('11d reset-code enumeration timing', ['11d'], codeEnumerationScenario);
   let unknownRate = NaN;
   await scenario('1 forgot-password, unknown addresses vs bare Nest', ['1'], async () => {
     unknownRate = await unknownScenario();
