@@ -24,6 +24,7 @@ export {
   PasswordChangedEvent,
   PasswordResetCompletedEvent,
   PasswordResetRequestedEvent,
+  SignUpAttemptedEvent,
 } from './events/password-reset-events';
 export { PasswordResetError, PasswordResetErrorCode } from './errors/password-reset-error';
 export { PasswordResetService } from './reset/password-reset.service';
