@@ -50,7 +50,11 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify({
       step: 'done',
-      registered: { status: registered.response.status, id: registered.data?.id },
+      // 201 with the account, or (enumeration-safe sign-up) 202 with a message only.
+      registered: {
+        status: registered.response.status,
+        id: registered.data && 'id' in registered.data ? registered.data.id : undefined,
+      },
       requested: { status: requested.response.status, message: requested.data?.message },
       verified: { status: verified.response.status, expiresAt: verified.data?.expiresAt },
       reset: { status: reset.response.status, message: reset.data?.message },
