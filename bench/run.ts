@@ -20,6 +20,7 @@
  *   BENCH_ENUMERATION_GAP_MS=30  pause before each request of row 11 (see enumerationScenario)
  *   BENCH_AFTER_ANSWER_PAIRS=100 known/unknown pairs in row 11c (see afterAnswerScenario)
  *   BENCH_CODE_PAIRS=200         known/unknown pairs in row 11d (see codeEnumerationScenario)
+ *   BENCH_SIGNUP_PAIRS=200       taken/new pairs in row 11e (see signUpEnumerationScenario)
  *   BENCH_KNOWN_ACCOUNTS=50      accounts cycled through in row 2
  *   BENCH_BURST=300              messages in row 8, sent with BENCH_BURST_CONNECTIONS=50
  *   BENCH_PROBE_MS=50            interval of the /health probe (rows 6, 7b)
@@ -114,6 +115,7 @@ const config = {
   enumerationGapMs: envNumber('BENCH_ENUMERATION_GAP_MS', 30, 0),
   afterAnswerPairs: Math.round(envNumber('BENCH_AFTER_ANSWER_PAIRS', 100, 1)),
   codePairs: Math.round(envNumber('BENCH_CODE_PAIRS', 200, 1)),
+  signUpPairs: Math.round(envNumber('BENCH_SIGNUP_PAIRS', 200, 1)),
   knownAccounts: Math.round(envNumber('BENCH_KNOWN_ACCOUNTS', 50, 1)),
   burst: Math.round(envNumber('BENCH_BURST', 300, 1)),
   burstConnections: Math.round(envNumber('BENCH_BURST_CONNECTIONS', 50, 1)),
@@ -183,6 +185,10 @@ const ROWS: Record<string, { measure: string; target: string }> = {
     measure: 'enumeration timing: a wrong reset code, known (live code) / unknown address',
     target: '0.95–1.05',
   },
+  '11e': {
+    measure: 'enumeration timing: sign-up (enumeration-safe), taken / new address',
+    target: '0.95–1.05',
+  },
 };
 
 interface Helper {
@@ -209,10 +215,10 @@ const problems: string[] = [];
 /** Scenarios during which other processes took a noticeable share of the machine. */
 const contention: string[] = [];
 /**
- * Rows not measured in checked slices: 7a times CPU, not wall time; 11a/11b/11c interleave both sides
+ * Rows not measured in checked slices: 7a times CPU, not wall time; 11a–11e interleave both sides
  * request by request, so a disturbance hits both.
  */
-const UNCHECKED_ROWS = ['7a', '11a', '11b', '11c'];
+const UNCHECKED_ROWS = ['7a', '11a', '11b', '11c', '11d', '11e'];
 /** Measured slices kept although other processes took over 10 % of the machine meanwhile. */
 const disturbed = new Map<string, { kept: number; of: number; worst: number }>();
 const runStarted = performance.now();
@@ -415,15 +421,23 @@ async function snapshotDist(): Promise<void> {
   }
 }
 
-/** Spawns `node dist/main.js` on a fresh database; resolves at the first 200 from GET /health. */
-async function bootService(name: string): Promise<{ service: Service; bootMs: number }> {
+/**
+ * Spawns `node dist/main.js` on a fresh database; resolves at the first 200 from GET /health.
+ * `adjust` changes the environment first (row 11e's service).
+ */
+async function bootService(
+  name: string,
+  adjust: (env: NodeJS.ProcessEnv) => void = () => {},
+): Promise<{ service: Service; bootMs: number }> {
   if (!database) throw new Error('no database provider');
   const databaseUrl = await database.fresh();
   const port = await freePort();
   const started = performance.now();
+  const env = serviceEnv(port, databaseUrl);
+  adjust(env);
   const managed = launchNode(name, [...SERVICE_NODE_OPTIONS, join(distDir, 'main.js')], {
     cwd: ROOT,
-    env: serviceEnv(port, databaseUrl),
+    env,
     logDir,
   });
   await waitUntil(
@@ -1055,6 +1069,69 @@ async function codeEnumerationScenario(): Promise<void> {
     `Row 11d: ${pairs} pairs, each request after a ${config.enumerationGapMs} ms pause; each known ` +
       'address holds a live code from its reset email, and each address is tried once.',
   );
+}
+
+/**
+ * Row 11e: POST /auth/register in REGISTRATION_MODE=enumeration-safe, for an address that has an
+ * account and for a new address each time, interleaved (alternating which goes first), each after a
+ * pause, both with the same password. It runs on a service of its own (a fresh database) with the
+ * per-address and per-network email limits the service ships with, not the bench's: a taken address
+ * tried again and again is what those limits are for, and past them its notices are recorded as
+ * throttled rather than sent.
+ */
+async function signUpEnumerationScenario(): Promise<void> {
+  const { service: safe } = await bootService('service-sign-up', (env) => {
+    env.REGISTRATION_MODE = 'enumeration-safe';
+    delete env.RESET_EMAIL_COOLDOWN_SECONDS;
+    delete env.RESET_EMAIL_DAILY_LIMIT;
+    delete env.RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS;
+  });
+  try {
+    const base = safe.base;
+    const register = async (body: { email: string; password: string }): Promise<number> => {
+      const { status, ms } = await requestJson(base, 'POST', '/auth/register', body);
+      if (status !== 202) throw new Error(`register: expected 202, got ${status}`);
+      return ms;
+    };
+    const taken = newAccount('sign-up-taken');
+    await register(taken);
+    const login = await requestJson(base, 'POST', '/auth/login', taken);
+    if (login.status !== 200) throw new Error(`login of the taken account: got ${login.status}`);
+    // Unmeasured: the JIT and the strength workers warm up on both paths.
+    for (let round = 0; round < 10; round++) {
+      const password = passphrases.next();
+      await register({ email: taken.email, password });
+      await register({ email: newAccount('sign-up-warm').email, password });
+    }
+    const takenMs: number[] = [];
+    const newMs: number[] = [];
+    await quietGate();
+    for (let pair = 0; pair < config.signUpPairs; pair++) {
+      // The same password on both sides: its strength check costs the same.
+      const password = passphrases.next();
+      const sides = pair % 2 === 0 ? (['taken', 'new'] as const) : (['new', 'taken'] as const);
+      for (const side of sides) {
+        await sleep(config.enumerationGapMs);
+        const email = side === 'taken' ? taken.email : newAccount('sign-up-new').email;
+        (side === 'taken' ? takenMs : newMs).push(await register({ email, password }));
+      }
+    }
+    const ratio = median(takenMs) / median(newMs);
+    addRow('11e', {
+      figure: `taken: median ${fmt(median(takenMs))} ms (p90 ${fmt(quantile(takenMs, 0.9))})`,
+      reference: `new: median ${fmt(median(newMs))} ms (p90 ${fmt(quantile(newMs, 0.9))})`,
+      ratio: fmtRatio(ratio),
+      verdict: verdict(ratio >= 0.95 && ratio <= 1.05),
+    });
+    notes.push(
+      `Row 11e: ${config.signUpPairs} pairs, each request after a ${config.enumerationGapMs} ms ` +
+        'pause, on a service of its own with REGISTRATION_MODE=enumeration-safe and the default ' +
+        'RESET_EMAIL_COOLDOWN_SECONDS, RESET_EMAIL_DAILY_LIMIT and ' +
+        'RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS; one taken address throughout, a new one each time.',
+    );
+  } finally {
+    await stopProcess(safe.managed, 15_000);
+  }
 }
 
 let unknownCounter = 0;
@@ -1722,6 +1799,7 @@ async function main(): Promise<void> {
   await scenario('11 enumeration timing', ['11a', '11b'], enumerationScenario);
   await scenario('11c after the answer', ['11c'], afterAnswerScenario);
   await scenario('11d reset-code enumeration timing', ['11d'], codeEnumerationScenario);
+  await scenario('11e sign-up enumeration timing', ['11e'], signUpEnumerationScenario);
   let unknownRate = NaN;
   await scenario('1 forgot-password, unknown addresses vs bare Nest', ['1'], async () => {
     unknownRate = await unknownScenario();

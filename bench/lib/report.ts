@@ -142,6 +142,19 @@ What each row means:
     \`GET /health\`, whose median after a known address is set against its median after an unknown
     one; at most 1.15, the work a known address sets off (token, email) does not show in the next
     request. The service runs with its default \`MAIL_RESET_JITTER_MS\`.
+    11d does the same for reset codes: 200 pairs (\`BENCH_CODE_PAIRS\`) of a wrong code on
+    \`POST /auth/reset-password/code/verify\`, for an address whose reset email holds a live code and
+    for an address without an account, interleaved, each after the same pause; every address is tried
+    once, so no code is burnt and no network is refused. Near 1.00, a code's answer tells nothing about
+    which accounts exist. The service runs with \`RESET_CODE_ENABLED=true\` throughout.
+    11e does the same for sign-up: 200 pairs (\`BENCH_SIGNUP_PAIRS\`) of \`POST /auth/register\` with
+    \`REGISTRATION_MODE=enumeration-safe\`, for one address that has an account and for a new address
+    each time, both with the same password, interleaved, each after the same pause. It runs on a
+    service of its own (fresh database) that keeps the email limits it ships with
+    (\`RESET_EMAIL_COOLDOWN_SECONDS\`, \`RESET_EMAIL_DAILY_LIMIT\`,
+    \`RESET_EMAIL_DAILY_LIMIT_PER_ADDRESS\` at their defaults), so the owner of the taken address gets
+    the first notice and the rest are recorded as throttled. Near 1.00, a sign-up's answer time tells
+    nothing about which addresses have an account.
 
 Pass: ✅ meets the target, ❌ misses it, ℹ️ informational, — not measured (the reason is in the row).
 The last note says how much CPU other processes on the machine (and the hypervisor) took during
