@@ -486,6 +486,8 @@ describe.each(databaseKinds())('Accounts over HTTP (%s)', (kind) => {
           'POST /auth/forgot-password',
           'POST /auth/reset-password/verify',
           'POST /auth/reset-password',
+          'POST /auth/reset-password/code/verify',
+          'POST /auth/reset-password/code',
         ].sort(),
       );
       expect(spec.components.securitySchemes.accessToken).toMatchObject({

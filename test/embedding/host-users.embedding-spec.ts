@@ -131,6 +131,7 @@ describe.each(databaseKinds())('A host with its own users (%s)', (kind) => {
       requested: 'password-reset.requested',
       completed: 'password-reset.completed',
       passwordChanged: 'password-reset.password-changed',
+      signUpAttempted: 'password-reset.sign-up-attempted',
     });
   });
 
