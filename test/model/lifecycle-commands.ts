@@ -5,18 +5,23 @@ import { FRONTEND_URL } from '../support/test-app';
 import {
   AccountLabel,
   AddressModel,
+  because,
+  CODE_MAX_FAILURES,
   changePassword,
   deleteAccount,
   describeLink,
+  endCodes,
   endLinks,
   GHOST,
   Label,
   LABELS,
   LifecycleModel,
   LinkChoice,
+  liveCode,
   mailNewLink,
   mintPassword,
   pickLink,
+  tryCode,
   WEAK_PASSWORD,
   WRONG_PASSWORD,
 } from './lifecycle-model';
@@ -29,17 +34,13 @@ import {
   LINK_SUBJECTS,
   ModelViolation,
   NOTICE_SUBJECT,
+  RESET_CODE_TTL_MS,
   RESET_SUBJECT,
   RESET_TOKEN_TTL_MS,
 } from './lifecycle-system';
 
 type Model = LifecycleModel;
 type Real = LifecycleSystem;
-
-/** Why a link or session should be dead, for the failure message. */
-function because(state: { endedBy?: string }): string {
-  return state.endedBy ? `ended by ${state.endedBy}` : 'never live';
-}
 
 /**
  * Every command acts, waits until the mail it caused has been delivered, then checks what must
@@ -66,6 +67,7 @@ abstract class LifecycleCommand implements AsyncCommand<Model, Real> {
       await r.settle();
       checkMailboxes(m, r);
       await checkLinks(m, r, this.who);
+      await checkCode(m, r, this.who);
       await checkSessions(m, r, this.who);
     } catch (error) {
       throw error instanceof ModelViolation ? error : new ModelViolation(r.trace, error);
@@ -118,6 +120,37 @@ async function checkLinks(m: Model, r: Real, label: Label): Promise<void> {
   }
   const stored = await r.storedTokens(label);
   expectThat(stored <= 1, `postcondition: ${label} has ${stored} reset tokens stored, at most 1`);
+}
+
+/**
+ * The live code works and says when it stops: its lifetime from when its email was asked for.
+ * Only the live code is tried: a refused one would count towards the network lock, and the
+ * commands try dead ones themselves. A locked network is refused it, which counts nothing.
+ */
+async function checkCode(m: Model, r: Real, label: Label): Promise<void> {
+  const address = m.addresses[label];
+  if (!liveCode(address)) return;
+  const index = address.codes.length - 1;
+  const response = await r
+    .http()
+    .post('/auth/reset-password/code/verify')
+    .send({ email: r.address[label], code: r.code(label, index) });
+  const what = `postcondition: verify code #${index + 1} of ${label}`;
+  if (address.codeFailures >= CODE_MAX_FAILURES) {
+    expectStatus(response, 400, `${what} (the network is locked out)`, 'INVALID_RESET_CODE');
+    return;
+  }
+  expectStatus(response, 200, `${what} (the live code)`);
+  expectCodeLifetime(response.body.expiresAt, r.resetAskedAt[label][index], what);
+}
+
+/** A code's `expiresAt` is its lifetime after it was asked for, at the earliest, and from now at most. */
+function expectCodeLifetime(expiresAt: unknown, askedAt: number, what: string): void {
+  const at = new Date(expiresAt as string).getTime();
+  expectThat(
+    at >= askedAt + RESET_CODE_TTL_MS && at <= Date.now() + RESET_CODE_TTL_MS,
+    `${what}: expiresAt ${String(expiresAt)} is not the code's lifetime after it was asked for`,
+  );
 }
 
 /** Sessions the model holds alive answer; every other one is refused. */
@@ -185,6 +218,7 @@ export class Forgot extends LifecycleCommand {
     return `forgot(${this.who})`;
   }
   protected async act(m: Model, r: Real): Promise<void> {
+    const askedAt = Date.now();
     const response = await r
       .http()
       .post('/auth/forgot-password')
@@ -195,7 +229,10 @@ export class Forgot extends LifecycleCommand {
       `${this.step}: the answer must be the same for every address, got ${JSON.stringify(response.body)}`,
     );
     const address = m.addresses[this.who];
-    if (address.registered) mailNewLink(address, this.step);
+    if (address.registered) {
+      mailNewLink(address, this.step);
+      r.resetAskedAt[this.who].push(askedAt);
+    }
   }
 }
 
@@ -234,6 +271,14 @@ class ReadMail extends LifecycleCommand {
       expectThat(/^[A-Za-z0-9_-]{43}$/.test(token), `${this.step}: malformed token ${token}`);
     }
     expectThat(new Set(tokens).size === tokens.length, `${this.step}: a token was mailed twice`);
+    // Every reset email shows a code (r.code reads it, from both parts); an invitation none.
+    address.codes.forEach((_, index) => r.code(this.who, index));
+    for (const invitation of mail.filter((message) => message.parsed.subject === INVITE_SUBJECT)) {
+      expectThat(
+        !/^\d{4} \d{4}$/m.test(invitation.parsed.text ?? ''),
+        `${this.step}: an invitation shows a reset code`,
+      );
+    }
     if (tokens.length > 0) {
       const text = mail
         .filter((message) => LINK_SUBJECTS.includes(message.parsed.subject ?? ''))
@@ -533,6 +578,133 @@ class Expire extends LifecycleCommand {
   protected async act(m: Model, r: Real): Promise<void> {
     await r.expireLinks(this.who);
     endLinks(m.addresses[this.who], `${this.step} (expired)`);
+    // Time past the link's end is past its code's.
+    endCodes(m.addresses[this.who], `${this.step} (expired)`);
+  }
+}
+
+/** The account's live code passes its expiry; its link, which lives longer, still works. */
+class ExpireCode extends LifecycleCommand {
+  constructor(protected readonly who: AccountLabel) {
+    super();
+  }
+  check(m: Readonly<Model>): boolean {
+    return liveCode(m.addresses[this.who]) !== undefined;
+  }
+  toString(): string {
+    return `expireCode(${this.who})`;
+  }
+  protected async act(m: Model, r: Real): Promise<void> {
+    await r.expireCode(this.who);
+    endCodes(m.addresses[this.who], `${this.step} (expired)`);
+  }
+}
+
+/**
+ * Which code a command sends: the newest email's, an older email's (the one before it), or one
+ * that is neither (the newest's digits plus one, or any code when none was mailed). `spaced` sends
+ * it as the email shows it (`1234 5678`), else as 8 digits.
+ */
+export type CodeChoice = 'newest' | 'older' | 'wrong';
+
+abstract class CodeCommand extends LifecycleCommand {
+  constructor(
+    protected readonly who: Label,
+    protected readonly choice: CodeChoice,
+    protected readonly spaced: boolean,
+  ) {
+    super();
+  }
+  check(m: Readonly<Model>): boolean {
+    const mailed = m.addresses[this.who].codes.length;
+    return this.choice === 'wrong' || mailed >= (this.choice === 'older' ? 2 : 1);
+  }
+  protected describeCode(): string {
+    return `${this.choice}${this.spaced ? '' : ', unspaced'}`;
+  }
+  /** The code to send, and whether its digits are the newest code's (an older one may match). */
+  protected pickCode(m: Model, r: Real): { code: string; right: boolean } {
+    const mailed = m.addresses[this.who].codes.length;
+    const newest = mailed > 0 ? r.code(this.who, mailed - 1).replace(' ', '') : undefined;
+    const digits =
+      this.choice === 'wrong'
+        ? newest
+          ? String((Number(newest) + 1) % 100_000_000).padStart(8, '0')
+          : '12345678'
+        : r.code(this.who, mailed - (this.choice === 'older' ? 2 : 1)).replace(' ', '');
+    return {
+      code: this.spaced ? `${digits.slice(0, 4)} ${digits.slice(4)}` : digits,
+      right: digits === newest,
+    };
+  }
+}
+
+/** `POST /auth/reset-password/code/verify`, `tries` times in a row with the same code. */
+class VerifyCode extends CodeCommand {
+  constructor(
+    who: Label,
+    choice: CodeChoice,
+    spaced: boolean,
+    private readonly tries: number,
+  ) {
+    super(who, choice, spaced);
+  }
+  toString(): string {
+    return `verifyCode(${this.who}, ${this.describeCode()}${this.tries > 1 ? `, ×${this.tries}` : ''})`;
+  }
+  protected async act(m: Model, r: Real): Promise<void> {
+    const address = m.addresses[this.who];
+    const { code, right } = this.pickCode(m, r);
+    for (let attempt = 1; attempt <= this.tries; attempt++) {
+      const response = await r
+        .http()
+        .post('/auth/reset-password/code/verify')
+        .send({ email: r.address[this.who], code });
+      const what = `${this.step}, try ${attempt}`;
+      const outcome = tryCode(address, right, this.step);
+      if (!outcome.accepted) {
+        expectStatus(response, 400, `${what} (${outcome.why})`, 'INVALID_RESET_CODE');
+        continue;
+      }
+      expectStatus(response, 200, `${what} (the live code)`);
+      const index = address.codes.length - 1;
+      expectCodeLifetime(response.body.expiresAt, r.resetAskedAt[this.who][index], what);
+    }
+  }
+}
+
+/** `POST /auth/reset-password/code`: the code is checked before the password. */
+class ResetWithCode extends CodeCommand {
+  constructor(
+    who: Label,
+    choice: CodeChoice,
+    spaced: boolean,
+    private readonly password: 'good' | 'weak',
+  ) {
+    super(who, choice, spaced);
+  }
+  toString(): string {
+    return `resetWithCode(${this.who}, ${this.describeCode()}, "${this.password}")`;
+  }
+  protected async act(m: Model, r: Real): Promise<void> {
+    const address = m.addresses[this.who];
+    const { code, right } = this.pickCode(m, r);
+    const newPassword = this.password === 'good' ? mintPassword(m) : WEAK_PASSWORD;
+    const response = await r
+      .http()
+      .post('/auth/reset-password/code')
+      .send({ email: r.address[this.who], code, newPassword });
+    const outcome = tryCode(address, right, this.step);
+    if (!outcome.accepted) {
+      expectStatus(response, 400, `${this.step} (${outcome.why})`, 'INVALID_RESET_CODE');
+    } else if (this.password === 'weak') {
+      // Refused after the code is checked and before it is used: it stays usable.
+      expectStatus(response, 400, `${this.step} (weak password)`, 'WEAK_PASSWORD');
+    } else {
+      expectStatus(response, 200, `${this.step} (the live code)`);
+      // Like a reset by link: the link goes with the code, sessions end, the owner is told.
+      changePassword(address, newPassword, this.step);
+    }
   }
 }
 
@@ -557,6 +729,12 @@ const linkChoice = weightedPick<LinkChoice>(
   [{ kind: 'older', back: 2 }, 1],
 );
 const goodOrWeak = fc.constantFrom('good' as const, 'weak' as const);
+const codeChoice = weightedPick<CodeChoice>(['newest', 3], ['older', 1], ['wrong', 2]);
+/**
+ * A wrong code is often tried over and over, as a guesser would: five tries burn a code, and ten
+ * refused codes lock the network out, which single tries in a short sequence would rarely reach.
+ */
+const codeTries = weightedPick<number>([1, 3], [5, 2], [10, 2]);
 
 /** Every command, weighted towards the ones that create state the others act on. */
 export function lifecycleCommand(): Arbitrary<LifecycleCommand> {
@@ -602,6 +780,22 @@ export function lifecycleCommand(): Arbitrary<LifecycleCommand> {
     ],
     [1, account.map((who) => new Expire(who))],
     [1, account.map((who) => new Invite(who))],
+    [
+      3,
+      fc
+        .tuple(anyAddress, codeChoice, fc.boolean(), codeTries)
+        .map(
+          ([who, choice, spaced, tries]) =>
+            new VerifyCode(who, choice, spaced, choice === 'wrong' ? tries : 1),
+        ),
+    ],
+    [
+      3,
+      fc
+        .tuple(anyAddress, codeChoice, fc.boolean(), goodOrWeak)
+        .map(([who, choice, spaced, password]) => new ResetWithCode(who, choice, spaced, password)),
+    ],
+    [1, account.map((who) => new ExpireCode(who))],
   ];
   return fc.oneof(...commands.map(([weight, arbitrary]) => ({ weight, arbitrary })));
 }

@@ -21,6 +21,24 @@ export interface LinkState {
   endedBy?: string;
 }
 
+/**
+ * The one-time code of a reset email (invitations carry none), kept like links: one per reset
+ * email, oldest first, never forgotten. At most the newest is live: each new link replaces it.
+ */
+export interface CodeState {
+  live: boolean;
+  endedBy?: string;
+}
+
+/** Wrong tries that burn the live code; its link keeps working. */
+export const CODE_MAX_WRONG_TRIES = 5;
+/**
+ * Refused codes an address takes from one client network before that network is refused every
+ * code for it (the right one too) for a window far longer than any sequence: the test's requests
+ * all come from one network, so each address has one count, across all its accounts.
+ */
+export const CODE_MAX_FAILURES = 10;
+
 /** An access token from a successful login, in the order the logins happened. */
 export interface SessionState {
   alive: boolean;
@@ -35,6 +53,11 @@ export interface AddressModel {
   /** The password before the latest change, which must no longer work. */
   previousPassword?: string;
   links: LinkState[];
+  codes: CodeState[];
+  /** Wrong codes tried against the live code since it was mailed. */
+  codeWrongTries: number;
+  /** Codes refused for the address, whatever the reason (the network lock's count). */
+  codeFailures: number;
   sessions: SessionState[];
   /** Emails the SMTP server must have received for the address, by kind. */
   resetMails: number;
@@ -55,6 +78,9 @@ export function newModel(): LifecycleModel {
   const address = (): AddressModel => ({
     registered: false,
     links: [],
+    codes: [],
+    codeWrongTries: 0,
+    codeFailures: 0,
     sessions: [],
     resetMails: 0,
     noticeMails: 0,
@@ -101,22 +127,79 @@ export function endLinks(address: AddressModel, endedBy: string): void {
   }
 }
 
+/** Ends the live code, if any. Every end of a link ends the code (one row holds both). */
+export function endCodes(address: AddressModel, endedBy: string): void {
+  for (const code of address.codes) {
+    if (code.live) Object.assign(code, { live: false, endedBy });
+  }
+}
+
+/** The newest code, when it is live. */
+export function liveCode(address: AddressModel): CodeState | undefined {
+  const newest = address.codes.at(-1);
+  return newest?.live ? newest : undefined;
+}
+
+/**
+ * A code sent for the address (verify or reset): whether the service accepts it. `right` is whether
+ * its digits are those of the newest code mailed. A locked network is refused before anything is
+ * compared; otherwise a refusal counts towards the lock, and a wrong code against a live one
+ * counts a wrong try, the last of which burns it.
+ */
+export function tryCode(
+  address: AddressModel,
+  right: boolean,
+  by: string,
+): { accepted: true } | { accepted: false; why: string } {
+  if (address.codeFailures >= CODE_MAX_FAILURES) {
+    return {
+      accepted: false,
+      why: `the network is locked out after ${CODE_MAX_FAILURES} refusals`,
+    };
+  }
+  const live = liveCode(address);
+  if (live && right) return { accepted: true };
+  address.codeFailures += 1;
+  if (live) {
+    address.codeWrongTries += 1;
+    if (address.codeWrongTries >= CODE_MAX_WRONG_TRIES) {
+      Object.assign(live, { live: false, endedBy: `${by} (wrong try #${address.codeWrongTries})` });
+    }
+    return { accepted: false, why: `wrong code, try #${address.codeWrongTries}` };
+  }
+  const newest = address.codes.at(-1);
+  return { accepted: false, why: newest ? `the code ${because(newest)}` : 'no code was mailed' };
+}
+
+/** Why a link, code or session should be dead, for the failure message. */
+export function because(state: { endedBy?: string }): string {
+  return state.endedBy ? `ended by ${state.endedBy}` : 'never live';
+}
+
 export function endSessions(address: AddressModel, endedBy: string): void {
   for (const session of address.sessions) {
     if (session.alive) Object.assign(session, { alive: false, endedBy });
   }
 }
 
-/** A reset email (or an invitation) went out: the new link is the only one that works. */
+/**
+ * A reset email (or an invitation) went out: the new link is the only one that works, and the
+ * reset email's code the only code (an invitation leaves the account none).
+ */
 export function mailNewLink(
   address: AddressModel,
   by: string,
   kind: 'reset' | 'invite' = 'reset',
 ): void {
   endLinks(address, `${by} (a newer link)`);
+  endCodes(address, `${by} (a newer link)`);
   address.links.push({ live: true, ttl: kind });
+  address.codeWrongTries = 0;
   if (kind === 'invite') address.inviteMails += 1;
-  else address.resetMails += 1;
+  else {
+    address.resetMails += 1;
+    address.codes.push({ live: true });
+  }
   address.lastMail = kind;
 }
 
@@ -125,6 +208,7 @@ export function changePassword(address: AddressModel, newPassword: string, by: s
   address.previousPassword = address.password;
   address.password = newPassword;
   endLinks(address, by);
+  endCodes(address, by);
   endSessions(address, by);
   address.noticeMails += 1;
   address.lastMail = 'notice';
@@ -134,5 +218,6 @@ export function changePassword(address: AddressModel, newPassword: string, by: s
 export function deleteAccount(address: AddressModel, by: string): void {
   address.registered = false;
   endLinks(address, by);
+  endCodes(address, by);
   endSessions(address, by);
 }

@@ -14,6 +14,8 @@ export const NOTICE_SUBJECT = 'Test Product: your password was changed';
 export const INVITE_SUBJECT = 'Test Product: set your password';
 /** RESET_TOKEN_TTL_MINUTES, left at its default. */
 export const RESET_TOKEN_TTL_MS = 60 * 60_000;
+/** RESET_CODE_TTL_MINUTES, left at its default. */
+export const RESET_CODE_TTL_MS = 10 * 60_000;
 /** INVITE_TTL_HOURS, left at its default. */
 export const INVITE_TTL_MS = 72 * 3_600_000;
 
@@ -34,6 +36,11 @@ export class LifecycleSystem {
   readonly address: Record<Label, string>;
   readonly userIds: Partial<Record<Label, string>> = {};
   readonly sessions: Record<Label, string[]> = { a: [], b: [], c: [], z: [] };
+  /**
+   * For each reset email the model expects, when it was asked for: its code cannot have been
+   * issued earlier, so it cannot expire before then plus its lifetime.
+   */
+  readonly resetAskedAt: Record<Label, number[]> = { a: [], b: [], c: [], z: [] };
 
   constructor(private readonly ctx: TestContext) {
     // Fresh per sequence, so one sequence's accounts and mail never reach the next.
@@ -60,6 +67,22 @@ export class LifecycleSystem {
     const mail = resets[index];
     if (!mail) throw new Error(`No reset email #${index + 1} to ${label} (${resets.length} came)`);
     return extractResetToken(mail);
+  }
+
+  /**
+   * The code of the `index`-th reset email, oldest first, as the email shows it (`1234 5678`, on a
+   * line of its own); the HTML part must show the same.
+   */
+  code(label: Label, index: number): string {
+    const resets = this.mail(label).filter((mail) => mail.parsed.subject === RESET_SUBJECT);
+    const mail = resets[index];
+    if (!mail) throw new Error(`No reset email #${index + 1} to ${label} (${resets.length} came)`);
+    const shown = /^(\d{4} \d{4})$/m.exec(mail.parsed.text ?? '')?.[1];
+    if (!shown) throw new Error(`Reset email #${index + 1} to ${label} shows no code`);
+    if (!String(mail.parsed.html).includes(shown)) {
+      throw new Error(`Reset email #${index + 1} to ${label}: the HTML part lacks ${shown}`);
+    }
+    return shown;
   }
 
   /**
@@ -93,21 +116,34 @@ export class LifecycleSystem {
   }
 
   /**
-   * Moves the account's reset tokens past their expiry. Real time cannot be faked: the app's timers
-   * and poller run for real. The date is bound the way the column stores it (through its
-   * transformer), so the test never depends on that storage format.
+   * Moves the account's reset link past its expiry, and its code with it: a code never outlives its
+   * link. Real time cannot be faked: the app's timers and poller run for real.
    */
   async expireLinks(label: Label): Promise<void> {
+    await this.moveIntoPast(label, 'expiresAt');
+    await this.moveIntoPast(label, 'codeExpiresAt');
+  }
+
+  /** Moves the account's code past its expiry (its lifetime is shorter than the link's). */
+  async expireCode(label: Label): Promise<void> {
+    await this.moveIntoPast(label, 'codeExpiresAt');
+  }
+
+  /**
+   * Sets a date column of the account's reset token (where it has one) to just now. The date is
+   * bound the way the column stores it (through its transformer), so the test never depends on
+   * that storage format.
+   */
+  private async moveIntoPast(label: Label, property: 'expiresAt' | 'codeExpiresAt'): Promise<void> {
     const userId = this.userIds[label];
     if (!userId) throw new Error(`${label} has no account id`);
     const { dataSource } = this.ctx.app;
-    const column = dataSource
-      .getMetadata(PasswordResetToken)
-      .findColumnWithPropertyName('expiresAt')!;
+    const column = dataSource.getMetadata(PasswordResetToken).findColumnWithPropertyName(property)!;
     const past = dataSource.driver.preparePersistentValue(new Date(Date.now() - 1_000), column);
     const [at, user] = this.isPostgres ? ['$1', '$2'] : ['?', '?'];
     await dataSource.query(
-      `UPDATE password_reset_tokens SET expires_at = ${at} WHERE user_id = ${user}`,
+      `UPDATE password_reset_tokens SET ${column.databaseName} = ${at} ` +
+        `WHERE user_id = ${user} AND ${column.databaseName} IS NOT NULL`,
       [past, userId],
     );
   }

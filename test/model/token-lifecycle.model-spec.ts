@@ -25,6 +25,9 @@ const MODEL_ENV = {
   RESET_EMAIL_DAILY_LIMIT: '0',
   LOGIN_MAX_FAILURES: '1000',
   LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
+  // Reset emails carry a code. Its limits (five wrong tries burn it; ten refused codes for an
+  // address lock out the network every request comes from) are fixed, so the model describes them.
+  RESET_CODE_ENABLED: 'true',
 };
 
 /**
